@@ -1,0 +1,242 @@
+"""The matter catalog (事项清单): typed models, validation and loading.
+
+The format is a contract (see docs/catalog-format.md, copied from the shared spec). A file that
+breaks it is refused whole, with every problem named by matter id (or index) and field, so that the
+catalog in use stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+
+from kiosk.paths import ASSETS
+
+log = logging.getLogger(__name__)
+
+DEMO_CATALOG = ASSETS / "catalog" / "demo_catalog.json"
+
+
+class Kind(StrEnum):
+    GUIDE = "guide"
+    QUERY = "query"
+    CERTIFICATE = "certificate"
+    PAYMENT = "payment"
+    APPOINTMENT = "appointment"
+    COMPLAINT = "complaint"
+
+
+class Audience(StrEnum):
+    PERSONAL = "personal"
+    BUSINESS = "business"
+
+
+class _Strict(BaseModel):
+    """Strict types; unknown fields are reported by ``_unknown_fields`` (x- fields are kept)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+
+
+NonEmpty = Annotated[StrictStr, Field(min_length=1)]
+
+
+class Material(_Strict):
+    name: NonEmpty
+    form: StrictStr | None = None  # 原件 / 复印件 / 原件及复印件 ...
+    copies: Annotated[StrictInt, Field(ge=0)] | None = None
+    note: StrictStr | None = None
+
+
+class Guide(_Strict):
+    conditions: StrictStr | None = None
+    materials: list[Material] = Field(default_factory=list)
+    location: StrictStr | None = None
+    hours: StrictStr | None = None
+    time_limit: StrictStr | None = None
+    fee: StrictStr | None = None
+    visits: Annotated[StrictInt, Field(ge=0)] | None = None
+    online: StrictBool | None = None
+    phone: StrictStr | None = None
+    basis: StrictStr | None = None
+
+
+class Matter(_Strict):
+    id: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+    name: Annotated[StrictStr, Field(min_length=1, max_length=60)]
+    department: NonEmpty
+    category: NonEmpty
+    kind: Annotated[Kind, Field(strict=False)]  # enums come from JSON as strings
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    audience: Annotated[Audience, Field(strict=False)] = Audience.PERSONAL
+    enabled: StrictBool = True
+    guide: Guide | None = None
+    service: StrictStr | None = None
+
+
+class Catalog(_Strict):
+    version: NonEmpty
+    matters: list[Matter]
+
+    def by_id(self) -> dict[str, Matter]:
+        return {m.id: m for m in self.matters}
+
+    def enabled(self) -> list[Matter]:
+        return [m for m in self.matters if m.enabled]
+
+    def categories(self) -> list[str]:
+        """Categories of enabled matters, in first-seen order (the home-screen tile order)."""
+        return list(dict.fromkeys(m.category for m in self.matters if m.enabled))
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # matter id, or "matters[3]" when the id itself is missing or broken
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.message}"
+
+
+class CatalogError(Exception):
+    """A catalog file was refused. ``problems`` names every one found."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        head = f"catalog {source} refused ({len(problems)} problem{'s' * (len(problems) != 1)})"
+        super().__init__(head + "".join(f"\n  {p}" for p in problems[:50]))
+
+    @property
+    def summary(self) -> str:
+        """One line, for a CLI error or a log line."""
+        first = str(self.problems[0]) if self.problems else ""
+        more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        return f"catalog {self.source} refused: {first}{more}"
+
+
+def _where(raw: Any, index: int) -> str:
+    if isinstance(raw, dict):
+        mid = raw.get("id")
+        if isinstance(mid, str) and mid:
+            return mid
+    return f"matters[{index}]"
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
+        elif item in ("str", "int", "bool", "list", "dict"):
+            continue  # pydantic's type-branch labels say nothing to an admin
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "(matter)"
+
+
+def _unknown_fields(raw: Any, model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Names of fields the format does not know (an admin's typo), at any depth; x- is allowed."""
+    if not isinstance(raw, dict):
+        return []
+    found: list[str] = []
+    for key, value in raw.items():
+        path = f"{prefix}{key}"
+        if key not in model.model_fields:
+            if not str(key).startswith("x-"):
+                found.append(path)
+        elif key == "guide":
+            found += _unknown_fields(value, Guide, path + ".")
+        elif key == "materials" and isinstance(value, list):
+            for i, item in enumerate(value):
+                found += _unknown_fields(item, Material, f"{path}[{i}].")
+    return found
+
+
+def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
+    """Validate parsed JSON; raise CatalogError naming every problem."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise CatalogError(source, [Problem("(file)", "(root)", "must be a JSON object")])
+
+    for key in data:
+        if key not in ("version", "matters") and not str(key).startswith("x-"):
+            problems.append(Problem("(file)", str(key), "unknown field"))
+    version = data.get("version")
+    if not isinstance(version, str) or not version:
+        problems.append(Problem("(file)", "version", "required, a non-empty string"))
+    raw_matters = data.get("matters")
+    if not isinstance(raw_matters, list):
+        problems.append(Problem("(file)", "matters", "required, an array of matters"))
+        raise CatalogError(source, problems)
+
+    matters: list[Matter] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_matters):
+        where = _where(raw, i)
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            if raw["id"] in seen:
+                problems.append(
+                    Problem(where, "id", f"duplicate id (also matters[{seen[raw['id']]}])")
+                )
+            else:
+                seen[raw["id"]] = i
+        try:
+            matters.append(Matter.model_validate(raw))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                problems.append(Problem(where, _field_path(err["loc"]), err["msg"]))
+        problems.extend(Problem(where, f, "unknown field") for f in _unknown_fields(raw, Matter))
+    if problems:
+        raise CatalogError(source, problems)
+    return Catalog(version=version, matters=matters)
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    """Read and validate a catalog file. Raises CatalogError for any unreadable or invalid file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(str(path), [Problem("(file)", "(file)", "not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(str(path), [Problem("(file)", "(file)", f"unreadable: {exc}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise CatalogError(
+            str(path), [Problem("(file)", "(json)", f"not valid JSON at {where}: {exc.msg}")]
+        ) from None
+    return validate_catalog(data, str(path))
+
+
+class CatalogStore:
+    """Holds the catalog in use. A refused reload leaves the current catalog in place."""
+
+    def __init__(self, catalog: Catalog, source: str) -> None:
+        self.catalog = catalog
+        self.source = source
+
+    @classmethod
+    def open(cls, path: str | Path) -> CatalogStore:
+        return cls(load_catalog(path), str(path))
+
+    def reload(self, path: str | Path | None = None) -> Catalog:
+        """Load ``path`` (default: the current source). On CatalogError the old catalog stays."""
+        target = str(path or self.source)
+        try:
+            new = load_catalog(target)
+        except CatalogError as exc:
+            log.warning("%s; keeping catalog %s", exc.summary, self.catalog.version)
+            raise
+        self.catalog, self.source = new, target
+        log.info("catalog %s loaded from %s (%d matters)", new.version, target, len(new.matters))
+        return new
