@@ -1,0 +1,452 @@
+"""The search engine behind the search box, the pinyin keypad and the voice assistant.
+
+How it works, in short:
+
+1. A query becomes a row of tokens, one per character (or per typed pinyin syllable or initial),
+   each carrying its folded syllables (see ``pinyin``). Filler words are dropped first.
+2. Lexicon words found in the query (by character, or by sound for words of 2+ characters) add
+   alternative spellings for their span: 贫困 may stand for 困难, 煤气 for 燃气.
+3. Adjacent token pairs (and pairs reaching into and out of alternatives) are looked up in an
+   inverted index of syllable pairs, or of initial-letter pairs for keypad input, to find candidate
+   matters cheaply.
+4. Each candidate is scored by how much of the query it explains (``q_cov``) and how much of its
+   best name or alias the query covers (``m_cov``). Confidence (``matched``) needs both: out-of-scope
+   speech shares a pair of sounds with some matter by chance, but not most of its words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from kiosk.catalog import Catalog, Kind, Matter
+from kiosk.search.lexicon import Lexicon, load_lexicon
+from kiosk.search.pinyin import char_syllables, fold, parse_letters
+
+# Scoring weights and confidence thresholds, chosen on the dev set and checked on the demo set.
+W_QUERY, W_MATTER = 0.6, 0.4
+KIND_BONUS = 0.04
+WEAK_WEIGHT = 0.3
+EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95, 0.35
+MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
+CANDIDATES = 64
+MAX_ALTERNATIVES = 16
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+")
+_SPLIT = re.compile(r"[^\u3400-\u9fff\uf900-\ufaffa-z0-9]+")
+
+# Words that say which kind of service a resident wants; a small nudge between equal matches.
+_INTENT: dict[Kind, tuple[str, ...]] = {
+    Kind.CERTIFICATE: ("证明", "凭证", "开证"),
+    Kind.QUERY: ("查", "看看", "多少", "进度", "明细", "记录", "余额", "处理了", "怎么样了"),
+    Kind.PAYMENT: ("缴费", "交费", "充值", "交钱", "买气", "购气", "缴", "交", "充", "付"),
+    Kind.APPOINTMENT: ("预约", "约"),
+    Kind.COMPLAINT: ("反映", "投诉", "举报", "诉求", "建议"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    char: str | None  # as written; None when the resident typed pinyin
+    syls: tuple[str, ...]  # folded syllables; () for a lone typed initial
+    init: str  # folded initial letter
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    matter: Matter
+    score: float
+    q_cov: float
+    m_cov: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    matched: bool
+    hits: list[Hit]
+    ms: float
+
+    def to_json(self, top: int | None = None) -> dict:
+        hits = self.hits if top is None else self.hits[:top]
+        return {
+            "q": self.query,
+            "matched": self.matched,
+            "ms": round(self.ms, 3),
+            "results": [
+                {"id": h.matter.id, "name": h.matter.name, "score": round(h.score, 4)} for h in hits
+            ],
+        }
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _syl_init(syls: tuple[str, ...], fallback: str) -> str:
+    return syls[0][0] if syls else fallback[:1]
+
+
+def text_tokens(text: str, weak: Iterable[str] = ()) -> list[Tok]:
+    """Tokens of written text (a matter name, an alias, a Chinese query)."""
+    pieces = _PIECE.findall(normalize(text))
+    weights = _weak_weights(pieces, weak)
+    out = []
+    for piece, w in zip(pieces, weights, strict=True):
+        syls = char_syllables(piece) if len(piece) == 1 and _CJK.match(piece) else (piece,)
+        out.append(Tok(piece, syls, _syl_init(syls, piece), w))
+    return out
+
+
+def _weak_weights(pieces: Sequence[str], weak: Iterable[str]) -> list[float]:
+    weights = [1.0] * len(pieces)
+    joined = "".join(p if len(p) == 1 else "\0" for p in pieces)
+    for word in weak:
+        start = joined.find(word)
+        while start >= 0:
+            for k in range(start, start + len(word)):
+                weights[k] = WEAK_WEIGHT
+            start = joined.find(word, start + 1)
+    return weights
+
+
+def letter_tokens(text: str) -> list[Tok]:
+    """Tokens of typed pinyin: full syllables, initials from a keypad, or both mixed."""
+    out: list[Tok] = []
+    for word in normalize(text).split():
+        pieces = parse_letters(word) if word.isalpha() else ()
+        if not pieces:
+            out.append(Tok(word, (word,), word[:1]))
+            continue
+        for piece, full in pieces:
+            if full:
+                f = fold(piece)
+                out.append(Tok(None, (f,), f[0]))
+            else:
+                out.append(Tok(None, (), fold(piece + "a")[0]))
+    return out
+
+
+@dataclass(slots=True)
+class _Form:
+    toks: list[Tok]
+    total: float  # sum of weights
+    pairs: dict[str, list[int]]  # "syl syl" and "ii" keys -> start positions
+
+
+def _pair_keys(a: Tok, b: Tok) -> list[str]:
+    if a.syls and b.syls:
+        return [f"{x} {y}" for x in a.syls for y in b.syls]
+    return [a.init + b.init]
+
+
+def _form(text: str, weak: Iterable[str]) -> _Form:
+    toks = text_tokens(text, weak)
+    pairs: dict[str, list[int]] = {}
+    for j in range(len(toks) - 1):
+        a, b = toks[j], toks[j + 1]
+        for key in [*_pair_keys(a, b), a.init + b.init]:
+            pairs.setdefault(key, []).append(j)
+    return _Form(toks, sum(t.weight for t in toks) or 1.0, pairs)
+
+
+@dataclass(slots=True)
+class _Phrase:
+    """A lexicon alternative of 2+ tokens: it explains its span only where it stands whole."""
+
+    cover: tuple[int, ...]
+    toks: list[Tok]
+    keys: list[str]
+
+
+@dataclass(slots=True)
+class _Item:
+    """A pair of query tokens to look for in a matter, and the query positions it explains."""
+
+    cover: tuple[int, ...]
+    a: Tok
+    b: Tok
+    factor: float
+    keys: list[str]
+
+
+def _strength(a: Tok, b: Tok, fa: Tok, fb: Tok) -> float:
+    if not (a.syls and b.syls):
+        # keypad initials: where the query has a syllable it must agree
+        if (a.syls and not set(a.syls) & set(fa.syls)) or (
+            b.syls and not set(b.syls) & set(fb.syls)
+        ):
+            return 0.0
+        return INITIALS
+    if a.char is None and b.char is None:
+        return TYPED
+    if a.char == fa.char and b.char == fb.char:
+        return EXACT
+    return SOUND
+
+
+class SearchEngine:
+    def __init__(self, catalog: Catalog, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.catalog = catalog
+        self.matters: list[Matter] = catalog.enabled()
+        self._weak = sorted(self.lexicon.weak, key=len, reverse=True)
+        self._fillers = sorted(self.lexicon.fillers, key=len, reverse=True)
+        self._max_filler = max((len(f) for f in self._fillers), default=1)
+        self._build_index()
+        self._build_lexicon_index()
+        self._forms = lru_cache(maxsize=8192)(self._matter_forms)
+
+    # ----- index -----
+
+    def _texts(self, m: Matter) -> list[str]:
+        return [m.name, *m.aliases, *m.keywords]
+
+    def _build_index(self) -> None:
+        postings: dict[str, list[int]] = {}
+        known: set[str] = set()
+        name_index: dict[str, list[int]] = {}
+        for idx, m in enumerate(self.matters):
+            keys: set[str] = set()
+            for text in self._texts(m):
+                norm = normalize(text)
+                name_index.setdefault(norm, []).append(idx)
+                chars = _PIECE.findall(norm)
+                for j in range(len(chars) - 1):
+                    known.add(chars[j] + chars[j + 1])
+                    a = _tok_of(chars[j])
+                    b = _tok_of(chars[j + 1])
+                    keys.update(_pair_keys(a, b))
+                    keys.add(a.init + b.init)
+            for key in keys:
+                postings.setdefault(key, []).append(idx)
+        n = max(len(self.matters), 1)
+        self._postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
+        self._idf = {k: math.log(1.0 + n / len(v)) for k, v in postings.items()}
+        self._known_bigrams = known
+        self._exact = name_index
+
+    def _build_lexicon_index(self) -> None:
+        self._lex_single: dict[str, list[str]] = {}
+        self._lex_multi: dict[str, list[tuple[list[Tok], list[str]]]] = {}
+        for term, alts in self.lexicon.alternatives.items():
+            ordered = sorted(alts)[:MAX_ALTERNATIVES]
+            toks = text_tokens(term)
+            if len(toks) == 1:
+                self._lex_single[toks[0].char or term] = ordered
+            elif len(toks) > 1:
+                for key in _pair_keys(toks[0], toks[1]):
+                    self._lex_multi.setdefault(key, []).append((toks, ordered))
+            for j in range(len(toks) - 1):
+                self._known_bigrams.add((toks[j].char or "") + (toks[j + 1].char or ""))
+
+    def _matter_forms(self, idx: int) -> list[_Form]:
+        """Name, aliases, keywords, then the category (which explains words but is no name)."""
+        m = self.matters[idx]
+        return [_form(t, self._weak) for t in [*self._texts(m), m.category]]
+
+    # ----- query -----
+
+    def _strip_fillers(self, text: str) -> str:
+        s = "".join(_SPLIT.split(normalize(text)))
+        out: list[str] = []
+        i = 0
+        while i < len(s):
+            for size in range(min(self._max_filler, len(s) - i), 0, -1):
+                word = s[i : i + size]
+                if word in self.lexicon.fillers and not self._protected(s, i, i + size):
+                    i += size
+                    break
+            else:
+                out.append(s[i])
+                i += 1
+        return "".join(out)
+
+    def _protected(self, s: str, start: int, end: int) -> bool:
+        """True when a filler's characters belong to a known word (去 in 去世, 个 in 个人)."""
+        known = self._known_bigrams
+        return any(s[k : k + 2] in known for k in range(max(start - 1, 0), end) if k + 2 <= len(s))
+
+    def tokens(self, query: str) -> list[Tok]:
+        norm = normalize(query)
+        if not _CJK.search(norm) and re.search(r"[a-z]", norm):
+            return letter_tokens(norm)
+        return text_tokens(self._strip_fillers(norm), self._weak)
+
+    def _alternatives(self, toks: list[Tok]) -> list[tuple[int, int, list[Tok]]]:
+        """Lexicon spans in the query: (start, end, tokens of an alternative)."""
+        found: list[tuple[int, int, list[Tok]]] = []
+        for i, t in enumerate(toks):
+            if t.char and t.char in self._lex_single:
+                found += [(i, i + 1, text_tokens(a)) for a in self._lex_single[t.char]]
+            if i + 1 >= len(toks) or not (t.syls and toks[i + 1].syls):
+                continue
+            seen: set[int] = set()
+            for key in _pair_keys(t, toks[i + 1]):
+                for term, alts in self._lex_multi.get(key, ()):
+                    if id(term) in seen or not _sounds_like(toks, i, term):
+                        continue
+                    seen.add(id(term))
+                    end = i + len(term)
+                    found += [(i, end, _alt_tokens(a)) for a in alts]
+        return found
+
+    def _items(self, toks: list[Tok]) -> tuple[list[_Item], list[_Phrase]]:
+        items: list[_Item] = []
+        phrases: list[_Phrase] = []
+
+        def add(cover: Iterable[int], a: Tok, b: Tok, factor: float) -> None:
+            items.append(_Item(tuple(cover), a, b, factor, _pair_keys(a, b)))
+
+        for i in range(len(toks) - 1):
+            add((i, i + 1), toks[i], toks[i + 1], 1.0)
+        for start, end, alt in self._alternatives(toks):
+            if not alt:
+                continue
+            span = range(start, end)
+            if len(alt) > 1:
+                phrases.append(_Phrase(tuple(span), alt, _pair_keys(alt[0], alt[1])))
+                continue
+            # A one-character alternative pairs with its neighbours: 买气 -> 购气, 交电费 -> 缴电费.
+            if start > 0:
+                add((start - 1, *span), toks[start - 1], alt[0], ALT_FACTOR)
+            if end < len(toks):
+                add((*span, end), alt[0], toks[end], ALT_FACTOR)
+        return items, phrases
+
+    def _candidates(self, items: list[_Item], phrases: list[_Phrase]) -> np.ndarray:
+        n = len(self.matters)
+        acc = np.zeros(n, dtype=np.float32)
+        for key in {k for it in [*items, *phrases] for k in it.keys}:
+            post = self._postings.get(key)
+            if post is not None:
+                acc[post] += self._idf[key]
+        hit = np.flatnonzero(acc)
+        if len(hit) > CANDIDATES:
+            hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
+        return hit
+
+    def _score(
+        self,
+        idx: int,
+        toks: list[Tok],
+        items: list[_Item],
+        phrases: list[_Phrase],
+        intents: set[Kind],
+    ) -> Hit:
+        forms = self._forms(idx)
+        qcov = [0.0] * len(toks)
+        best_m = 0.0
+        for n_form, form in enumerate(forms):
+            fcov = [0.0] * len(form.toks)
+            for it in items:
+                for key in it.keys:
+                    for j in form.pairs.get(key, ()):
+                        s = _strength(it.a, it.b, form.toks[j], form.toks[j + 1]) * it.factor
+                        if s <= 0:
+                            continue
+                        for i in it.cover:
+                            qcov[i] = max(qcov[i], s)
+                        fcov[j] = max(fcov[j], s)
+                        fcov[j + 1] = max(fcov[j + 1], s)
+            for ph in phrases:
+                for j in _occurrences(ph, form):
+                    for i in ph.cover:
+                        qcov[i] = max(qcov[i], ALT_FACTOR)
+                    for k in range(j, j + len(ph.toks)):
+                        fcov[k] = max(fcov[k], ALT_FACTOR)
+            if n_form < len(forms) - 1:
+                covered = sum(c * t.weight for c, t in zip(fcov, form.toks, strict=True))
+                best_m = max(best_m, covered / form.total)
+        chars = {t.char for f in forms for t in f.toks}
+        for i, t in enumerate(toks):
+            if qcov[i] < LONE_CHAR and t.char in chars and t.weight == 1.0:
+                qcov[i] = LONE_CHAR
+        total = sum(t.weight for t in toks) or 1.0
+        q_cov = sum(c * t.weight for c, t in zip(qcov, toks, strict=True)) / total
+        m = self.matters[idx]
+        score = W_QUERY * q_cov + W_MATTER * best_m + (KIND_BONUS if m.kind in intents else 0.0)
+        return Hit(m, min(score, 1.0), q_cov, best_m)
+
+    def search(self, query: str, top: int = 5) -> SearchResult:
+        started = time.perf_counter()
+        hits, matched = self._search(query)
+        ms = (time.perf_counter() - started) * 1000
+        return SearchResult(query, matched, hits[:top], ms)
+
+    def _search(self, query: str) -> tuple[list[Hit], bool]:
+        toks = self.tokens(query)
+        if not toks:
+            return [], False
+        exact = self._exact.get(normalize(query).replace(" ", ""), [])
+        if len(toks) == 1:
+            hits = [Hit(self.matters[i], 1.0, 1.0, 1.0) for i in exact]
+            return hits + self._lone_token(toks[0], exclude=set(exact)), bool(exact)
+        norm = normalize(query)
+        intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
+        items, phrases = self._items(toks)
+        hits = [
+            self._score(int(i), toks, items, phrases, intents)
+            for i in self._candidates(items, phrases)
+        ]
+        hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
+        top = hits[0] if hits else None
+        matched = bool(
+            top and top.score >= MIN_SCORE and top.q_cov >= MIN_QCOV and top.m_cov >= MIN_MCOV
+        )
+        return hits, matched
+
+    def _lone_token(self, tok: Tok, exclude: set[int]) -> list[Hit]:
+        """A one-character query: suggestions that contain it, never a confident match."""
+        if not tok.char:
+            return []
+        out = []
+        for idx, m in enumerate(self.matters):
+            if idx not in exclude and any(tok.char in normalize(t) for t in self._texts(m)):
+                out.append(Hit(m, 0.3, 1.0, 0.0))
+                if len(out) >= 20:
+                    break
+        return out
+
+
+@lru_cache(maxsize=65536)
+def _tok_of(piece: str) -> Tok:
+    syls = char_syllables(piece) if len(piece) == 1 and _CJK.match(piece) else (piece,)
+    return Tok(piece, syls, _syl_init(syls, piece))
+
+
+def _alt_tokens(text: str) -> list[Tok]:
+    return [Tok(t.char, t.syls, t.init) for t in text_tokens(text)]
+
+
+def _sounds_like(toks: list[Tok], i: int, term: list[Tok]) -> bool:
+    if i + len(term) > len(toks):
+        return False
+    # Same character, or same main reading: second readings (格 luo) make too many false friends.
+    return all(
+        (q.char is not None and q.char == t.char) or (q.syls[:1] == t.syls[:1] and q.syls)
+        for q, t in zip(toks[i:], term, strict=False)
+    )
+
+
+def _occurrences(ph: _Phrase, form: _Form) -> list[int]:
+    """Start positions where the phrase's tokens stand in the form, one after another."""
+    out = []
+    n = len(ph.toks)
+    for key in ph.keys:
+        for j in form.pairs.get(key, ()):
+            if j + n <= len(form.toks) and all(
+                set(a.syls) & set(b.syls)
+                for a, b in zip(ph.toks, form.toks[j : j + n], strict=False)
+            ):
+                out.append(j)
+    return out

@@ -1,0 +1,53 @@
+"""The residents' lexicon: synonym groups, filler words and weak words (assets/lexicon)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.paths import ASSETS
+
+LEXICON_DIR = ASSETS / "lexicon"
+
+
+@dataclass
+class Lexicon:
+    # term -> the other words it may stand for (its group, or the right side of a "=>" line)
+    alternatives: dict[str, set[str]] = field(default_factory=dict)
+    fillers: set[str] = field(default_factory=set)
+    weak: set[str] = field(default_factory=set)
+
+    def add_group(self, said: list[str], means: list[str]) -> None:
+        for term in said:
+            self.alternatives.setdefault(term, set()).update(w for w in means if w != term)
+
+    @property
+    def terms(self) -> set[str]:
+        return set(self.alternatives)
+
+
+def _lines(path: Path) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    lex = Lexicon()
+    for line in _lines(directory / "synonyms.txt"):
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            said, means = left.split(), right.split()
+            lex.add_group(said, means)
+        else:
+            words = line.split()
+            lex.add_group(words, words)
+    for line in _lines(directory / "fillers.txt"):
+        if line.startswith("weak:"):
+            lex.weak.update(line.removeprefix("weak:").split())
+        else:
+            lex.fillers.update(line.split())
+    return lex
