@@ -10,8 +10,9 @@ How it works, in short:
    inverted index of syllable pairs, or of initial-letter pairs for keypad input, to find candidate
    matters cheaply.
 4. Each candidate is scored by how much of the query it explains (``q_cov``) and how much of its
-   best name or alias the query covers (``m_cov``). Confidence (``matched``) needs both: out-of-scope
-   speech shares a pair of sounds with some matter by chance, but not most of its words.
+   best name or alias the query covers (``m_cov``). Confidence (``matched``) needs both:
+   out-of-scope speech shares a pair of sounds with some matter by chance, but not most of
+   its words.
 """
 
 from __future__ import annotations

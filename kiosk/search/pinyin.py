@@ -65,8 +65,9 @@ _MAX_SYL = max(len(s) for s in SYLLABLES)
 def parse_letters(word: str) -> tuple[tuple[str, bool], ...]:
     """Split typed letters into pinyin pieces: ``(piece, is_full_syllable)``.
 
-    ``gongjijin`` -> gong ji jin; ``gjjcx`` -> five initials; ``gongjijincx`` mixes both. We take the
-    split with the lowest cost, where a full syllable is cheaper than a lone initial, so that real
+    ``gongjijin`` -> gong ji jin; ``gjjcx`` -> five initials; ``gongjijincx`` mixes both. We take
+    the split with the lowest cost, where a full syllable is cheaper than a lone initial, so that
+    real
     syllables win whenever the letters allow them.
     """
     word = word.lower().replace("ü", "v")
