@@ -37,6 +37,7 @@ KIND_BONUS = 0.04
 WEAK_WEIGHT = 0.3
 EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95, 0.35
 MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
+WHOLE_NAME = 0.9
 CANDIDATES = 64
 MAX_ALTERNATIVES = 16
 
@@ -273,9 +274,9 @@ class SearchEngine:
         return "".join(out)
 
     def _protected(self, s: str, start: int, end: int) -> bool:
-        """True when a filler's characters belong to a known word (去 in 去世, 个 in 个人)."""
+        """True when a filler joins a known word across its edge (去 in 去世, 个 in 个人)."""
         known = self._known_bigrams
-        return any(s[k : k + 2] in known for k in range(max(start - 1, 0), end) if k + 2 <= len(s))
+        return (start > 0 and s[start - 1 : start + 1] in known) or s[end - 1 : end + 1] in known
 
     def tokens(self, query: str) -> list[Tok]:
         norm = normalize(query)
@@ -345,6 +346,9 @@ class SearchEngine:
         intents: set[Kind],
     ) -> Hit:
         forms = self._forms(idx)
+        m = self.matters[idx]
+        if all(not t.syls for t in toks):
+            return self._initials_score(m, toks, forms[:-1])
         qcov = [0.0] * len(toks)
         best_m = 0.0
         for n_form, form in enumerate(forms):
@@ -374,9 +378,22 @@ class SearchEngine:
                 qcov[i] = LONE_CHAR
         total = sum(t.weight for t in toks) or 1.0
         q_cov = sum(c * t.weight for c, t in zip(qcov, toks, strict=True)) / total
-        m = self.matters[idx]
         score = W_QUERY * q_cov + W_MATTER * best_m + (KIND_BONUS if m.kind in intents else 0.0)
         return Hit(m, min(score, 1.0), q_cov, best_m)
+
+    @staticmethod
+    def _initials_score(m: Matter, toks: list[Tok], forms: list[_Form]) -> Hit:
+        """Keypad initials (gjjcx): the letters must run together in one name or alias."""
+        q = "".join(t.init for t in toks)
+        best_q = best_m = 0.0
+        for form in forms:
+            inits = "".join(t.init for t in form.toks)
+            run = _longest_common_run(q, inits)
+            q_cov, m_cov = run / len(q), run / max(len(inits), 1)
+            if (q_cov, m_cov) > (best_q, best_m):
+                best_q, best_m = q_cov, m_cov
+        score = INITIALS * (W_QUERY * best_q + W_MATTER * best_m)
+        return Hit(m, score, best_q, best_m)
 
     def search(self, query: str, top: int = 5) -> SearchResult:
         started = time.perf_counter()
@@ -402,7 +419,12 @@ class SearchEngine:
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
         matched = bool(
-            top and top.score >= MIN_SCORE and top.q_cov >= MIN_QCOV and top.m_cov >= MIN_MCOV
+            top
+            and top.score >= MIN_SCORE
+            and top.m_cov >= MIN_MCOV
+            # most of what was said is explained, or a whole name was said with a topic beside
+            # it ("投诉 噪音": the complaint's subject is the resident's own)
+            and (top.q_cov >= MIN_QCOV or (top.m_cov >= WHOLE_NAME and top.q_cov >= 0.5))
         )
         return hits, matched
 
@@ -451,3 +473,15 @@ def _occurrences(ph: _Phrase, form: _Form) -> list[int]:
             ):
                 out.append(j)
     return out
+
+
+def _longest_common_run(a: str, b: str) -> int:
+    """Length of the longest substring shared by a and b (both short)."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best

@@ -53,7 +53,9 @@ def char_syllables(ch: str) -> tuple[str, ...]:
 
 
 def _all_syllables() -> frozenset[str]:
-    return frozenset(_toneless(r) for v in pinyin_dict.values() for r in v.split(","))
+    # Vowel-less interjections (m, n, ng, hm) are left out: typed, those letters are initials.
+    every = {_toneless(r) for v in pinyin_dict.values() for r in v.split(",")}
+    return frozenset(s for s in every if any(c in "aeiouv" for c in s))
 
 
 SYLLABLES = _all_syllables()
