@@ -426,6 +426,8 @@ class SearchEngine:
             # it ("投诉 噪音": the complaint's subject is the resident's own)
             and (top.q_cov >= MIN_QCOV or (top.m_cov >= WHOLE_NAME and top.q_cov >= 0.5))
         )
+        if all(not t.syls for t in toks):  # keypad initials: every letter, in one run
+            matched = matched and top is not None and top.q_cov >= 1.0
         return hits, matched
 
     def _lone_token(self, tok: Tok, exclude: set[int]) -> list[Hit]:

@@ -1,0 +1,185 @@
+"""The ``kiosk`` command (see docs/spec/cli-contract.md).
+
+Exit codes: 0 success, 2 bad usage or bad input (one line on stderr naming what is wrong),
+1 any other failure. No traceback reaches the user for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.catalog import DEMO_CATALOG, CatalogError, load_catalog
+
+log = logging.getLogger("kiosk")
+
+
+class UsageError(Exception):
+    """Bad usage or bad input: exit 2 with this one-line message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would exit 2 with a usage dump; keep it short
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _catalog_path(arg: str | None) -> Path:
+    return Path(arg) if arg else DEMO_CATALOG
+
+
+def _engine(catalog_arg: str | None):
+    from kiosk.search import SearchEngine
+
+    try:
+        catalog = load_catalog(_catalog_path(catalog_arg))
+    except CatalogError as exc:
+        raise UsageError(exc.summary) from None
+    return SearchEngine(catalog)
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.top < 1:
+        raise UsageError("--top must be at least 1")
+    if args.batch and args.query:
+        raise UsageError("give either QUERY or --batch FILE, not both")
+    if not args.batch and not args.query:
+        raise UsageError("give a QUERY or --batch FILE")
+    if args.batch:
+        lines = _read_batch(args.batch)
+        engine = _engine(args.catalog)
+        for q in lines:
+            _print_json(engine.search(q, top=args.top).to_json())
+        return 0
+    engine = _engine(args.catalog)
+    query = " ".join(args.query)
+    result = engine.search(query, top=args.top)
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    if not result.hits:
+        print(f"没有找到与“{query}”相关的事项。")
+        return 0
+    head = "为您找到以下事项:" if result.matched else "没有完全对应的事项,您可以看看:"
+    print(head)
+    for n, hit in enumerate(result.hits, 1):
+        print(f"{n:>2}. {hit.matter.name}  [{hit.matter.id}]  {hit.score:.2f}")
+    return 0
+
+
+def _read_batch(path: str) -> list[str]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read batch file {path}: {exc}") from None
+    queries = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{path}:{n}: not a JSON object: {exc.msg}") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
+            raise UsageError(f"{path}:{n}: each line needs a string field \"q\"")
+        queries.append(obj["q"])
+    return queries
+
+
+def cmd_catalog_check(args: argparse.Namespace) -> int:
+    try:
+        catalog = load_catalog(args.path)
+    except CatalogError as exc:
+        if args.json:
+            _print_json(
+                {"ok": False, "problems": [p.__dict__ for p in exc.problems], "source": exc.source}
+            )
+        else:
+            print(exc, file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json({"ok": True, "version": catalog.version, "matters": len(catalog.matters)})
+    else:
+        print(f"catalog {catalog.version}: {len(catalog.matters)} matters, all valid")
+    return 0
+
+
+def cmd_repl(args: argparse.Namespace) -> int:
+    """Type a request, see the matters: the search engine on its own, until the UI exists."""
+    engine = _engine(args.catalog)
+    print(f"事项搜索 ({len(engine.matters)} 项事项)。输入要办的事,例如“贫困证明”;空行退出。")
+    while True:
+        try:
+            query = input("> ").strip()
+        except EOFError:
+            break
+        if not query:
+            break
+        result = engine.search(query, top=5)
+        if not result.hits:
+            print("  没有找到相关事项,请换个说法试试。")
+            continue
+        print("  为您找到:" if result.matched else "  没有完全对应的事项,您可以看看:")
+        for hit in result.hits:
+            print(f"   · {hit.matter.name}  ({hit.matter.department})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kiosk", description="政务自助终端 command line")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("search", help="search the matter catalog")
+    p.add_argument("--catalog", help="catalog file (default: the demo catalog)")
+    p.add_argument("--top", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--batch", metavar="FILE.jsonl")
+    p.add_argument("query", nargs="*")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("catalog", help="catalog tools")
+    csub = p.add_subparsers(dest="catalog_command", parser_class=_Parser)
+    c = csub.add_parser("check", help="validate a catalog file")
+    c.add_argument("path")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_catalog_check)
+
+    p = sub.add_parser("repl", help="interactive search in the terminal")
+    p.add_argument("--catalog")
+    p.set_defaults(func=cmd_repl)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 1
+    except BrokenPipeError:  # output piped into head: not a failure of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+    except Exception as exc:  # the last line of defence: a technician gets one line, not a trace
+        log.debug("unexpected failure", exc_info=True)
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The `kiosk` command as other tools drive it: forms, JSON and exit codes of the contract."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import EVAL
+
+KIOSK = shutil.which("kiosk") or ""
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "kiosk.cli"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, input=stdin, timeout=60)
+
+
+def test_search_json_single():
+    p = run("search", "--json", "--top", "2", "贫困 证明")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert len(lines) == 1
+    obj = json.loads(lines[0])
+    assert obj["q"] == "贫困 证明" and obj["matched"] is True and isinstance(obj["ms"], float)
+    assert obj["results"][0]["id"] == "mz-001" and len(obj["results"]) <= 2
+
+
+def test_search_batch_one_line_per_input(tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(
+        '{"q": "公积金 查询", "expect": ["x"]}\n{"q": "明天 会 下雨 吗"}\n', encoding="utf-8"
+    )
+    p = run("search", "--catalog", str(EVAL / "dev_catalog.json"), "--batch", str(batch))
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [o["q"] for o in out] == ["公积金 查询", "明天 会 下雨 吗"]
+    assert out[0]["matched"] and out[0]["results"][0]["id"] == "d-gjj-query"
+    assert not out[1]["matched"]
+    assert all(len(o["results"]) <= 5 for o in out)
+
+
+def test_search_human_output():
+    p = run("search", "公积金")
+    assert p.returncode == 0 and "公积金" in p.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("search", "--catalog", "/no/such/file.json", "x"), "not found"),
+        (("search", "--top", "0", "x"), "--top"),
+        (("search", "--top", "many", "x"), "--top"),
+        (("search",), "QUERY"),
+        (("search", "--bogus", "x"), "unrecognized"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(args, needle):
+    p = run(*args)
+    assert p.returncode == 2
+    assert needle in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in p.stderr
+
+
+def test_bad_batch_and_bad_catalog(tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"q": "ok"}\n{"query": "no q"}\n', encoding="utf-8")
+    p = run("search", "--batch", str(batch))
+    assert p.returncode == 2 and ":2:" in p.stderr
+    cat = tmp_path / "c.json"
+    cat.write_text('{"version": "1", "matters": [{"id": "a", "kind": "x"}]}', encoding="utf-8")
+    p = run("search", "--catalog", str(cat), "x")
+    assert p.returncode == 2 and "refused" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_catalog_check(tmp_path):
+    p = run("catalog", "check", "--json", str(EVAL / "dev_catalog.json"))
+    assert p.returncode == 0 and json.loads(p.stdout) == {
+        "ok": True,
+        "version": "dev-1",
+        "matters": 32,
+    }
+    cat = tmp_path / "c.json"
+    cat.write_text('{"version": "1", "matters": [{"id": "a", "kind": "x"}]}', encoding="utf-8")
+    p = run("catalog", "check", "--json", str(cat))
+    out = json.loads(p.stdout)
+    assert p.returncode == 2 and not out["ok"]
+    assert {"where": "a", "field": "kind"}.items() <= out["problems"][0].items() or any(
+        q["field"] == "kind" for q in out["problems"]
+    )
+
+
+def test_repl_answers_then_quits():
+    p = run("repl", stdin="贫困证明\n\n")
+    assert p.returncode == 0 and "困难群众证明开具" in p.stdout

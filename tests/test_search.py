@@ -1,0 +1,146 @@
+"""Search quality and behaviour, measured on the dev set, our own demo queries and CrossWOZ."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kiosk.catalog import validate_catalog
+from kiosk.search import SearchEngine
+
+from .conftest import DATA, EVAL
+
+
+def _queries(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _rates(engine: SearchEngine, rows) -> tuple[float, float, int, int]:
+    top1 = top3 = n = oos_matched = 0
+    for row in rows:
+        r = engine.search(row["q"], top=3)
+        ids = [h.matter.id for h in r.hits]
+        if row["expect"]:
+            n += 1
+            top1 += bool(r.matched and ids[:1] and ids[0] in row["expect"])
+            top3 += any(i in row["expect"] for i in ids)
+        else:
+            oos_matched += r.matched
+    return top1 / max(n, 1), top3 / max(n, 1), n, oos_matched
+
+
+def test_dev_set_targets(dev_engine):
+    top1, top3, n, oos = _rates(dev_engine, _queries(EVAL / "dev_queries.jsonl"))
+    assert n == 52
+    assert top1 >= 0.95 and top3 >= 0.98
+    assert oos == 0
+
+
+def test_crosswoz_out_of_scope(dev_engine):
+    rows = _queries(EVAL / "out_of_scope_crosswoz.jsonl")
+    assert len(rows) == 1000
+    assert _rates(dev_engine, rows)[3] <= 10
+
+
+def test_demo_catalog_queries(demo_engine):
+    """Queries written against the demo catalog before tuning: a check on generalization."""
+    top1, top3, n, oos = _rates(demo_engine, _queries(DATA / "demo_queries.jsonl"))
+    assert n >= 40 and top1 >= 0.9 and top3 >= 0.95 and oos == 0
+
+
+def test_poverty_certificate_first(demo_engine):
+    r = demo_engine.search("贫困证明")
+    assert r.matched and r.hits[0].matter.id == "mz-001"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("公鸡金 查询", "gjj-001"),  # homophone from a recognizer
+        ("设保 缴费 记录", "si-001"),
+        ("平困 证明", "mz-001"),  # in/ing merged, lexicon by sound
+        ("gongjijin chaxun", "gjj-001"),  # full toneless pinyin
+        ("GJJCX", "gjj-001"),  # initials keypad, any case
+        ("gongjijincx", "gjj-001"),  # syllables then initials
+        ("我想 帮我 查一下 公积金 怎么办", "gjj-001"),  # fillers
+        ("证明 困难", "mz-001"),  # word order
+        ("煤气 充值", "gy-001"),  # colloquial names via the lexicon
+        ("驾照 丢 了", "jt-003"),
+        ("新农合 交 钱", "mi-002"),
+        ("五保户 申请", "mz-003"),
+        ("准生证", "wj-003"),
+    ],
+)
+def test_resident_phrasings(demo_engine, query, expected):
+    r = demo_engine.search(query)
+    assert r.hits and r.hits[0].matter.id == expected, [h.matter.id for h in r.hits]
+    assert r.matched
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "今天 天气 怎么样",
+        "讲个笑话",
+        "附近的饭店",
+        "打车去火车站",
+        "啊",
+        "",
+        "   ",
+        "？？？",
+        "123456",
+        "qwxz",
+    ],
+)
+def test_out_of_scope_is_not_matched(demo_engine, query):
+    assert not demo_engine.search(query).matched
+
+
+def test_result_shape(demo_engine):
+    r = demo_engine.search("社保", top=4)
+    assert len(r.hits) <= 4
+    scores = [h.score for h in r.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    data = r.to_json()
+    assert set(data) == {"q", "matched", "ms", "results"} and data["ms"] >= 0
+    assert set(data["results"][0]) == {"id", "name", "score"}
+
+
+def test_disabled_matters_are_never_found(demo_engine):
+    assert all(h.matter.id != "old-001" for h in demo_engine.search("合作医疗证补办", top=20).hits)
+
+
+def test_lexicon_is_general_not_catalog_bound():
+    """The same lexicon serves a catalog it has never seen (names unlike the demo's)."""
+    cat = validate_catalog(
+        {
+            "version": "x",
+            "matters": [
+                {
+                    "id": "g1",
+                    "name": "管道燃气缴费",
+                    "department": "燃气公司",
+                    "category": "缴费",
+                    "kind": "payment",
+                },
+                {
+                    "id": "h1",
+                    "name": "户籍信息证明",
+                    "department": "派出所",
+                    "category": "户籍",
+                    "kind": "certificate",
+                },
+            ],
+        }
+    )
+    engine = SearchEngine(cat)
+    assert engine.search("交 煤气 费").hits[0].matter.id == "g1"
+    assert engine.search("开 户口 证明").hits[0].matter.id == "h1"
+
+
+def test_empty_catalog():
+    engine = SearchEngine(validate_catalog({"version": "empty", "matters": []}))
+    r = engine.search("公积金")
+    assert r.hits == [] and not r.matched
