@@ -160,6 +160,20 @@ def _unknown_fields(raw: Any, model: type[BaseModel], prefix: str = "") -> list[
     return found
 
 
+def _validate_fast(data: dict, raw_matters: list, version: Any, source: str) -> Catalog | None:
+    """Validate a good file in one pass of pydantic's core; None when it has problems to name."""
+    try:
+        catalog = Catalog.model_validate({"version": version, "matters": raw_matters})
+    except ValidationError:
+        return None
+    ids = [m.id for m in catalog.matters]
+    if len(set(ids)) != len(ids):
+        return None
+    if any(_unknown_fields(raw, Matter) for raw in raw_matters):
+        return None
+    return catalog
+
+
 def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
     """Validate parsed JSON; raise CatalogError naming every problem."""
     problems: list[Problem] = []
@@ -176,6 +190,10 @@ def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
     if not isinstance(raw_matters, list):
         problems.append(Problem("(file)", "matters", "required, an array of matters"))
         raise CatalogError(source, problems)
+
+    fast = _validate_fast(data, raw_matters, version, source) if not problems else None
+    if fast is not None:
+        return fast
 
     matters: list[Matter] = []
     seen: dict[str, int] = {}

@@ -38,7 +38,7 @@ WEAK_WEIGHT = 0.3
 EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95, 0.35
 MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
 WHOLE_NAME = 0.9
-CANDIDATES = 64
+CANDIDATES = 32
 MAX_ALTERNATIVES = 16
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -181,6 +181,27 @@ class _Item:
     keys: list[str]
 
 
+@dataclass(slots=True)
+class _Query:
+    """A query's pairs and phrases, filed by lookup key."""
+
+    items: dict[str, list[_Item]]
+    phrases: dict[str, list[_Phrase]]
+    keys: set[str]
+
+    @classmethod
+    def of(cls, items: list[_Item], phrases: list[_Phrase]) -> _Query:
+        by_item: dict[str, list[_Item]] = {}
+        by_phrase: dict[str, list[_Phrase]] = {}
+        for it in items:
+            for key in it.keys:
+                by_item.setdefault(key, []).append(it)
+        for ph in phrases:
+            for key in ph.keys:
+                by_phrase.setdefault(key, []).append(ph)
+        return cls(by_item, by_phrase, set(by_item) | set(by_phrase))
+
+
 def _strength(a: Tok, b: Tok, fa: Tok, fb: Tok) -> float:
     if not (a.syls and b.syls):
         # keypad initials: where the query has a syllable it must agree
@@ -207,6 +228,7 @@ class SearchEngine:
         self._build_index()
         self._build_lexicon_index()
         self._forms = lru_cache(maxsize=8192)(self._matter_forms)
+        self._chars = lru_cache(maxsize=8192)(self._chars)
 
     # ----- index -----
 
@@ -225,10 +247,7 @@ class SearchEngine:
                 chars = _PIECE.findall(norm)
                 for j in range(len(chars) - 1):
                     known.add(chars[j] + chars[j + 1])
-                    a = _tok_of(chars[j])
-                    b = _tok_of(chars[j + 1])
-                    keys.update(_pair_keys(a, b))
-                    keys.add(a.init + b.init)
+                    keys.update(_index_keys(chars[j], chars[j + 1]))
             for key in keys:
                 postings.setdefault(key, []).append(idx)
         n = max(len(self.matters), 1)
@@ -250,6 +269,9 @@ class SearchEngine:
                     self._lex_multi.setdefault(key, []).append((toks, ordered))
             for j in range(len(toks) - 1):
                 self._known_bigrams.add((toks[j].char or "") + (toks[j + 1].char or ""))
+
+    def _chars(self, idx: int) -> frozenset[str | None]:
+        return frozenset(t.char for f in self._forms(idx) for t in f.toks)
 
     def _matter_forms(self, idx: int) -> list[_Form]:
         """Name, aliases, keywords, then the category (which explains words but is no name)."""
@@ -325,10 +347,10 @@ class SearchEngine:
                 add((*span, end), alt[0], toks[end], ALT_FACTOR)
         return items, phrases
 
-    def _candidates(self, items: list[_Item], phrases: list[_Phrase]) -> np.ndarray:
+    def _candidates(self, query: _Query) -> np.ndarray:
         n = len(self.matters)
         acc = np.zeros(n, dtype=np.float32)
-        for key in {k for it in [*items, *phrases] for k in it.keys}:
+        for key in query.keys:
             post = self._postings.get(key)
             if post is not None:
                 acc[post] += self._idf[key]
@@ -337,14 +359,7 @@ class SearchEngine:
             hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
         return hit
 
-    def _score(
-        self,
-        idx: int,
-        toks: list[Tok],
-        items: list[_Item],
-        phrases: list[_Phrase],
-        intents: set[Kind],
-    ) -> Hit:
+    def _score(self, idx: int, toks: list[Tok], query: _Query, intents: set[Kind]) -> Hit:
         forms = self._forms(idx)
         m = self.matters[idx]
         if all(not t.syls for t in toks):
@@ -353,9 +368,11 @@ class SearchEngine:
         best_m = 0.0
         for n_form, form in enumerate(forms):
             fcov = [0.0] * len(form.toks)
-            for it in items:
-                for key in it.keys:
-                    for j in form.pairs.get(key, ()):
+            # only the keys this form and the query share (a C-level set intersection)
+            for key in form.pairs.keys() & query.keys:
+                starts = form.pairs[key]
+                for it in query.items.get(key, ()):
+                    for j in starts:
                         s = _strength(it.a, it.b, form.toks[j], form.toks[j + 1]) * it.factor
                         if s <= 0:
                             continue
@@ -363,16 +380,18 @@ class SearchEngine:
                             qcov[i] = max(qcov[i], s)
                         fcov[j] = max(fcov[j], s)
                         fcov[j + 1] = max(fcov[j + 1], s)
-            for ph in phrases:
-                for j in _occurrences(ph, form):
-                    for i in ph.cover:
-                        qcov[i] = max(qcov[i], ALT_FACTOR)
-                    for k in range(j, j + len(ph.toks)):
-                        fcov[k] = max(fcov[k], ALT_FACTOR)
-            if n_form < len(forms) - 1:
+                for ph in query.phrases.get(key, ()):
+                    for j in starts:
+                        if not _stands_at(ph, form, j):
+                            continue
+                        for i in ph.cover:
+                            qcov[i] = max(qcov[i], ALT_FACTOR)
+                        for k in range(j, j + len(ph.toks)):
+                            fcov[k] = max(fcov[k], ALT_FACTOR)
+            if n_form < len(forms) - 1 and any(fcov):
                 covered = sum(c * t.weight for c, t in zip(fcov, form.toks, strict=True))
                 best_m = max(best_m, covered / form.total)
-        chars = {t.char for f in forms for t in f.toks}
+        chars = self._chars(idx)
         for i, t in enumerate(toks):
             if qcov[i] < LONE_CHAR and t.char in chars and t.weight == 1.0:
                 qcov[i] = LONE_CHAR
@@ -412,10 +431,8 @@ class SearchEngine:
         norm = normalize(query)
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
         items, phrases = self._items(toks)
-        hits = [
-            self._score(int(i), toks, items, phrases, intents)
-            for i in self._candidates(items, phrases)
-        ]
+        query = _Query.of(items, phrases)
+        hits = [self._score(int(i), toks, query, intents) for i in self._candidates(query)]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
         matched = bool(
@@ -443,12 +460,20 @@ class SearchEngine:
         return out
 
 
+@lru_cache(maxsize=262144)
+def _index_keys(a: str, b: str) -> tuple[str, ...]:
+    """Index keys of two adjacent pieces: their syllable pairs and their initials."""
+    ta, tb = _tok_of(a), _tok_of(b)
+    return (*_pair_keys(ta, tb), ta.init + tb.init)
+
+
 @lru_cache(maxsize=65536)
 def _tok_of(piece: str) -> Tok:
     syls = char_syllables(piece) if len(piece) == 1 and _CJK.match(piece) else (piece,)
     return Tok(piece, syls, _syl_init(syls, piece))
 
 
+@lru_cache(maxsize=16384)
 def _alt_tokens(text: str) -> list[Tok]:
     return [Tok(t.char, t.syls, t.init) for t in text_tokens(text)]
 
@@ -463,18 +488,13 @@ def _sounds_like(toks: list[Tok], i: int, term: list[Tok]) -> bool:
     )
 
 
-def _occurrences(ph: _Phrase, form: _Form) -> list[int]:
-    """Start positions where the phrase's tokens stand in the form, one after another."""
-    out = []
+def _stands_at(ph: _Phrase, form: _Form, j: int) -> bool:
+    """Whether the phrase's tokens stand in the form one after another from position j."""
     n = len(ph.toks)
-    for key in ph.keys:
-        for j in form.pairs.get(key, ()):
-            if j + n <= len(form.toks) and all(
-                set(a.syls) & set(b.syls)
-                for a, b in zip(ph.toks, form.toks[j : j + n], strict=False)
-            ):
-                out.append(j)
-    return out
+    if j + n > len(form.toks):
+        return False
+    toks = form.toks[j : j + n]
+    return all(set(a.syls) & set(b.syls) for a, b in zip(ph.toks, toks, strict=False))
 
 
 def _longest_common_run(a: str, b: str) -> int:
