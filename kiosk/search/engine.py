@@ -22,7 +22,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -102,11 +102,8 @@ def text_tokens(text: str, weak: Iterable[str] = ()) -> list[Tok]:
     """Tokens of written text (a matter name, an alias, a Chinese query)."""
     pieces = _PIECE.findall(normalize(text))
     weights = _weak_weights(pieces, weak)
-    out = []
-    for piece, w in zip(pieces, weights, strict=True):
-        syls = char_syllables(piece) if len(piece) == 1 and _CJK.match(piece) else (piece,)
-        out.append(Tok(piece, syls, _syl_init(syls, piece), w))
-    return out
+    toks = [_tok_of(p) for p in pieces]
+    return [t if w == 1.0 else replace(t, weight=w) for t, w in zip(toks, weights, strict=True)]
 
 
 def _weak_weights(pieces: Sequence[str], weak: Iterable[str]) -> list[float]:
@@ -475,7 +472,7 @@ def _tok_of(piece: str) -> Tok:
 
 @lru_cache(maxsize=16384)
 def _alt_tokens(text: str) -> list[Tok]:
-    return [Tok(t.char, t.syls, t.init) for t in text_tokens(text)]
+    return text_tokens(text)  # no weak words: an alternative counts in full
 
 
 def _sounds_like(toks: list[Tok], i: int, term: list[Tok]) -> bool:
