@@ -144,3 +144,17 @@ def test_empty_catalog():
     engine = SearchEngine(validate_catalog({"version": "empty", "matters": []}))
     r = engine.search("公积金")
     assert r.hits == [] and not r.matched
+
+
+def test_one_character_lists_suggestions_never_matches(demo_engine):
+    r = demo_engine.search("税", top=10)
+    assert not r.matched and len(r.hits) >= 5
+    assert all("税" in h.matter.name + "".join(h.matter.aliases + h.matter.keywords) for h in r.hits)
+
+
+def test_keypad_results_while_typing(demo_engine):
+    """Each letter pressed narrows the list: gjj shows 公积金 matters before the whole word."""
+    r = demo_engine.search("gjj", top=5)
+    assert r.hits and all("公积金" in h.matter.name for h in r.hits)
+    full = demo_engine.search("gjjtq", top=5)  # 公积金提取
+    assert full.hits[0].matter.id.startswith("gjj-")

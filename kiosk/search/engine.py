@@ -21,13 +21,16 @@ import math
 import re
 import time
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate, chain
 
 import numpy as np
 
 from kiosk.catalog import Catalog, Kind, Matter
+from kiosk.gcpause import gc_paused
 from kiosk.search.lexicon import Lexicon, load_lexicon
 from kiosk.search.pinyin import char_syllables, fold, parse_letters
 
@@ -140,6 +143,11 @@ class _Form:
     toks: list[Tok]
     total: float  # sum of weights
     pairs: dict[str, list[int]]  # "syl syl" and "ii" keys -> start positions
+    sounds: str  # "|gong|ji|jin|": main readings, for finding whole phrases with str.find
+
+
+def _sounds(toks: Sequence[Tok]) -> str:
+    return "|" + "|".join(t.syls[0] if t.syls else t.init for t in toks) + "|"
 
 
 def _pair_keys(a: Tok, b: Tok) -> list[str]:
@@ -155,7 +163,7 @@ def _form(text: str, weak: Iterable[str]) -> _Form:
         a, b = toks[j], toks[j + 1]
         for key in [*_pair_keys(a, b), a.init + b.init]:
             pairs.setdefault(key, []).append(j)
-    return _Form(toks, sum(t.weight for t in toks) or 1.0, pairs)
+    return _Form(toks, sum(t.weight for t in toks) or 1.0, pairs, _sounds(toks))
 
 
 @dataclass(slots=True)
@@ -165,6 +173,7 @@ class _Phrase:
     cover: tuple[int, ...]
     toks: list[Tok]
     keys: list[str]
+    sounds: str
 
 
 @dataclass(slots=True)
@@ -185,18 +194,28 @@ class _Query:
     items: dict[str, list[_Item]]
     phrases: dict[str, list[_Phrase]]
     keys: set[str]
+    memo: dict[int, tuple[list[float] | None, float]]  # id(form) -> _match_form(form)
 
     @classmethod
     def of(cls, items: list[_Item], phrases: list[_Phrase]) -> _Query:
         by_item: dict[str, list[_Item]] = {}
         by_phrase: dict[str, list[_Phrase]] = {}
+        seen: set[tuple] = set()
         for it in items:
+            sig = (it.cover, it.a, it.b, it.factor)
+            if sig in seen:
+                continue
+            seen.add(sig)
             for key in it.keys:
                 by_item.setdefault(key, []).append(it)
         for ph in phrases:
-            for key in ph.keys:
-                by_phrase.setdefault(key, []).append(ph)
-        return cls(by_item, by_phrase, set(by_item) | set(by_phrase))
+            sig = (ph.cover, ph.sounds)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            # one key is enough to file it: the form's sounds are searched whole
+            by_phrase.setdefault(ph.keys[0], []).append(ph)
+        return cls(by_item, by_phrase, set(by_item) | set(by_phrase), {})
 
 
 def _strength(a: Tok, b: Tok, fa: Tok, fb: Tok) -> float:
@@ -222,8 +241,10 @@ class SearchEngine:
         self._weak = sorted(self.lexicon.weak, key=len, reverse=True)
         self._fillers = sorted(self.lexicon.fillers, key=len, reverse=True)
         self._max_filler = max((len(f) for f in self._fillers), default=1)
-        self._build_index()
-        self._build_lexicon_index()
+        with gc_paused():
+            self._build_index()
+            self._build_lexicon_index()
+        self._form_cache: dict[str, _Form] = {}
         self._forms = lru_cache(maxsize=8192)(self._matter_forms)
         self._chars = lru_cache(maxsize=8192)(self._chars)
 
@@ -233,23 +254,56 @@ class SearchEngine:
         return [m.name, *m.aliases, *m.keywords]
 
     def _build_index(self) -> None:
-        postings: dict[str, list[int]] = {}
+        key_ids: dict[str, int] = {}
         known: set[str] = set()
         name_index: dict[str, list[int]] = {}
+        flat_keys: list[int] = []
+        flat_matters: list[int] = []
+
+        @lru_cache(maxsize=500_000)
+        def pair_ids(a: str, b: str) -> tuple[int, ...]:
+            known.add(a + b)
+            return tuple(key_ids.setdefault(k, len(key_ids)) for k in _index_keys(a, b))
+
+        @lru_cache(maxsize=200_000)
+        def text_keys(norm: str) -> tuple[frozenset[int], str]:
+            """Key ids and initials of one text; aliases recur across a catalog, so cache them."""
+            chars = _PIECE.findall(norm)
+            inits = "".join(map(_init_of, chars))
+            return frozenset(chain.from_iterable(map(pair_ids, chars, chars[1:]))), inits
+
+        blob: list[str] = []
+        init_blob: list[str] = []
         for idx, m in enumerate(self.matters):
-            keys: set[str] = set()
-            for text in self._texts(m):
-                norm = normalize(text)
+            norms = [normalize(t) for t in self._texts(m)]
+            for norm in norms:
                 name_index.setdefault(norm, []).append(idx)
-                chars = _PIECE.findall(norm)
-                for j in range(len(chars) - 1):
-                    known.add(chars[j] + chars[j + 1])
-                    keys.update(_index_keys(chars[j], chars[j + 1]))
-            for key in keys:
-                postings.setdefault(key, []).append(idx)
+            per_text = list(map(text_keys, norms))
+            keys = frozenset().union(*(k for k, _ in per_text))
+            flat_keys.extend(keys)
+            flat_matters.extend([idx] * len(keys))
+            blob.append("\n".join(norms) + "\n")
+            init_blob.append("\n".join(i for _, i in per_text) + "\n")
+        # Every matter's texts (and their initials) in one string each: one-character queries and
+        # keypad initials are found with str.find, which runs in C.
+        self._blob = _Blob(blob)
+        self._init_blob = _Blob(init_blob)
+
+        # postings by sorting (key, matter) pairs once, instead of a Python append per pair
+        kid = np.asarray(flat_keys, dtype=np.int32)
+        mat = np.asarray(flat_matters, dtype=np.int32)
+        order = np.argsort(kid, kind="stable")
+        kid, mat = kid[order], mat[order]
+        bounds = np.flatnonzero(np.diff(kid)) + 1
+        names = {i: k for k, i in key_ids.items()}
         n = max(len(self.matters), 1)
-        self._postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
-        self._idf = {k: math.log(1.0 + n / len(v)) for k, v in postings.items()}
+        self._postings = {}
+        self._idf = {}
+        for chunk_keys, chunk in zip(np.split(kid, bounds), np.split(mat, bounds), strict=True):
+            if len(chunk):
+                key = names[int(chunk_keys[0])]
+                self._postings[key] = chunk
+                self._idf[key] = math.log(1.0 + n / len(chunk))
         self._known_bigrams = known
         self._exact = name_index
 
@@ -273,7 +327,16 @@ class SearchEngine:
     def _matter_forms(self, idx: int) -> list[_Form]:
         """Name, aliases, keywords, then the category (which explains words but is no name)."""
         m = self.matters[idx]
-        return [_form(t, self._weak) for t in [*self._texts(m), m.category]]
+        return [self._form_of(t) for t in [*self._texts(m), m.category]]
+
+    def _form_of(self, text: str) -> _Form:
+        """One _Form per distinct text: counties publish the same aliases many times over."""
+        form = self._form_cache.get(text)
+        if form is None:
+            if len(self._form_cache) > 50_000:
+                self._form_cache.clear()
+            form = self._form_cache[text] = _form(text, self._weak)
+        return form
 
     # ----- query -----
 
@@ -335,7 +398,9 @@ class SearchEngine:
                 continue
             span = range(start, end)
             if len(alt) > 1:
-                phrases.append(_Phrase(tuple(span), alt, _pair_keys(alt[0], alt[1])))
+                phrases.append(
+                    _Phrase(tuple(span), alt, _pair_keys(alt[0], alt[1]), _sounds(alt))
+                )
                 continue
             # A one-character alternative pairs with its neighbours: 买气 -> 购气, 交电费 -> 缴电费.
             if start > 0:
@@ -343,6 +408,19 @@ class SearchEngine:
             if end < len(toks):
                 add((*span, end), alt[0], toks[end], ALT_FACTOR)
         return items, phrases
+
+    def _initials_candidates(self, toks: list[Tok]) -> list[int]:
+        """Matters whose initials hold the typed run, or failing that its longest pieces."""
+        q = "".join(t.init for t in toks)
+        found: list[int] = []
+        seen: set[int] = set()
+        for size in range(len(q), 1, -1):
+            for start in range(len(q) - size + 1):
+                limit = CANDIDATES - len(found)
+                found += self._init_blob.matters(q[start : start + size], limit, seen)
+            if len(found) >= CANDIDATES // 2:
+                break
+        return found
 
     def _candidates(self, query: _Query) -> np.ndarray:
         n = len(self.matters)
@@ -363,31 +441,16 @@ class SearchEngine:
             return self._initials_score(m, toks, forms[:-1])
         qcov = [0.0] * len(toks)
         best_m = 0.0
+        last = len(forms) - 1
         for n_form, form in enumerate(forms):
-            fcov = [0.0] * len(form.toks)
-            # only the keys this form and the query share (a C-level set intersection)
-            for key in form.pairs.keys() & query.keys:
-                starts = form.pairs[key]
-                for it in query.items.get(key, ()):
-                    for j in starts:
-                        s = _strength(it.a, it.b, form.toks[j], form.toks[j + 1]) * it.factor
-                        if s <= 0:
-                            continue
-                        for i in it.cover:
-                            qcov[i] = max(qcov[i], s)
-                        fcov[j] = max(fcov[j], s)
-                        fcov[j + 1] = max(fcov[j + 1], s)
-                for ph in query.phrases.get(key, ()):
-                    for j in starts:
-                        if not _stands_at(ph, form, j):
-                            continue
-                        for i in ph.cover:
-                            qcov[i] = max(qcov[i], ALT_FACTOR)
-                        for k in range(j, j + len(ph.toks)):
-                            fcov[k] = max(fcov[k], ALT_FACTOR)
-            if n_form < len(forms) - 1 and any(fcov):
-                covered = sum(c * t.weight for c, t in zip(fcov, form.toks, strict=True))
-                best_m = max(best_m, covered / form.total)
+            got = query.memo.get(id(form))
+            if got is None:
+                got = query.memo[id(form)] = _match_form(form, query, len(toks))
+            fq, fm = got
+            if fq is not None:
+                qcov = [a if a >= b else b for a, b in zip(qcov, fq, strict=True)]
+            if n_form < last and fm > best_m:
+                best_m = fm
         chars = self._chars(idx)
         for i, t in enumerate(toks):
             if qcov[i] < LONE_CHAR and t.char in chars and t.weight == 1.0:
@@ -429,7 +492,9 @@ class SearchEngine:
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
         items, phrases = self._items(toks)
         query = _Query.of(items, phrases)
-        hits = [self._score(int(i), toks, query, intents) for i in self._candidates(query)]
+        initials_only = all(not t.syls for t in toks)
+        found = self._initials_candidates(toks) if initials_only else self._candidates(query)
+        hits = [self._score(int(i), toks, query, intents) for i in found]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
         matched = bool(
@@ -440,7 +505,7 @@ class SearchEngine:
             # it ("投诉 噪音": the complaint's subject is the resident's own)
             and (top.q_cov >= MIN_QCOV or (top.m_cov >= WHOLE_NAME and top.q_cov >= 0.5))
         )
-        if all(not t.syls for t in toks):  # keypad initials: every letter, in one run
+        if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
         return hits, matched
 
@@ -448,20 +513,39 @@ class SearchEngine:
         """A one-character query: suggestions that contain it, never a confident match."""
         if not tok.char:
             return []
-        out = []
-        for idx, m in enumerate(self.matters):
-            if idx not in exclude and any(tok.char in normalize(t) for t in self._texts(m)):
-                out.append(Hit(m, 0.3, 1.0, 0.0))
-                if len(out) >= 20:
-                    break
+        hits = self._blob.matters(tok.char, limit=20, exclude=exclude)
+        return [Hit(self.matters[i], 0.3, 1.0, 0.0) for i in hits]
+
+
+class _Blob:
+    """Texts of all matters joined in one string; finds which matters contain a substring."""
+
+    def __init__(self, per_matter: list[str]) -> None:
+        self.text = "".join(per_matter)
+        self.starts = list(accumulate((len(t) for t in per_matter), initial=0))  # + the end
+
+    def matters(self, needle: str, limit: int, exclude: set[int] | None = None) -> list[int]:
+        seen = exclude if exclude is not None else set()
+        out: list[int] = []
+        at = self.text.find(needle)
+        while at >= 0 and len(out) < limit:
+            idx = bisect_right(self.starts, at) - 1
+            if idx not in seen:
+                seen.add(idx)
+                out.append(idx)
+            at = self.text.find(needle, self.starts[idx + 1])  # one hit per matter is enough
         return out
 
 
 @lru_cache(maxsize=262144)
 def _index_keys(a: str, b: str) -> tuple[str, ...]:
-    """Index keys of two adjacent pieces: their syllable pairs and their initials."""
-    ta, tb = _tok_of(a), _tok_of(b)
-    return (*_pair_keys(ta, tb), ta.init + tb.init)
+    """Index keys of two adjacent pieces: their syllable pairs (initials have their own blob)."""
+    return tuple(_pair_keys(_tok_of(a), _tok_of(b)))
+
+
+@lru_cache(maxsize=65536)
+def _init_of(piece: str) -> str:
+    return _tok_of(piece).init
 
 
 @lru_cache(maxsize=65536)
@@ -485,13 +569,50 @@ def _sounds_like(toks: list[Tok], i: int, term: list[Tok]) -> bool:
     )
 
 
-def _stands_at(ph: _Phrase, form: _Form, j: int) -> bool:
-    """Whether the phrase's tokens stand in the form one after another from position j."""
-    n = len(ph.toks)
-    if j + n > len(form.toks):
-        return False
-    toks = form.toks[j : j + n]
-    return all(set(a.syls) & set(b.syls) for a, b in zip(ph.toks, toks, strict=False))
+def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None, float]:
+    """What one name (or alias ...) explains of the query, and how much of it the query covers."""
+    qcov = [0.0] * n
+    fcov = [0.0] * len(form.toks)
+    hit = False
+    # only the keys this form and the query share (a C-level set intersection)
+    for key in form.pairs.keys() & query.keys:
+        starts = form.pairs[key]
+        for it in query.items.get(key, ()):
+            for j in starts:
+                s = _strength(it.a, it.b, form.toks[j], form.toks[j + 1]) * it.factor
+                if s <= 0:
+                    continue
+                hit = True
+                for i in it.cover:
+                    if s > qcov[i]:
+                        qcov[i] = s
+                if s > fcov[j]:
+                    fcov[j] = s
+                if s > fcov[j + 1]:
+                    fcov[j + 1] = s
+        for ph in query.phrases.get(key, ()):
+            for j in _positions(form.sounds, ph.sounds):
+                hit = True
+                for i in ph.cover:
+                    if qcov[i] < ALT_FACTOR:
+                        qcov[i] = ALT_FACTOR
+                for k in range(j, j + len(ph.toks)):
+                    if fcov[k] < ALT_FACTOR:
+                        fcov[k] = ALT_FACTOR
+    if not hit:
+        return None, 0.0
+    covered = sum(c * t.weight for c, t in zip(fcov, form.toks, strict=True))
+    return qcov, covered / form.total
+
+
+def _positions(haystack: str, needle: str) -> list[int]:
+    """Token positions where the sounds ``needle`` stand whole in ``haystack`` (see _sounds)."""
+    out = []
+    at = haystack.find(needle)
+    while at >= 0:
+        out.append(haystack.count("|", 0, at))
+        at = haystack.find(needle, at + 1)
+    return out
 
 
 def _longest_common_run(a: str, b: str) -> int:
