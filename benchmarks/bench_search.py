@@ -44,8 +44,13 @@ def quality(engine: SearchEngine, data: list[dict]) -> dict:
         else:
             oos += 1
             oos_matched += r.matched
-    return {"n": n, "top1": round(t1 / max(n, 1), 3), "top3": round(t3 / max(n, 1), 3),
-            "oos": oos, "oos_matched": oos_matched}
+    return {
+        "n": n,
+        "top1": round(t1 / max(n, 1), 3),
+        "top3": round(t3 / max(n, 1), 3),
+        "oos": oos,
+        "oos_matched": oos_matched,
+    }
 
 
 def synthetic_catalog(size: int, seed: int = 7) -> dict:
@@ -72,9 +77,13 @@ def latency(engine: SearchEngine, queries: list[str], rounds: int) -> dict:
         for q in queries:
             ms.append(engine.search(q).ms)
     ms.sort()
-    return {"queries": len(ms), "p50_ms": round(ms[len(ms) // 2], 3),
-            "p99_ms": round(ms[int(len(ms) * 0.99)], 3), "max_ms": round(ms[-1], 3),
-            "mean_ms": round(statistics.fmean(ms), 3)}
+    return {
+        "queries": len(ms),
+        "p50_ms": round(ms[len(ms) // 2], 3),
+        "p99_ms": round(ms[int(len(ms) * 0.99)], 3),
+        "max_ms": round(ms[-1], 3),
+        "mean_ms": round(statistics.fmean(ms), 3),
+    }
 
 
 def main() -> int:
@@ -104,8 +113,10 @@ def main() -> int:
             t0 = time.perf_counter()  # read + parse + validate + index, as at start-up
             engine = SearchEngine(load_catalog(path))
             build_s = time.perf_counter() - t0
-        out[f"matters_{size}"] = {"load_and_index_s": round(build_s, 2),
-                                  **latency(engine, queries, rounds=3 if size <= 1000 else 1)}
+        out[f"matters_{size}"] = {
+            "load_and_index_s": round(build_s, 2),
+            **latency(engine, queries, rounds=3 if size <= 1000 else 1),
+        }
 
     if args.json:
         print(json.dumps(out, ensure_ascii=False))

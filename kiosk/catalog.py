@@ -167,9 +167,7 @@ def _unknown_fields(raw: Any, model: type, prefix: str = "") -> list[str]:
     """Names of fields the format does not know (an admin's typo), at any depth; x- is allowed."""
     if not isinstance(raw, dict):
         return []
-    found = [
-        f"{prefix}{k}" for k in raw.keys() - _FIELDS[model] if not str(k).startswith("x-")
-    ]
+    found = [f"{prefix}{k}" for k in raw.keys() - _FIELDS[model] if not str(k).startswith("x-")]
     guide = raw.get("guide") if model is Matter else raw if model is Guide else None
     if model is Matter and isinstance(guide, dict):
         found += _unknown_fields(guide, Guide, prefix + "guide.")

@@ -89,7 +89,7 @@ def _read_batch(path: str) -> list[str]:
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path}:{n}: not a JSON object: {exc.msg}") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
-            raise UsageError(f"{path}:{n}: each line needs a string field \"q\"")
+            raise UsageError(f'{path}:{n}: each line needs a string field "q"')
         queries.append(obj["q"])
     return queries
 
@@ -133,6 +133,69 @@ def cmd_repl(args: argparse.Namespace) -> int:
     return 0
 
 
+def _default_data_dir(name: str) -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "zhengwu-kiosk" / name
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Run the reference backend in the foreground until interrupted."""
+    if args.open and not _is_loopback(args.host):
+        raise UsageError(f"--open accepts unsigned requests: only on loopback, not {args.host}")
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be 0-65535")
+    data = Path(args.data) if args.data else _default_data_dir("sandbox")
+    catalog = _catalog_path(args.catalog)
+    try:
+        load_catalog(catalog)
+    except CatalogError as exc:
+        raise UsageError(exc.summary) from None
+    import uvicorn
+
+    from kiosk.backend.server import create_app
+
+    try:
+        app = create_app(
+            data, open_mode=args.open, catalog_path=catalog, pay_after_s=args.pay_after
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot use data folder {data}: {exc}") from None
+    mode = "OPEN (unsigned requests accepted)" if args.open else "signed requests only"
+    print(
+        f"reference backend on http://{args.host}:{args.port} - {mode}; data in {data}",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """Print (or write) the gateway API's OpenAPI document, generated from the code."""
+    import tempfile
+
+    from kiosk.backend.server import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = create_app(Path(tmp)).openapi()
+    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="政务自助终端 command line")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -151,6 +214,25 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("path")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_catalog_check)
+
+    p = sub.add_parser("sandbox", help="run the reference backend")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8750)
+    p.add_argument("--data", help="folder for its SQLite database (seeded when empty)")
+    p.add_argument("--open", action="store_true", help="accept unsigned requests (loopback only)")
+    p.add_argument("--catalog", help="catalog file it serves (default: the demo catalog)")
+    p.add_argument(
+        "--pay-after",
+        type=float,
+        default=None,
+        metavar="S",
+        help="simulate the resident paying each order after S seconds",
+    )
+    p.set_defaults(func=cmd_sandbox)
+
+    p = sub.add_parser("openapi", help="print the gateway API's OpenAPI document")
+    p.add_argument("--out", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_openapi)
 
     p = sub.add_parser("repl", help="interactive search in the terminal")
     p.add_argument("--catalog")

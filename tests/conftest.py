@@ -19,3 +19,6 @@ def demo_engine() -> SearchEngine:
 @pytest.fixture(scope="session")
 def dev_engine() -> SearchEngine:
     return SearchEngine(load_catalog(EVAL / "dev_catalog.json"))
+
+
+from .backend_fixtures import backend, client  # noqa: E402,F401  (fixtures for backend tests)

@@ -398,9 +398,7 @@ class SearchEngine:
                 continue
             span = range(start, end)
             if len(alt) > 1:
-                phrases.append(
-                    _Phrase(tuple(span), alt, _pair_keys(alt[0], alt[1]), _sounds(alt))
-                )
+                phrases.append(_Phrase(tuple(span), alt, _pair_keys(alt[0], alt[1]), _sounds(alt)))
                 continue
             # A one-character alternative pairs with its neighbours: 买气 -> 购气, 交电费 -> 缴电费.
             if start > 0:

@@ -1,0 +1,2 @@
+"""The kiosk gateway API: its models (api), signing (auth), the reference backend (server) and
+the kiosk's client (client)."""

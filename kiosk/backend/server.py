@@ -1,0 +1,962 @@
+"""The reference backend: serves the kiosk gateway API from SQLite with demo data.
+
+Used by demo mode, development and tests. It simulates payment (an order is paid after a delay in
+demo mode, or by a sandbox call in tests) and injects faults on request (see ``faults.py``) so
+that the client's and the top-up's handling of them can be tested against a real server.
+"""
+
+import hashlib
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk.backend import api
+from kiosk.backend.auth import (
+    HEADER_NONCE,
+    HEADER_SIGNATURE,
+    HEADER_TERMINAL,
+    HEADER_TIMESTAMP,
+    MAX_SKEW_S,
+    verify,
+)
+from kiosk.backend.faults import FaultMiddleware, Faults
+from kiosk.backend.store import Store
+from kiosk.catalog import DEMO_CATALOG
+from kiosk.privacy import mask_address, mask_id, mask_name, valid_id_number
+
+log = logging.getLogger(__name__)
+
+CST = timezone(timedelta(hours=8))
+SESSION_TTL_S = 600
+ORDER_TTL_S = 300
+SMS_TTL_S = 300
+SMS_RESEND_S = 60
+IDEMPOTENCY_KEEP_S = 48 * 3600
+ISSUERS = {
+    api.CertificateKind.HARDSHIP: ("困难群众证明", "安阳市文峰区民政局"),
+    api.CertificateKind.HOUSEHOLD: ("户籍证明", "安阳市公安局文峰分局"),
+    api.CertificateKind.GJJ_DEPOSIT: ("住房公积金缴存证明", "安阳市住房公积金管理中心"),
+    api.CertificateKind.SI_PAYMENT: ("社会保险参保缴费证明", "安阳市社会保险事业管理中心"),
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, detail: str | None = None) -> None:
+        super().__init__(code)
+        self.status, self.code, self.message, self.detail = status, code, message, detail
+
+    def response(self) -> JSONResponse:
+        body = api.Error(code=self.code, message=self.message, detail=self.detail)
+        return JSONResponse(body.model_dump(), status_code=self.status)
+
+
+ERRORS = {
+    400: api.Error,
+    401: api.Error,
+    403: api.Error,
+    404: api.Error,
+    409: api.Error,
+    422: api.Error,
+    500: api.Error,
+    503: api.Error,
+}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": api.Error, "description": "error"} for code in ERRORS
+}
+
+
+# Path parameters, constrained so that the OpenAPI document states their form.
+CertCode = Annotated[str, PathParam(pattern=r"^[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){3}$")]
+AccountNo = Annotated[str, PathParam(pattern=r"^\d{6,20}$")]
+OrderNo = Annotated[str, PathParam(pattern=r"^GO\d{8}[0-9a-f]{10}$")]
+ComplaintNo = Annotated[str, PathParam(pattern=r"^12345\d{14}$")]
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, CST).isoformat(timespec="seconds")
+
+
+class Backend:
+    """State shared by the request handlers."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        open_mode: bool,
+        catalog_path: Path,
+        pay_after_s: float | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.store = Store(data_dir / "backend.sqlite3")
+        self.open_mode = open_mode
+        self.catalog_path = catalog_path
+        self.pay_after_s = pay_after_s
+        self.clock_offset = 0.0
+        self._clock = clock
+        self.faults = Faults()
+        self._catalog_cache: tuple[float, bytes, str] | None = None
+
+    def now(self) -> float:
+        """Business time: the sandbox may move it forward to expire sessions and orders."""
+        return self._clock() + self.clock_offset
+
+    def wall(self) -> float:
+        """Real time, for request signatures (never shifted)."""
+        return self._clock()
+
+    # ----- catalog -----
+
+    def catalog(self) -> tuple[bytes, str]:
+        """The catalog file's bytes and ETag; re-read when the admin replaces the file."""
+        mtime = self.catalog_path.stat().st_mtime
+        if not self._catalog_cache or self._catalog_cache[0] != mtime:
+            data = self.catalog_path.read_bytes()
+            etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+            self._catalog_cache = (mtime, data, etag)
+        return self._catalog_cache[1], self._catalog_cache[2]
+
+    # ----- orders -----
+
+    def expire_and_pay(self) -> None:
+        """Lazy state changes: unpaid orders past their time expire; demo mode pays the rest."""
+        now = self.now()
+        with self.store.tx() as db:
+            db.execute(
+                "UPDATE orders SET status='expired' WHERE status='created' AND expires_at<?", (now,)
+            )
+            if self.pay_after_s is not None:
+                due = db.execute(
+                    "SELECT order_id FROM orders WHERE status='created' AND created_at<=?",
+                    (now - self.pay_after_s,),
+                ).fetchall()
+                for row in due:
+                    self._pay(db, row["order_id"], now)
+
+    def _pay(self, db, order_id: str, now: float) -> None:
+        order = db.execute("SELECT * FROM orders WHERE order_id=?", (order_id,)).fetchone()
+        if order is None or order["status"] != "created":
+            return
+        db.execute(
+            "INSERT INTO ledger (order_id, account, entry, amount, at) VALUES (?,?,?,?,?)",
+            (order_id, order["account"], "charge", order["amount"], now),
+        )
+        if order["meter_type"] == "remote":
+            db.execute(
+                "UPDATE gas_accounts SET balance=balance+? WHERE account=?",
+                (order["amount"], order["account"]),
+            )
+            db.execute(
+                "INSERT INTO ledger (order_id, account, entry, amount, at) VALUES (?,?,?,?,?)",
+                (order_id, order["account"], "credit", order["amount"], now),
+            )
+            status = "credited"
+        else:
+            status = "paid"
+        db.execute(
+            "UPDATE orders SET status=?, paid_at=? WHERE order_id=?", (status, now, order_id)
+        )
+
+    def pay(self, order_id: str) -> None:
+        with self.store.tx() as db:
+            self._pay(db, order_id, self.now())
+
+
+def order_model(row) -> api.Order:
+    return api.Order(
+        order_id=row["order_id"],
+        account=row["account"],
+        amount=row["amount"],
+        status=api.OrderStatus(row["status"]),
+        meter_type=api.MeterType(row["meter_type"]),
+        pay_qr=f"https://pay.example.gov.cn/gas/{row['order_id']}",
+        created_at=_iso(row["created_at"]),
+        expires_at=_iso(row["expires_at"]),
+        paid_at=_iso(row["paid_at"]) if row["paid_at"] else None,
+    )
+
+
+def create_app(
+    data_dir: Path,
+    *,
+    open_mode: bool = False,
+    catalog_path: Path = DEMO_CATALOG,
+    pay_after_s: float | None = None,
+    clock: Callable[[], float] = time.time,
+) -> FastAPI:
+    backend = Backend(Path(data_dir), open_mode, Path(catalog_path), pay_after_s, clock)
+    app = FastAPI(
+        title="政务自助终端 kiosk gateway API",
+        version="1.0.0",
+        description=(
+            "The one HTTP API a kiosk speaks. Requests are signed by the terminal "
+            "(X-Terminal-Id, X-Timestamp, X-Nonce, X-Signature: HMAC-SHA256 over method, path, "
+            "timestamp, nonce and the body's SHA-256). Resident data needs X-Resident-Token from "
+            "an identity call. Amounts are in fen. Errors: {code, message, detail}."
+        ),
+        responses=RESPONSES,
+    )
+    app.state.backend = backend
+    app.add_middleware(FaultMiddleware, faults=backend.faults)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return exc.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        return ApiError(
+            422,
+            "invalid_request",
+            "提交的信息格式不正确,请检查后重试",
+            f"{where}: {first.get('msg', '')}"[:300],
+        ).response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "没有找到相应的服务", 405: "不支持这种操作"}
+        return ApiError(
+            exc.status_code,
+            f"http_{exc.status_code}",
+            messages.get(exc.status_code, "请求无法处理"),
+            str(exc.detail),
+        ).response()
+
+    @app.exception_handler(Exception)
+    async def _crash(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return ApiError(500, "server_error", "系统繁忙,请稍后再试", type(exc).__name__).response()
+
+    # ----- dependencies -----
+
+    async def terminal(
+        request: Request,
+        x_terminal_id: Annotated[str | None, Header()] = None,
+        x_timestamp: Annotated[str | None, Header()] = None,
+        x_nonce: Annotated[str | None, Header()] = None,
+        x_signature: Annotated[str | None, Header()] = None,
+    ) -> str:
+        """The calling terminal's id, after checking the request's signature, age and nonce."""
+        if backend.open_mode:
+            return x_terminal_id or "open"
+        if not (x_terminal_id and x_timestamp and x_nonce and x_signature):
+            raise ApiError(
+                401,
+                "unauthenticated",
+                "终端未授权,请联系工作人员",
+                f"missing {HEADER_TERMINAL}/{HEADER_TIMESTAMP}/{HEADER_NONCE}/{HEADER_SIGNATURE}",
+            )
+        row = backend.store.one("SELECT secret FROM terminals WHERE id=?", x_terminal_id)
+        if row is None:
+            raise ApiError(401, "unknown_terminal", "终端未授权,请联系工作人员")
+        try:
+            ts = int(x_timestamp)
+        except ValueError:
+            raise ApiError(401, "bad_timestamp", "终端时间异常,请联系工作人员") from None
+        now = backend.wall()
+        if abs(now - ts) > MAX_SKEW_S:
+            raise ApiError(
+                401,
+                "clock_skew",
+                "终端时间异常,请联系工作人员",
+                f"timestamp {ts} is {int(now - ts)} s from server time",
+            )
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        body = await request.body()
+        if not verify(row["secret"], request.method, path, body, x_timestamp, x_nonce, x_signature):
+            raise ApiError(401, "bad_signature", "终端未授权,请联系工作人员")
+        with backend.store.tx() as db:
+            db.execute("DELETE FROM nonces WHERE ts<?", (int(now) - 2 * MAX_SKEW_S,))
+            if db.execute(
+                "SELECT 1 FROM nonces WHERE terminal_id=? AND nonce=?", (x_terminal_id, x_nonce)
+            ).fetchone():
+                raise ApiError(401, "replayed", "终端未授权,请联系工作人员", "nonce already used")
+            db.execute("INSERT INTO nonces VALUES (?,?,?)", (x_terminal_id, x_nonce, ts))
+        return x_terminal_id
+
+    Terminal = Annotated[str, Depends(terminal)]
+
+    def resident(
+        terminal_id: Terminal,
+        x_resident_token: Annotated[str | None, Header()] = None,
+    ):
+        if not x_resident_token:
+            raise ApiError(401, "identity_required", "请先刷身份证或验证手机号")
+        row = backend.store.one(
+            "SELECT r.*, s.terminal_id AS bound, s.expires_at FROM sessions s "
+            "JOIN residents r ON r.id_number=s.id_number WHERE s.token=?",
+            x_resident_token,
+        )
+        if (
+            row is None
+            or row["expires_at"] < backend.now()
+            or (row["bound"] != terminal_id and not backend.open_mode)
+        ):
+            raise ApiError(401, "identity_expired", "身份验证已过期,请重新刷身份证")
+        return row
+
+    Resident = Annotated[Any, Depends(resident)]
+
+    def session_for(terminal_id: str, row) -> api.ResidentSession:
+        token = secrets.token_urlsafe(24)
+        with backend.store.tx() as db:
+            db.execute("DELETE FROM sessions WHERE expires_at<?", (backend.now(),))
+            db.execute(
+                "INSERT INTO sessions VALUES (?,?,?,?)",
+                (token, terminal_id, row["id_number"], backend.now() + SESSION_TTL_S),
+            )
+        return api.ResidentSession(
+            token=token,
+            expires_in_s=SESSION_TTL_S,
+            name_masked=mask_name(row["name"]),
+            id_masked=mask_id(row["id_number"]),
+        )
+
+    # ----- catalog -----
+
+    @app.get(
+        "/v1/catalog",
+        tags=["catalog"],
+        responses={
+            200: {
+                "description": "the catalog (see catalog-format.md)",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            304: {"description": "unchanged since If-None-Match"},
+        },
+    )
+    def get_catalog(_: Terminal, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+        data, etag = backend.catalog()
+        if if_none_match and if_none_match.strip() == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(data, media_type="application/json", headers={"ETag": etag})
+
+    # ----- identity -----
+
+    @app.post("/v1/identity/id-card", tags=["identity"], response_model=api.ResidentSession)
+    def id_card(body: api.IdCardLogin, terminal_id: Terminal) -> api.ResidentSession:
+        idn = body.id_number.upper()
+        if not valid_id_number(idn):
+            raise ApiError(422, "invalid_id_number", "身份证号码有误,请重新刷卡或核对")
+        row = backend.store.one("SELECT * FROM residents WHERE id_number=?", idn)
+        if row is None or row["name"] != body.name:
+            raise ApiError(404, "resident_not_found", "没有查到您的信息,请到人工窗口办理")
+        return session_for(terminal_id, row)
+
+    @app.post("/v1/identity/sms", tags=["identity"], response_model=api.SmsSent)
+    def sms_send(body: api.SmsSend, _: Terminal) -> api.SmsSent:
+        row = backend.store.one("SELECT * FROM residents WHERE phone=?", body.phone)
+        if row is None:
+            raise ApiError(404, "phone_not_found", "这个手机号没有登记,请改用身份证")
+        now = backend.now()
+        prev = backend.store.one("SELECT sent_at FROM sms WHERE phone=?", body.phone)
+        if prev and now - prev["sent_at"] < SMS_RESEND_S:
+            wait = int(SMS_RESEND_S - (now - prev["sent_at"])) + 1
+            return api.SmsSent(sent=False, retry_after_s=wait)
+        code = f"{secrets.randbelow(10**6):06d}"
+        with backend.store.tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO sms VALUES (?,?,?,?,0)",
+                (body.phone, code, now + SMS_TTL_S, now),
+            )
+        return api.SmsSent(sent=True, retry_after_s=SMS_RESEND_S)
+
+    @app.post("/v1/identity/sms/verify", tags=["identity"], response_model=api.ResidentSession)
+    def sms_verify(body: api.SmsVerify, terminal_id: Terminal) -> api.ResidentSession:
+        with backend.store.tx() as db:
+            sms = db.execute("SELECT * FROM sms WHERE phone=?", (body.phone,)).fetchone()
+            if sms is None or sms["expires_at"] < backend.now() or sms["tries"] >= 5:
+                raise ApiError(401, "code_expired", "验证码已失效,请重新获取")
+            if not secrets.compare_digest(sms["code"], body.code):
+                db.execute("UPDATE sms SET tries=tries+1 WHERE phone=?", (body.phone,))
+                raise ApiError(401, "code_wrong", "验证码不正确,请重新输入")
+            db.execute("DELETE FROM sms WHERE phone=?", (body.phone,))
+        row = backend.store.one("SELECT * FROM residents WHERE phone=?", body.phone)
+        if row is None:
+            raise ApiError(404, "phone_not_found", "这个手机号没有登记,请改用身份证")
+        return session_for(terminal_id, row)
+
+    @app.delete("/v1/identity/session", tags=["identity"], status_code=204)
+    def end_session(
+        _: Terminal, x_resident_token: Annotated[str | None, Header()] = None
+    ) -> Response:
+        if x_resident_token:
+            with backend.store.tx() as db:
+                db.execute("DELETE FROM sessions WHERE token=?", (x_resident_token,))
+        return Response(status_code=204)
+
+    # ----- records -----
+
+    def months(start: str | None, end: str | None) -> tuple[str, str]:
+        return (start or "0000-00")[:7], (end or "9999-99")[:7]
+
+    def paged(rows: list, page: int, size: int) -> tuple[list, api.Page]:
+        pages = max(1, -(-len(rows) // size))
+        if page > pages:
+            raise ApiError(422, "page_out_of_range", "没有更多记录了", f"pages={pages}")
+        return rows[(page - 1) * size : page * size], api.Page(
+            page=page, pages=pages, total=len(rows)
+        )
+
+    PageNo = Annotated[int, Query(ge=1, le=10_000)]
+    PageSize = Annotated[int, Query(ge=1, le=100)]
+    From = Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}$")]
+    To = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+
+    @app.get("/v1/records/gjj", tags=["records"], response_model=api.GjjStatement)
+    def gjj(
+        r: Resident, start: From = None, to: To = None, page: PageNo = 1, page_size: PageSize = 20
+    ) -> api.GjjStatement:
+        if not r["gjj_account"]:
+            raise ApiError(404, "no_record", "没有查到您的公积金缴存记录")
+        lo, hi = months(start, to)
+        rows = backend.store.all(
+            "SELECT * FROM gjj_rows WHERE id_number=? AND month>=? AND "
+            "month<=? ORDER BY month DESC",
+            r["id_number"],
+            lo,
+            hi,
+        )
+        total = sum(x["personal"] + x["employer_part"] for x in rows)
+        chunk, pg = paged(rows, page, page_size)
+        return api.GjjStatement(
+            **pg.model_dump(),
+            account_masked=r["gjj_account"][:4] + "****" + r["gjj_account"][-3:],
+            name_masked=mask_name(r["name"]),
+            total_deposit=total,
+            rows=[
+                api.GjjRow(
+                    month=x["month"],
+                    employer=x["employer"],
+                    base=x["base"],
+                    personal=x["personal"],
+                    employer_part=x["employer_part"],
+                    balance=x["balance"],
+                )
+                for x in chunk
+            ],
+        )
+
+    @app.get("/v1/records/si", tags=["records"], response_model=api.SiStatement)
+    def si(
+        r: Resident, start: From = None, to: To = None, page: PageNo = 1, page_size: PageSize = 20
+    ) -> api.SiStatement:
+        lo, hi = months(start, to)
+        rows = backend.store.all(
+            "SELECT * FROM si_rows WHERE id_number=? AND month>=? AND "
+            "month<=? ORDER BY month DESC, insurance",
+            r["id_number"],
+            lo,
+            hi,
+        )
+        if not rows and not start and not to:
+            raise ApiError(404, "no_record", "没有查到您的社保缴费记录")
+        chunk, pg = paged(rows, page, page_size)
+        return api.SiStatement(
+            **pg.model_dump(),
+            name_masked=mask_name(r["name"]),
+            months_paid=len({x["month"] for x in rows}),
+            rows=[
+                api.SiRow(
+                    month=x["month"],
+                    insurance=x["insurance"],
+                    employer=x["employer"],
+                    base=x["base"],
+                    personal=x["personal"],
+                    employer_part=x["employer_part"],
+                )
+                for x in chunk
+            ],
+        )
+
+    @app.get("/v1/records/education", tags=["records"], response_model=api.EducationStatement)
+    def education(
+        r: Resident, page: PageNo = 1, page_size: PageSize = 20
+    ) -> api.EducationStatement:
+        rows = backend.store.all(
+            "SELECT * FROM edu_rows WHERE id_number=? ORDER BY date DESC", r["id_number"]
+        )
+        if not rows:
+            raise ApiError(404, "no_record", "没有查到您的学历或自考记录")
+        chunk, pg = paged(rows, page, page_size)
+        return api.EducationStatement(
+            **pg.model_dump(),
+            name_masked=mask_name(r["name"]),
+            rows=[
+                api.EducationRecord(
+                    kind=x["kind"],
+                    school=x["school"],
+                    major=x["major"],
+                    level=x["level"],
+                    date=x["date"],
+                    detail=x["detail"],
+                )
+                for x in chunk
+            ],
+        )
+
+    # ----- certificates -----
+
+    @app.post(
+        "/v1/certificates", tags=["certificates"], response_model=api.Certificate, status_code=201
+    )
+    def issue(body: api.CertificateRequest, r: Resident, request: Request) -> api.Certificate:
+        kind = body.kind
+        title, issuer = ISSUERS[kind]
+        fields, text = certificate_text(kind, r)
+        code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+        issued = _iso(backend.now())
+        with backend.store.tx() as db:
+            db.execute(
+                "INSERT INTO certificates VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    code,
+                    kind.value,
+                    r["id_number"],
+                    r["name"],
+                    title,
+                    issued,
+                    issuer,
+                    text,
+                    json.dumps(fields, ensure_ascii=False),
+                ),
+            )
+        return api.Certificate(
+            code=code,
+            verify_url=str(request.base_url) + f"v1/certificates/{code}",
+            kind=kind,
+            title=title,
+            issued_at=issued,
+            issuer=issuer,
+            name=r["name"],
+            id_number=r["id_number"],
+            fields=fields,
+            body=text,
+        )
+
+    def certificate_text(kind: api.CertificateKind, r) -> tuple[dict[str, str], str]:
+        name, idn = r["name"], r["id_number"]
+        if kind is api.CertificateKind.HARDSHIP:
+            if not r["hardship"]:
+                raise ApiError(
+                    422, "not_eligible", "系统中没有您的困难群众认定记录,请到社区或民政窗口咨询"
+                )
+            kind_text = {"低保": "最低生活保障对象", "特困": "特困供养人员"}[r["hardship"]]
+            return (
+                {"认定类别": kind_text, "户籍地": r["household"]},
+                f"兹证明{name}(公民身份号码:{idn}),户籍地{r['household']},"
+                f"经审核认定为{kind_text},目前在保。特此证明。",
+            )
+        if kind is api.CertificateKind.HOUSEHOLD:
+            return (
+                {"户籍地址": r["household"]},
+                f"兹证明{name}(公民身份号码:{idn})户籍登记在{r['household']}。特此证明。",
+            )
+        if kind is api.CertificateKind.GJJ_DEPOSIT:
+            if not r["gjj_account"]:
+                raise ApiError(422, "not_eligible", "没有查到您的公积金缴存记录,无法开具证明")
+            last = backend.store.one(
+                "SELECT * FROM gjj_rows WHERE id_number=? ORDER BY month DESC LIMIT 1", idn
+            )
+            count = backend.store.one("SELECT COUNT(*) AS n FROM gjj_rows WHERE id_number=?", idn)
+            fields = {
+                "缴存单位": last["employer"],
+                "缴存基数": f"{last['base'] / 100:.2f}元",
+                "月缴存额": f"{(last['personal'] + last['employer_part']) / 100:.2f}元",
+                "连续缴存": f"{count['n']}个月",
+                "账户余额": f"{last['balance'] / 100:.2f}元",
+            }
+            return fields, (
+                f"兹证明{name}(公民身份号码:{idn})在{last['employer']}缴存住房公积金,"
+                f"截至{last['month']}已连续缴存{count['n']}个月,缴存状态正常。特此证明。"
+            )
+        last = backend.store.one(
+            "SELECT * FROM si_rows WHERE id_number=? ORDER BY month DESC LIMIT 1", idn
+        )
+        if last is None:
+            raise ApiError(422, "not_eligible", "没有查到您的社保缴费记录,无法开具证明")
+        months_n = backend.store.one(
+            "SELECT COUNT(DISTINCT month) AS n FROM si_rows WHERE id_number=?", idn
+        )["n"]
+        fields = {
+            "参保单位": last["employer"],
+            "参保险种": "养老、医疗、失业",
+            "累计缴费": f"{months_n}个月",
+        }
+        return fields, (
+            f"兹证明{name}(公民身份号码:{idn})在{last['employer']}参加社会保险,"
+            f"截至{last['month']}累计缴费{months_n}个月。特此证明。"
+        )
+
+    @app.get("/v1/certificates/{code}", tags=["certificates"], response_model=api.CertificateCheck)
+    def check_certificate(code: CertCode) -> api.CertificateCheck:
+        row = backend.store.one("SELECT * FROM certificates WHERE code=?", code.upper())
+        if row is None:
+            raise ApiError(404, "certificate_not_found", "没有查到这份证明,请核对验证码")
+        return api.CertificateCheck(
+            valid=True,
+            kind=api.CertificateKind(row["kind"]),
+            title=row["title"],
+            issued_at=row["issued_at"],
+            issuer=row["issuer"],
+            name_masked=mask_name(row["name"]),
+            id_masked=mask_id(row["id_number"]),
+        )
+
+    # ----- utilities: gas -----
+
+    def gas_account(account: str):
+        row = backend.store.one("SELECT * FROM gas_accounts WHERE account=?", account)
+        if row is None:
+            raise ApiError(404, "account_not_found", "没有找到这个燃气户号,请核对缴费单上的户号")
+        return row
+
+    @app.get("/v1/utilities/gas/accounts/{account}", tags=["gas"], response_model=api.GasAccount)
+    def get_gas_account(account: AccountNo, _: Terminal) -> api.GasAccount:
+        backend.expire_and_pay()
+        row = gas_account(account)
+        pending = backend.store.one(
+            "SELECT COUNT(*) AS n FROM orders WHERE account=? AND status='paid'", account
+        )["n"]
+        return api.GasAccount(
+            account=row["account"],
+            holder_masked=mask_name(row["holder"]),
+            address_masked=mask_address(row["address"]),
+            balance=row["balance"],
+            meter_type=api.MeterType(row["meter_type"]),
+            min_amount=row["min_amount"],
+            max_amount=row["max_amount"],
+            pending_writes=pending,
+        )
+
+    @app.post(
+        "/v1/utilities/gas/orders",
+        tags=["gas"],
+        response_model=api.Order,
+        status_code=201,
+        description="Requires an Idempotency-Key header (a new UUID per top-up, reused by "
+        "every retry). Missing: 400. Same key, other body: 422. Same key while "
+        "the first is in flight: 409. Same key later: the first response.",
+    )
+    async def create_order(
+        request: Request,
+        body: api.OrderCreate,
+        terminal_id: Terminal,
+        idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+    ) -> Response:
+        raw = await request.body()
+        return await run_idempotent(
+            terminal_id, idempotency_key, raw, lambda: create_order_now(body, terminal_id)
+        )
+
+    def create_order_now(body: api.OrderCreate, terminal_id: str) -> tuple[int, dict]:
+        row = gas_account(body.account)
+        if not row["min_amount"] <= body.amount <= row["max_amount"]:
+            raise ApiError(
+                422,
+                "amount_out_of_range",
+                f"充值金额需在{row['min_amount'] // 100}元到{row['max_amount'] // 100}元之间",
+            )
+        backend.faults.inside("/v1/utilities/gas/orders")
+        now = backend.now()
+        order_id = "GO" + datetime.fromtimestamp(now, CST).strftime("%Y%m%d") + secrets.token_hex(5)
+        with backend.store.tx() as db:
+            db.execute(
+                "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    order_id,
+                    terminal_id,
+                    body.account,
+                    body.amount,
+                    "created",
+                    row["meter_type"],
+                    now,
+                    now + ORDER_TTL_S,
+                    None,
+                    None,
+                    None,
+                ),
+            )
+        order = backend.store.one("SELECT * FROM orders WHERE order_id=?", order_id)
+        return 201, order_model(order).model_dump(mode="json")
+
+    async def run_idempotent(
+        terminal_id: str, key: str | None, raw: bytes, work: Callable[[], tuple[int, dict]]
+    ) -> Response:
+        if not key:
+            raise ApiError(
+                400,
+                "idempotency_key_missing",
+                "系统错误,请重新操作",
+                "Idempotency-Key header is required",
+            )
+        digest = hashlib.sha256(raw).hexdigest()
+        now = backend.now()
+        with backend.store.tx() as db:
+            db.execute("DELETE FROM idempotency WHERE created_at<?", (now - IDEMPOTENCY_KEEP_S,))
+            row = db.execute(
+                "SELECT * FROM idempotency WHERE terminal_id=? AND key=?", (terminal_id, key)
+            ).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO idempotency VALUES (?,?,?,'in_flight',NULL,NULL,?)",
+                    (terminal_id, key, digest, now),
+                )
+        if row is not None:
+            if row["request_hash"] != digest:
+                raise ApiError(
+                    422,
+                    "idempotency_key_reused",
+                    "系统错误,请重新操作",
+                    "this Idempotency-Key was used with a different request body",
+                )
+            if row["state"] == "in_flight":
+                raise ApiError(
+                    409,
+                    "request_in_progress",
+                    "正在处理,请稍候",
+                    "the first request with this key is still in flight",
+                )
+            return Response(
+                row["body"],
+                status_code=row["status_code"],
+                media_type="application/json",
+                headers={"Idempotent-Replayed": "true"},
+            )
+        try:
+            status, body = await run_in_threadpool(work)
+        except ApiError as exc:  # a refusal is the answer for this key, like a success
+            status, body = (
+                exc.status,
+                api.Error(code=exc.code, message=exc.message, detail=exc.detail).model_dump(),
+            )
+        except BaseException:
+            with backend.store.tx() as db:  # let the client retry with the same key
+                db.execute(
+                    "DELETE FROM idempotency WHERE terminal_id=? AND key=?", (terminal_id, key)
+                )
+            raise
+        text = json.dumps(body, ensure_ascii=False)
+        with backend.store.tx() as db:
+            db.execute(
+                "UPDATE idempotency SET state='done', status_code=?, body=? WHERE "
+                "terminal_id=? AND key=?",
+                (status, text, terminal_id, key),
+            )
+        return Response(text, status_code=status, media_type="application/json")
+
+    def get_order_row(order_id: str):
+        backend.expire_and_pay()
+        row = backend.store.one("SELECT * FROM orders WHERE order_id=?", order_id)
+        if row is None:
+            raise ApiError(404, "order_not_found", "没有找到这笔订单")
+        return row
+
+    @app.get("/v1/utilities/gas/orders/{order_id}", tags=["gas"], response_model=api.Order)
+    def get_order(order_id: OrderNo, _: Terminal) -> api.Order:
+        return order_model(get_order_row(order_id))
+
+    @app.post("/v1/utilities/gas/orders/{order_id}/cancel", tags=["gas"], response_model=api.Order)
+    def cancel_order(order_id: OrderNo, _: Terminal) -> api.Order:
+        row = get_order_row(order_id)
+        if row["status"] in ("cancelled", "expired"):
+            return order_model(row)
+        if row["status"] != "created":
+            raise ApiError(409, "already_paid", "这笔订单已经付款,不能取消")
+        with backend.store.tx() as db:
+            db.execute(
+                "UPDATE orders SET status='cancelled' WHERE order_id=? AND status='created'",
+                (order_id,),
+            )
+        return order_model(get_order_row(order_id))
+
+    @app.get(
+        "/v1/utilities/gas/orders/{order_id}/card-token", tags=["gas"], response_model=api.CardToken
+    )
+    def card_token(order_id: OrderNo, _: Terminal) -> api.CardToken:
+        row = get_order_row(order_id)
+        if row["meter_type"] != "ic_card":
+            raise ApiError(409, "not_ic_card", "这个户号是远传表,充值已直接到账,无需写卡")
+        if row["status"] != "paid":
+            raise ApiError(
+                409, "not_writable", "这笔订单现在不能写卡", f"order status {row['status']}"
+            )
+        acct = gas_account(row["account"])
+        seq = acct["card_sequence"] + 1
+        mac = hashlib.sha256(f"{order_id}|{row['account']}|{row['amount']}|{seq}".encode())
+        return api.CardToken(
+            order_id=order_id,
+            account=row["account"],
+            amount=row["amount"],
+            sequence=seq,
+            token=mac.hexdigest()[:32],
+        )
+
+    @app.post(
+        "/v1/utilities/gas/orders/{order_id}/card-written", tags=["gas"], response_model=api.Order
+    )
+    def card_written(order_id: OrderNo, body: api.CardWritten, _: Terminal) -> api.Order:
+        """Confirm a card write. Repeating the confirmation is harmless (same answer)."""
+        with backend.store.tx() as db:
+            row = db.execute("SELECT * FROM orders WHERE order_id=?", (order_id,)).fetchone()
+            if row is None:
+                raise ApiError(404, "order_not_found", "没有找到这笔订单")
+            if row["status"] == "written":
+                if row["sequence"] != body.sequence:
+                    raise ApiError(409, "sequence_mismatch", "写卡记录不一致,请联系工作人员")
+                return order_model(row)
+            if row["status"] != "paid":
+                raise ApiError(
+                    409, "not_writable", "这笔订单现在不能写卡", f"order status {row['status']}"
+                )
+            acct = db.execute(
+                "SELECT * FROM gas_accounts WHERE account=?", (row["account"],)
+            ).fetchone()
+            if body.sequence != acct["card_sequence"] + 1:
+                raise ApiError(
+                    409,
+                    "sequence_mismatch",
+                    "写卡记录不一致,请联系工作人员",
+                    f"expected {acct['card_sequence'] + 1}",
+                )
+            db.execute(
+                "UPDATE gas_accounts SET card_sequence=?, balance=balance+? WHERE account=?",
+                (body.sequence, row["amount"], row["account"]),
+            )
+            db.execute(
+                "UPDATE orders SET status='written', sequence=?, card_serial=? WHERE order_id=?",
+                (body.sequence, body.card_serial, order_id),
+            )
+            db.execute(
+                "INSERT INTO ledger (order_id, account, entry, amount, at) VALUES (?,?,?,?,?)",
+                (order_id, row["account"], "card_write", row["amount"], backend.now()),
+            )
+        return order_model(get_order_row(order_id))
+
+    @app.get(
+        "/v1/utilities/gas/accounts/{account}/pending", tags=["gas"], response_model=list[api.Order]
+    )
+    def pending_writes(account: AccountNo, _: Terminal) -> list[api.Order]:
+        """Paid purchases not yet on the card (待圈存): any terminal may write them."""
+        gas_account(account)
+        backend.expire_and_pay()
+        rows = backend.store.all(
+            "SELECT * FROM orders WHERE account=? AND status='paid' ORDER BY created_at", account
+        )
+        return [order_model(r) for r in rows]
+
+    # ----- evaluations, 12345 -----
+
+    @app.post(
+        "/v1/evaluations", tags=["feedback"], response_model=api.EvaluationReceipt, status_code=201
+    )
+    def evaluate(body: api.Evaluation, terminal_id: Terminal) -> api.EvaluationReceipt:
+        eid = "EV" + secrets.token_hex(6).upper()
+        with backend.store.tx() as db:
+            db.execute(
+                "INSERT INTO evaluations VALUES (?,?,?,?,?,?)",
+                (
+                    eid,
+                    body.case_number,
+                    body.level.value,
+                    body.comment,
+                    _iso(backend.now()),
+                    terminal_id,
+                ),
+            )
+        return api.EvaluationReceipt(evaluation_id=eid)
+
+    @app.post(
+        "/v1/complaints", tags=["feedback"], response_model=api.ComplaintReceipt, status_code=201
+    )
+    def complain(body: api.ComplaintCreate, _: Terminal) -> api.ComplaintReceipt:
+        now = backend.now()
+        number = (
+            "12345"
+            + datetime.fromtimestamp(now, CST).strftime("%Y%m%d")
+            + f"{secrets.randbelow(10**6):06d}"
+        )
+        code = f"{secrets.randbelow(10**6):06d}"
+        with backend.store.tx() as db:
+            db.execute(
+                "INSERT INTO complaints VALUES (?,?,?,?,?,?,?)",
+                (number, code, body.content, body.category, body.phone, str(now), "已受理"),
+            )
+        return api.ComplaintReceipt(number=number, verify_code=code)
+
+    @app.get("/v1/complaints/{number}", tags=["feedback"], response_model=api.ComplaintProgress)
+    def complaint_progress(
+        number: ComplaintNo, code: Annotated[str, Query(pattern=r"^\d{6}$")], _: Terminal
+    ) -> api.ComplaintProgress:
+        row = backend.store.one("SELECT * FROM complaints WHERE number=?", number)
+        if row is None or not secrets.compare_digest(row["verify_code"], code):
+            raise ApiError(404, "complaint_not_found", "没有查到这个诉求,请核对诉求编号和验证码")
+        submitted = float(row["submitted_at"])
+        age = backend.now() - submitted
+        steps = ["已受理:诉求已登记"]
+        status, reply = "已受理", None
+        if age > 60:
+            steps.append("办理中:已转交承办单位")
+            status = "办理中"
+        if age > 600:
+            steps.append("已办结:承办单位已答复")
+            status, reply = "已办结", "您反映的问题已交由属地街道办理,工作人员将与您联系。"
+        return api.ComplaintProgress(
+            number=number, status=status, submitted_at=_iso(submitted), steps=steps, reply=reply
+        )
+
+    # ----- terminal -----
+
+    @app.post("/v1/terminal/heartbeat", tags=["terminal"], response_model=api.HeartbeatAck)
+    def heartbeat(body: api.Heartbeat, terminal_id: Terminal) -> api.HeartbeatAck:
+        with backend.store.tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO heartbeats VALUES (?,?,?)",
+                (terminal_id, body.model_dump_json(), _iso(backend.now())),
+            )
+        data, _etag = backend.catalog()
+        version = json.loads(data).get("version", "")
+        return api.HeartbeatAck(server_time=_iso(backend.now()), catalog_version=str(version))
+
+    from kiosk.backend.sandbox_routes import add_sandbox_routes
+
+    add_sandbox_routes(app, backend, Terminal)
+    return app
+
+
+def run_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0):
+    """Start uvicorn in a daemon thread; returns (server, base_url). Used by demo mode and tests."""
+    import socket
+
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="reference-backend"
+    )
+    thread.start()
+    deadline = time.time() + 10
+    while not server.started and time.time() < deadline:
+        time.sleep(0.01)
+    if not server.started:
+        raise RuntimeError("reference backend did not start")
+    actual_port = sock.getsockname()[1]
+    return server, thread, f"http://{host}:{actual_port}"
