@@ -412,3 +412,11 @@ def test_client_logs_no_personal_data(client, caplog):
     assert caplog.records
     for secret in (WANG["id_number"], WANG["name"], s.token):
         assert secret not in text
+
+
+def test_client_requires_tls_off_loopback():
+    for url in ("http://10.0.0.5:8750", "http://kiosk-gw.example.gov.cn", "ftp://127.0.0.1"):
+        with pytest.raises(ValueError, match="https"):
+            BackendClient(url, "t", "s")
+    BackendClient("https://kiosk-gw.example.gov.cn", "t", "s")
+    BackendClient("http://localhost:8750", "t", "s")

@@ -73,6 +73,7 @@ class BackendClient:
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        _require_tls_off_loopback(self.base_url)
         self.terminal_id = terminal_id
         self._secret = secret
         self.timeout = (connect_timeout, read_timeout)
@@ -376,6 +377,23 @@ class BackendClient:
         if resp.status_code >= 400:
             raise _error_from(resp)
         return resp.json()
+
+
+def _require_tls_off_loopback(url: str) -> None:
+    """Plain HTTP only to this machine: residents' data never crosses a network unencrypted."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme != "http" or not loopback:
+        raise ValueError(f"backend URL must be https:// (plain http only on loopback): {url}")
 
 
 def _code(resp: requests.Response) -> str:
