@@ -196,6 +196,34 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    """Render a sample document; write it out or print it on a CUPS queue and wait."""
+    if bool(args.out) == bool(args.printer):
+        raise UsageError("give exactly one of --out FILE.pdf or --printer NAME")
+    from printing.samples import render_sample
+
+    pdf, title = render_sample(args.sample)
+    if args.out:
+        try:
+            Path(args.out).write_bytes(pdf)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc}") from None
+        print(f"wrote {args.out} ({len(pdf)} bytes)")
+        return 0
+    import tempfile
+
+    from printing.printers import CupsPrinter, Spool
+
+    with tempfile.TemporaryDirectory() as tmp:
+        printer = CupsPrinter(args.printer, Spool(Path(tmp) / "spool"))
+        result = printer.print_pdf(pdf, title, timeout_s=args.timeout)
+    if result.ok:
+        print(f"printed on {args.printer}: job {result.job_id}")
+        return 0
+    print(f"error: {result.message} ({result.state}: {result.detail})", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="政务自助终端 command line")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -233,6 +261,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("openapi", help="print the gateway API's OpenAPI document")
     p.add_argument("--out", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_openapi)
+
+    p = sub.add_parser("print", help="render or print a sample document")
+    p.add_argument(
+        "--sample", required=True, choices=["certificate", "statement", "guide", "receipt"]
+    )
+    p.add_argument("--out", metavar="FILE.pdf")
+    p.add_argument("--printer", metavar="NAME", help="a CUPS queue")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the job")
+    p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("repl", help="interactive search in the terminal")
     p.add_argument("--catalog")

@@ -96,3 +96,20 @@ def test_catalog_check(tmp_path):
 def test_repl_answers_then_quits():
     p = run("repl", stdin="贫困证明\n\n")
     assert p.returncode == 0 and "困难群众证明开具" in p.stdout
+
+
+@pytest.mark.parametrize("sample", ["certificate", "statement", "guide", "receipt"])
+def test_print_sample_to_file(tmp_path, sample):
+    out = tmp_path / f"{sample}.pdf"
+    p = run("print", "--sample", sample, "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_print_usage_errors():
+    p = run("print", "--sample", "certificate")
+    assert p.returncode == 2 and "--out" in p.stderr
+    p = run("print", "--sample", "poster", "--out", "x.pdf")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    p = run("print", "--sample", "guide", "--printer", "NoSuchKioskQueue", "--timeout", "5")
+    assert p.returncode == 1 and "打印机" in p.stderr
