@@ -224,9 +224,64 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 1
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size must look like 1920x1080, not {text!r}") from None
+    if not (320 <= w <= 8000 and 320 <= h <= 8000):
+        raise UsageError("--size must be between 320 and 8000 pixels each way")
+    return w, h
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    from ui.tour import run_tour
+
+    shots = run_tour(Path(args.out), _size(args.size), args.lang, args.elder)
+    for path in shots:
+        print(path)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the kiosk: demo mode, or the terminal described by --config."""
+    from kiosk.config import ConfigError, load_config
+
+    try:
+        config = load_config(Path(args.config) if args.config else None)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if args.demo:
+        config.demo, config.backend_url = True, ""
+    if not config.demo and not config.secret:
+        raise UsageError("the config names a backend but no terminal secret (terminal.secret_file)")
+    from ui.app import run
+
+    return run(config)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="政务自助终端 command line")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the kiosk in demo mode (reference backend in-process)",
+    )
+    parser.add_argument("--config", help="the terminal's config file (TOML)")
+    parser.set_defaults(func=cmd_run)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("run", help="start the kiosk UI")
+    p.add_argument("--demo", action="store_true")
+    p.add_argument("--config")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("tour", help="screenshots of every main screen (offscreen, demo mode)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--size", default="1920x1080")
+    p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en_US"])
+    p.add_argument("--elder", action="store_true")
+    p.set_defaults(func=cmd_tour)
 
     p = sub.add_parser("search", help="search the matter catalog")
     p.add_argument("--catalog", help="catalog file (default: the demo catalog)")
@@ -282,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if not getattr(args, "func", None):
+        if args.func is cmd_run and not args.demo and not args.config:
             parser.print_help()
             return 2
         return args.func(args)

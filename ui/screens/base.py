@@ -1,0 +1,53 @@
+"""What every screen has: a title, a body, whether it shows personal data, and ``wipe``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+
+from ui.widgets import label
+
+if TYPE_CHECKING:
+    from ui.window import KioskWindow
+
+
+class Screen(QWidget):
+    personal = False  # shows a resident's data: shorter idle time, wiped at session end
+    name = ""
+
+    def __init__(self, win: KioskWindow) -> None:
+        super().__init__()
+        self.win = win
+        self.setObjectName("screen")
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(40, 24, 40, 16)
+        self.box.setSpacing(18)
+        self.heading = label("", "title")
+        self.box.addWidget(self.heading)
+
+    @property
+    def services(self):
+        return self.win.services
+
+    def split(self) -> QBoxLayout:
+        """Two columns in landscape, one above the other in portrait (see resizeEvent)."""
+        self._split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._split.setSpacing(28)
+        self.box.addLayout(self._split, 1)
+        return self._split
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        split = getattr(self, "_split", None)
+        if split is not None:
+            tall = self.height() > self.width()
+            split.setDirection(
+                QBoxLayout.Direction.TopToBottom if tall else QBoxLayout.Direction.LeftToRight
+            )
+
+    def enter(self, **kwargs) -> None:
+        """Called each time the screen is shown, with what the caller passed to ``go``."""
+
+    def wipe(self) -> None:
+        """Forget everything personal this screen shows."""

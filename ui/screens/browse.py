@@ -1,0 +1,300 @@
+"""Home， categories， a matter's page （办事指南）， and search by pinyin keypad."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.catalog import Kind, Matter
+from ui.screens.base import Screen
+from ui.widgets import BigList, Card, LetterKeypad, MicButton, Tile, button, label
+
+HOT = ["mz-001", "gjj-002", "si-001", "gy-001", "ga-001", "mi-003"]
+
+
+class HomeScreen(Screen):
+    name = "home"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("您好！请问您要办什么事？"))
+        top = QHBoxLayout()
+        self.mic = MicButton(self.tr("点我说话"))
+        self.mic.setMinimumSize(240, 150)
+        self.mic.setEnabled(False)
+        self.mic_hint = label(self.tr("语音助手准备中"), "hint")
+        search = button(self.tr("按拼音首字母查找"), "", lambda: win.go("search"))
+        search.setMinimumHeight(150)
+        self.elder = elder = button(self.tr("长辈模式"), "secondary", win.toggle_elder)
+        elder.setMinimumHeight(150)
+        top.addWidget(self.mic, 2)
+        top.addWidget(search, 3)
+        top.addWidget(elder, 2)
+        self.box.addLayout(top)
+        self.box.addWidget(self.mic_hint)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(16)
+        self.box.addLayout(self.grid, 3)
+        self.box.addWidget(label(self.tr("常用事项"), "hint"))
+        self.hot = QHBoxLayout()
+        self.box.addLayout(self.hot)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Lay tiles out for the current theme (fewer per row in elder mode)."""
+        for layout in (self.grid, self.hot):
+            while layout.count():
+                w = layout.takeAt(0).widget()
+                w.hide()
+                w.deleteLater()
+        self.elder.setText(self.tr("普通模式") if self.win.theme.elder else self.tr("长辈模式"))
+        cats = self.services.catalog.catalog.categories()
+        cols = self.win.theme.columns
+        limit = cols * (3 if self.win.theme.elder else 4)
+        shown = cats[: limit - 1] if len(cats) > limit else cats
+        for i, cat in enumerate(shown):
+            self.grid.addWidget(
+                Tile(cat, i, lambda _=False, c=cat: self.win.go("category", category=c)),
+                i // cols,
+                i % cols,
+            )
+        if len(shown) < len(cats):
+            i = len(shown)
+            self.grid.addWidget(
+                Tile(self.tr("更多分类"), i, lambda: self.win.go("category", category=None)),
+                i // cols,
+                i % cols,
+            )
+        by_id = self.services.catalog.catalog.by_id()
+        for mid in HOT[: 3 if self.win.theme.elder else 6]:
+            m = by_id.get(mid)
+            if m and m.enabled:
+                self.hot.addWidget(
+                    button(
+                        _short(m), "secondary", lambda _=False, x=m: self.win.go("matter", matter=x)
+                    )
+                )
+
+    def set_voice(self, state: str, why: str = "") -> None:
+        self.mic.setEnabled(state == "ready")
+        self.mic_hint.setText(
+            {
+                "ready": self.tr("点麦克风，说出您要办的事，例如：贫困证明"),
+                "loading": self.tr("语音助手准备中"),
+            }.get(state, self.tr("语音暂不可用：") + why + self.tr("；请用按键查找"))
+        )
+
+
+def _short(m: Matter) -> str:
+    return m.aliases[0] if m.aliases and len(m.name) > 9 else m.name
+
+
+class CategoryScreen(Screen):
+    name = "category"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.list = BigList()
+        self.list.chosen.connect(self._chosen)
+        self.box.addWidget(self.list, 1)
+
+    def enter(self, category: str | None = None, **_) -> None:
+        cat = self.services.catalog.catalog
+        if category is None:
+            self.heading.setText(self.tr("全部分类"))
+            self.list.set_items([(c, ("cat", c)) for c in cat.categories()])
+            return
+        self.heading.setText(category)
+        rows = [
+            (f"{m.name}\n{m.department}", ("matter", m))
+            for m in cat.enabled()
+            if m.category == category
+        ]
+        self.list.set_items(rows)
+
+    def _chosen(self, value) -> None:
+        kind, v = value
+        if kind == "cat":
+            self.win.go("category", category=v)
+        else:
+            self.win.go("matter", matter=v)
+
+
+KIND_ACTION = {
+    Kind.QUERY: "刷身份证查询",
+    Kind.CERTIFICATE: "刷身份证开证明",
+    Kind.PAYMENT: "开始缴费",
+}
+
+
+class MatterScreen(Screen):
+    """The 办事指南 laid out for reading， and what can be done here."""
+
+    name = "matter"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.matter: Matter | None = None
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        from PySide6.QtWidgets import QScroller
+
+        QScroller.grabGesture(
+            scroll.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+        self.body = QWidget()
+        self.body.setObjectName("screen")
+        self.body_box = QGridLayout(self.body)
+        self.body_box.setColumnStretch(0, 1)
+        self.body_box.setColumnStretch(1, 1)
+        scroll.setWidget(self.body)
+        self.box.addWidget(scroll, 1)
+        actions = QHBoxLayout()
+        self.act = button("", "", self._act)
+        self.print_btn = button(self.tr("打印办事指南"), "secondary", self._print)
+        actions.addWidget(self.act, 2)
+        actions.addWidget(self.print_btn, 1)
+        self.box.addLayout(actions)
+        self.note = label("", "hint")
+        self.box.addWidget(self.note)
+
+    def enter(self, matter: Matter | None = None, **_) -> None:
+        if matter is not None:
+            self.matter = matter
+        m = self.matter
+        if m is None:
+            return
+        self.heading.setText(m.name)
+        self.note.setText("")
+        while self.body_box.count():
+            self.body_box.takeAt(0).widget().deleteLater()
+        g = m.guide
+        cards = []
+        what = Card()
+        what.box.addWidget(label(self.tr("要带什么"), "title"))
+        if g and g.materials:
+            for n, mat in enumerate(g.materials, 1):
+                form = f"（{mat.form}，{mat.copies}份）" if mat.form and mat.copies else ""
+                what.box.addWidget(label(f"{n}. {mat.name}{form}"))
+        else:
+            what.box.addWidget(label(self.tr("不用带材料")))
+        cards.append(what)
+        where = Card()
+        where.box.addWidget(label(self.tr("去哪里、什么时间"), "title"))
+        where.box.addWidget(label(f"{self.tr('地点')}：{(g and g.location) or m.department}"))
+        if g and g.hours:
+            where.box.addWidget(label(f"{self.tr('时间')}：{g.hours}"))
+        if g and g.phone:
+            where.box.addWidget(label(f"{self.tr('电话')}：{g.phone}"))
+        cards.append(where)
+        how = Card()
+        how.box.addWidget(label(self.tr("要多久、花多少钱"), "title"))
+        if g and g.time_limit:
+            how.box.addWidget(label(f"{self.tr('办结时间')}：{g.time_limit}"))
+        if g and g.fee:
+            how.box.addWidget(label(f"{self.tr('费用')}：{g.fee}"))
+        if g and g.visits is not None:
+            how.box.addWidget(
+                label(
+                    self.tr("不用跑窗口")
+                    if g.visits == 0
+                    else self.tr("需要到现场 %n 次", "", g.visits)
+                )
+            )
+        cards.append(how)
+        if g and g.conditions:
+            who = Card()
+            who.box.addWidget(label(self.tr("谁可以办"), "title"))
+            who.box.addWidget(label(g.conditions))
+            cards.insert(0, who)
+        cols = 1 if self.win.theme.elder or self.win.portrait else 2
+        for i, c in enumerate(cards):
+            self.body_box.addWidget(c, i // cols, i % cols)
+        action = KIND_ACTION.get(m.kind)
+        self.act.setVisible(bool(action))
+        self.act.setText(self.tr(action) if action else "")
+
+    def _act(self) -> None:
+        m = self.matter
+        if m is None:
+            return
+        if m.kind is Kind.PAYMENT:
+            self.win.go("topup", matter=m)
+        else:
+            self.win.require_identity(
+                lambda: self.win.go("records" if m.kind is Kind.QUERY else "certificate", matter=m)
+            )
+
+    def _print(self) -> None:
+        from datetime import datetime
+
+        from printing.documents import render_guide
+
+        m = self.matter
+        if m is None:
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+        self.win.print_document(
+            lambda: render_guide(m, printed_at=stamp), f"办事指南 {m.name}", self.note
+        )
+
+
+class SearchScreen(Screen):
+    """Letters typed on the app's own keypad; matters update at every key."""
+
+    name = "search"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("按拼音首字母查找"))
+        self.box.addWidget(label(self.tr("例如：贫困证明，按 P K Z M"), "hint"))
+        cols = self.split()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        self.field = QLineEdit()
+        self.field.setReadOnly(True)
+        self.field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        right.addWidget(self.field)
+        self.keys = LetterKeypad()
+        self.keys.typed.connect(lambda c: self._set(self.field.text() + c))
+        self.keys.erased.connect(lambda: self._set(self.field.text()[:-1]))
+        self.keys.cleared.connect(lambda: self._set(""))
+        right.addWidget(self.keys, 1)
+        self.status = label("", "hint")
+        left.addWidget(self.status)
+        self.results = BigList()
+        self.results.chosen.connect(lambda m: self.win.go("matter", matter=m))
+        left.addWidget(self.results, 1)
+
+    def enter(self, query: str = "", **_) -> None:
+        self._set(query)
+
+    def show_results(self, query: str) -> None:
+        """Also used by the voice assistant: show what the engine found for a query."""
+        self.field.setText(query)
+        r = self.services.search.search(query, top=8) if query else None
+        if r is None:
+            self.results.set_items([])
+            self.status.setText("")
+            return
+        self.results.set_items(
+            [(f"{h.matter.name}\n{h.matter.department}", h.matter) for h in r.hits]
+        )
+        if r.matched:
+            self.status.setText(self.tr("为您找到 %n 项", "", len(r.hits)))
+        elif r.hits:
+            self.status.setText(self.tr("没有完全对应的事项，您可以看看这些"))
+        else:
+            self.status.setText(self.tr("没有找到，请换几个字母试试，或点“首页”按分类找"))
+
+    def _set(self, text: str) -> None:
+        self.show_results(text.upper() if text.isascii() else text)

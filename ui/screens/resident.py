@@ -1,0 +1,392 @@
+"""Screens with a resident's data: identify, record table, certificate preview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from kiosk.backend import api
+from kiosk.backend.store import demo_residents
+from kiosk.catalog import Matter
+from ui.screens.base import Screen
+from ui.widgets import Card, NumericKeypad, button, label
+
+
+class IdentifyScreen(Screen):
+    """请刷身份证： the ID card reader （simulated in demo mode）， or phone number + SMS code."""
+
+    name = "identify"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("请刷身份证"))
+        self.box.addWidget(label(self.tr("请把身份证放在屏幕下方的读卡区，听到“嘀”声后拿开"), ""))
+        cols = self.split()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        self.reader = Card()
+        self.reader.box.addWidget(label(self.tr("演示模式：点一位演示居民，模拟刷卡"), "hint"))
+        grid = QGridLayout()
+        for i, r in enumerate(demo_residents()):
+            grid.addWidget(
+                button(
+                    r["name"],
+                    "secondary",
+                    lambda _=False, who=r: self._card(who["name"], who["id_number"]),
+                ),
+                i // 2,
+                i % 2,
+            )
+        self.reader.box.addLayout(grid)
+        self.reader.setVisible(win.services.config.demo)
+        left.addWidget(self.reader)
+        left.addStretch(1)
+        right.addWidget(label(self.tr("没带身份证？用手机号验证"), "hint"))
+        self.phone = QLineEdit()
+        self.phone.setReadOnly(True)
+        self.phone.setPlaceholderText(self.tr("请输入手机号"))
+        right.addWidget(self.phone)
+        self.msg = label("", "error")
+        right.addWidget(self.msg)
+        self.keys = NumericKeypad()
+        self.keys.typed.connect(self._typed)
+        self.keys.erased.connect(lambda: self.phone.setText(self.phone.text()[:-1]))
+        self.keys.confirmed.connect(self._confirm)
+        right.addWidget(self.keys, 1)
+        self._sms_phone = ""
+        self.then = None
+
+    def enter(self, then=None, **_) -> None:
+        self.then = then or self.then
+        self.wipe()
+
+    def wipe(self) -> None:
+        self.phone.clear()
+        self.msg.clear()
+        self._sms_phone = ""
+        self.phone.setPlaceholderText(self.tr("请输入手机号"))
+
+    def _typed(self, d: str) -> None:
+        limit = 6 if self._sms_phone else 11
+        if len(self.phone.text()) < limit:
+            self.phone.setText(self.phone.text() + d)
+
+    def _card(self, name: str, id_number: str) -> None:
+        self.msg.setText(self.tr("正在核验身份，请稍候……"))
+        self.win.run(
+            "login",
+            lambda: self.services.client.login_id_card(name, id_number),
+            self._logged_in,
+            self._failed,
+        )
+
+    def _confirm(self) -> None:
+        text = self.phone.text()
+        client = self.services.client
+        if not self._sms_phone:
+            if len(text) != 11 or not text.startswith("1"):
+                self.msg.setText(self.tr("手机号是11位数字，请检查"))
+                return
+            self.win.run(
+                "sms", lambda: client.send_sms(text), lambda r: self._sent(text, r), self._failed
+            )
+        else:
+            phone = self._sms_phone
+            self.win.run(
+                "verify", lambda: client.verify_sms(phone, text), self._logged_in, self._failed
+            )
+
+    def _sent(self, phone: str, r: api.SmsSent) -> None:
+        self._sms_phone = phone
+        self.phone.clear()
+        self.phone.setPlaceholderText(self.tr("请输入短信验证码（6位）"))
+        hint = self.tr("验证码已发送") if r.sent else self.tr("验证码刚发过，请查看短信")
+        if self.services.config.demo:
+            code = self.services.client.sandbox("GET", f"/sms/{phone}")["code"]
+            hint += self.tr("（演示模式验证码：") + code + ")"
+        self.msg.setText(hint)
+
+    def _logged_in(self, s: api.ResidentSession) -> None:
+        sess = self.services.session
+        sess.token, sess.name_masked, sess.id_masked = s.token, s.name_masked, s.id_masked
+        self.wipe()
+        if self.then:
+            then, self.then = self.then, None
+            then()
+
+    def _failed(self, exc: Exception) -> None:
+        self.msg.setText(getattr(exc, "message", self.tr("出了点问题，请再试一次")))
+
+
+RECORDS = {
+    "records.gjj_statement": ("gjj", "住房公积金缴存明细"),
+    "records.si_rights": ("si", "社会保险个人权益记录"),
+    "records.education": ("edu", "学历信息"),
+    "records.zk_scores": ("edu", "自学考试成绩"),
+}
+
+
+class RecordsScreen(Screen):
+    personal = True
+    name = "records"
+    PAGE = 8
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.who = label("", "hint")
+        self.box.addWidget(self.who)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.box.addWidget(self.table, 1)
+        self.msg = label("", "hint")
+        self.box.addWidget(self.msg)
+        row = QHBoxLayout()
+        self.prev = button(self.tr("上一页"), "secondary", lambda: self._load(self.page - 1))
+        self.next = button(self.tr("下一页"), "secondary", lambda: self._load(self.page + 1))
+        self.print_btn = button(self.tr("打印明细"), "", self._print)
+        row.addWidget(self.prev)
+        row.addWidget(self.next)
+        row.addWidget(self.print_btn, 2)
+        self.box.addLayout(row)
+        self.kind = ""
+        self.page = 1
+        self.pages = 1
+        self.matter: Matter | None = None
+
+    def enter(self, matter: Matter | None = None, **_) -> None:
+        self.wipe()
+        self.matter = matter or self.matter
+        kind, title = RECORDS.get((self.matter and self.matter.service) or "", ("", ""))
+        self.kind = kind
+        self.heading.setText(self.tr(title) if title else (self.matter.name if self.matter else ""))
+        if not kind:
+            self.msg.setText(self.tr("这项查询暂时不能在自助终端办理，请到窗口办理。"))
+            self._buttons(False)
+            return
+        self.who.setText(f"{self.services.session.name_masked}  {self.services.session.id_masked}")
+        self._load(1)
+
+    def _fetch(self, page: int):
+        c, token = self.services.client, self.services.session.token
+        if self.kind == "gjj":
+            return c.gjj_statement(token, page=page, page_size=self.PAGE)
+        if self.kind == "si":
+            return c.si_statement(token, page=page, page_size=self.PAGE)
+        return c.education(token, page=page, page_size=self.PAGE)
+
+    def _load(self, page: int) -> None:
+        if page < 1 or page > self.pages:
+            return
+        self.msg.setText(self.tr("正在查询，请稍候……"))
+        self.win.run("records", lambda: self._fetch(page), self._show, self._failed)
+
+    def _show(self, st) -> None:
+        self.page, self.pages = st.page, st.pages
+        cols, rows = table_rows(self.kind, st)
+        self.table.clear()
+        self.table.setColumnCount(len(cols))
+        self.table.setHorizontalHeaderLabels(cols)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                item = QTableWidgetItem(v)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        self.msg.setText(
+            self.tr("第 %1 页，共 %2 页，共 %3 条")
+            .replace("%1", str(st.page))
+            .replace("%2", str(st.pages))
+            .replace("%3", str(st.total))
+        )
+        self._buttons(True)
+
+    def _buttons(self, on: bool) -> None:
+        self.prev.setEnabled(on and self.page > 1)
+        self.next.setEnabled(on and self.page < self.pages)
+        self.print_btn.setEnabled(on)
+
+    def _failed(self, exc: Exception) -> None:
+        self.msg.setText(getattr(exc, "message", self.tr("查询没有成功，请再试一次")))
+        self._buttons(False)
+
+    def _print(self) -> None:
+        from printing.documents import Statement, render_statement
+
+        session, kind, title = self.services.session, self.kind, self.heading.text()
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+
+        def render() -> bytes:
+            st = (
+                self.services.client.gjj_statement(session.token, page_size=100)
+                if kind == "gjj"
+                else self.services.client.si_statement(session.token, page_size=100)
+                if kind == "si"
+                else self.services.client.education(session.token, page_size=100)
+            )
+            cols, rows = table_rows(kind, st)
+            return render_statement(
+                Statement(
+                    title=title,
+                    holder=session.name_masked,
+                    id_masked=session.id_masked,
+                    period=f"{rows[-1][0]} 至 {rows[0][0]}" if rows else "",
+                    columns=cols,
+                    rows=rows,
+                    printed_at=stamp,
+                    terminal=self.services.config.terminal_name,
+                    numeric_columns=[i for i, c in enumerate(cols) if c in NUMERIC],
+                )
+            )
+
+        self.win.print_document(render, title, self.msg)
+
+    def wipe(self) -> None:
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.who.clear()
+        self.msg.clear()
+        self.page = self.pages = 1
+
+
+NUMERIC = {"缴存基数", "个人缴存", "单位缴存", "账户余额", "缴费基数", "个人缴纳", "单位缴纳"}
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:,.2f}"
+
+
+def table_rows(kind: str, st) -> tuple[list[str], list[list[str]]]:
+    if kind == "gjj":
+        return (
+            ["月份", "缴存单位", "缴存基数", "个人缴存", "单位缴存", "账户余额"],
+            [
+                [
+                    r.month,
+                    r.employer,
+                    _yuan(r.base),
+                    _yuan(r.personal),
+                    _yuan(r.employer_part),
+                    _yuan(r.balance),
+                ]
+                for r in st.rows
+            ],
+        )
+    if kind == "si":
+        return (
+            ["月份", "险种", "参保单位", "缴费基数", "个人缴纳", "单位缴纳"],
+            [
+                [
+                    r.month,
+                    r.insurance,
+                    r.employer,
+                    _yuan(r.base),
+                    _yuan(r.personal),
+                    _yuan(r.employer_part),
+                ]
+                for r in st.rows
+            ],
+        )
+    return (
+        ["类别", "学校或机构", "专业", "层次", "时间", "内容"],
+        [[r.kind, r.school, r.major, r.level, r.date, r.detail] for r in st.rows],
+    )
+
+
+CERTS = {
+    "certificates.hardship": api.CertificateKind.HARDSHIP,
+    "certificates.household": api.CertificateKind.HOUSEHOLD,
+    "certificates.gjj_deposit": api.CertificateKind.GJJ_DEPOSIT,
+    "certificates.si_payment": api.CertificateKind.SI_PAYMENT,
+}
+
+
+class CertificateScreen(Screen):
+    personal = True
+    name = "certificate"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.paper = QFrame()
+        self.paper.setObjectName("paper")
+        p = QVBoxLayout(self.paper)
+        p.setContentsMargins(60, 40, 60, 40)
+        self.p_title = label("", "title")
+        self.p_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.p_body = label("")
+        self.p_fields = label("")
+        self.p_issuer = label("")
+        self.p_issuer.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.p_code = label("", "hint")
+        for w in (self.p_title, self.p_body, self.p_fields, self.p_issuer, self.p_code):
+            p.addWidget(w)
+        p.addStretch(1)
+        self.box.addWidget(self.paper, 1)
+        self.msg = label("", "hint")
+        self.box.addWidget(self.msg)
+        self.print_btn = button(self.tr("打印证明"), "", self._print)
+        self.box.addWidget(self.print_btn)
+        self.cert: api.Certificate | None = None
+
+    def enter(self, matter: Matter | None = None, **_) -> None:
+        self.wipe()
+        kind = CERTS.get((matter and matter.service) or "")
+        self.heading.setText(self.tr("证明预览"))
+        if kind is None:
+            self.msg.setText(self.tr("这份证明暂时不能在自助终端开具，请到窗口办理。"))
+            return
+        self.msg.setText(self.tr("正在开具，请稍候……"))
+        token = self.services.session.token
+        self.win.run(
+            "certificate",
+            lambda: self.services.client.issue_certificate(token, kind),
+            self._show,
+            self._failed,
+        )
+
+    def _show(self, cert: api.Certificate) -> None:
+        self.cert = cert
+        self.p_title.setText(cert.title)
+        self.p_body.setText(cert.body)
+        self.p_fields.setText("\n".join(f"{k}:{v}" for k, v in cert.fields.items()))
+        self.p_issuer.setText(f"{cert.issuer}\n{cert.issued_at[:10]}")
+        self.p_code.setText(self.tr("验证码：") + cert.code)
+        self.msg.setText(self.tr("请核对内容，无误后点“打印证明”"))
+        self.print_btn.setEnabled(True)
+
+    def _failed(self, exc: Exception) -> None:
+        self.msg.setText(getattr(exc, "message", self.tr("开具没有成功，请再试一次")))
+
+    def _print(self) -> None:
+        from printing.documents import render_certificate
+
+        cert = self.cert
+        if cert is None:
+            return
+        demo, terminal = self.services.config.demo, self.services.config.terminal_name
+        self.win.print_document(
+            lambda: render_certificate(cert, sample=demo, terminal=terminal), cert.title, self.msg
+        )
+
+    def wipe(self) -> None:
+        self.cert = None
+        for w in (self.p_title, self.p_body, self.p_fields, self.p_issuer, self.p_code, self.msg):
+            w.clear()
+        self.print_btn.setEnabled(False)

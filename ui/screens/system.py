@@ -1,0 +1,299 @@
+"""The gas top-up frame, the 'no connection' page, the idle countdown, the admin PIN and page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.admin import PinGate
+from kiosk.backend import api
+from ui.screens.base import Screen
+from ui.widgets import Card, NumericKeypad, button, label
+
+QUICK_AMOUNTS = [50_00, 100_00, 200_00, 300_00]
+
+
+class TopupScreen(Screen):
+    """Account number -> the account as the backend knows it -> amount. The payment steps after
+    the amount belong to the top-up flow (its own module), which plugs in at ``on_amount``."""
+
+    personal = True
+    name = "topup"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("燃气充值"))
+        self.prompt = label(self.tr("请输入燃气户号（在燃气缴费单或燃气卡上）"))
+        self.box.addWidget(self.prompt)
+        cols = self.split()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        self.field = QLineEdit()
+        self.field.setReadOnly(True)
+        left.addWidget(self.field)
+        self.msg = label("", "error")
+        left.addWidget(self.msg)
+        self.account_card = Card()
+        self.account_text = label("")
+        self.account_card.box.addWidget(self.account_text)
+        self.amounts = QGridLayout()
+        self.account_card.box.addLayout(self.amounts)
+        self.account_card.setVisible(False)
+        left.addWidget(self.account_card)
+        left.addStretch(1)
+        self.keys = NumericKeypad()
+        self.keys.typed.connect(lambda d: self.field.setText((self.field.text() + d)[:20]))
+        self.keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
+        self.keys.confirmed.connect(self._lookup)
+        right.addWidget(self.keys, 1)
+        self.account: api.GasAccount | None = None
+        self.on_amount = None  # set by the top-up flow: (account, amount_fen) -> None
+
+    def enter(self, **_) -> None:
+        self.wipe()
+
+    def _lookup(self) -> None:
+        number = self.field.text()
+        if len(number) < 6:
+            self.msg.setText(self.tr("户号至少6位，请核对缴费单"))
+            return
+        self.msg.setText(self.tr("正在查询户号……"))
+        self.win.run(
+            "gas-account",
+            lambda: self.services.client.gas_account(number),
+            self._show,
+            lambda exc: self.msg.setText(getattr(exc, "message", str(exc))),
+        )
+
+    def _show(self, a: api.GasAccount) -> None:
+        self.account = a
+        self.msg.clear()
+        meter = (
+            self.tr("IC卡表（充值后需插卡写入）")
+            if a.meter_type is api.MeterType.IC_CARD
+            else self.tr("远传表（充值后直接到账）")
+        )
+        lines = [
+            f"{self.tr('户号')}：{a.account}",
+            f"{self.tr('户名')}：{a.holder_masked}",
+            f"{self.tr('地址')}：{a.address_masked}",
+            f"{self.tr('余额')}：{a.balance / 100:.2f}{self.tr('元')}",
+            f"{self.tr('表类型')}：{meter}",
+        ]
+        if a.pending_writes:
+            lines.append(self.tr("您有已付款未写卡的购气，请先补写卡"))
+        self.account_text.setText("\n".join(lines))
+        while self.amounts.count():
+            self.amounts.takeAt(0).widget().deleteLater()
+        for i, fen in enumerate(x for x in QUICK_AMOUNTS if a.min_amount <= x <= a.max_amount):
+            self.amounts.addWidget(
+                button(
+                    f"{fen // 100}{self.tr('元')}",
+                    "secondary",
+                    lambda _=False, f=fen: self._amount(f),
+                ),
+                0,
+                i,
+            )
+        self.account_card.setVisible(True)
+        self.prompt.setText(self.tr("请核对户名和地址，然后选择充值金额"))
+
+    def _amount(self, fen: int) -> None:
+        if self.on_amount and self.account:
+            self.on_amount(self.account, fen)
+        else:
+            self.msg.setText(self.tr("缴费暂未开通，请到燃气营业厅办理"))
+
+    def wipe(self) -> None:
+        self.account = None
+        self.field.clear()
+        self.msg.clear()
+        self.account_text.clear()
+        self.account_card.setVisible(False)
+        self.prompt.setText(self.tr("请输入燃气户号（在燃气缴费单或燃气卡上）"))
+
+
+class MessageScreen(Screen):
+    """A plain page with words and a way forward: no connection, not available here, done."""
+
+    name = "message"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.text = label("")
+        self.box.addWidget(self.text)
+        self.box.addStretch(1)
+        row = QHBoxLayout()
+        self.retry = button(self.tr("再试一次"), "", self._retry)
+        row.addWidget(self.retry)
+        row.addWidget(button(self.tr("回到首页"), "secondary", win.home))
+        self.box.addLayout(row)
+        self._on_retry = None
+
+    def enter(self, title: str = "", text: str = "", retry=None, **_) -> None:
+        self.heading.setText(title)
+        self.text.setText(text)
+        self._on_retry = retry
+        self.retry.setVisible(retry is not None)
+
+    def _retry(self) -> None:
+        if self._on_retry:
+            self._on_retry()
+
+
+class IdleOverlay(QFrame):
+    """还需要更多时间吗？ with a countdown， over whatever is on screen."""
+
+    keep = Signal()
+    expired = Signal()
+
+    def __init__(self, parent: QWidget, seconds: int) -> None:
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.seconds = seconds
+        outer = QVBoxLayout(self)
+        dialog = QFrame()
+        dialog.setObjectName("dialog")
+        dialog.setMaximumWidth(900)
+        box = QVBoxLayout(dialog)
+        box.setContentsMargins(48, 40, 48, 40)
+        box.setSpacing(24)
+        box.addWidget(label(self.tr("还需要更多时间吗？"), "title"))
+        self.count = label("")
+        box.addWidget(self.count)
+        box.addWidget(button(self.tr("需要，继续办理"), "", self._keep))
+        box.addWidget(button(self.tr("不用了，结束"), "secondary", self._end))
+        outer.addStretch(1)
+        outer.addWidget(dialog, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self.left = seconds
+        self.hide()
+
+    def start(self) -> None:
+        self.left = self.seconds
+        self.setGeometry(self.parentWidget().rect())
+        self._show_left()
+        self.show()
+        self.raise_()
+        self.timer.start(1000)
+
+    def _show_left(self) -> None:
+        self.count.setText(self.tr("%1 秒后将结束办理并清除您的信息").replace("%1", str(self.left)))
+
+    def _tick(self) -> None:
+        self.left -= 1
+        if self.left <= 0:
+            self._end()
+        else:
+            self._show_left()
+
+    def _keep(self) -> None:
+        self.timer.stop()
+        self.hide()
+        self.keep.emit()
+
+    def _end(self) -> None:
+        self.timer.stop()
+        self.hide()
+        self.expired.emit()
+
+
+class PinScreen(Screen):
+    name = "pin"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("管理员登录"))
+        self.field = QLineEdit()
+        self.field.setReadOnly(True)
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.box.addWidget(self.field)
+        self.msg = label("", "error")
+        self.box.addWidget(self.msg)
+        keys = NumericKeypad()
+        keys.typed.connect(lambda d: self.field.setText((self.field.text() + d)[:12]))
+        keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
+        keys.confirmed.connect(self._check)
+        self.box.addWidget(keys, 1)
+        self.gate = PinGate(win.services.config.admin_pin_hash)
+
+    def enter(self, **_) -> None:
+        self.field.clear()
+        self.msg.clear()
+        if self.gate.locked_for():
+            self.msg.setText(
+                self.tr("错误次数过多，请 %1 秒后再试").replace("%1", str(self.gate.locked_for()))
+            )
+
+    def _check(self) -> None:
+        pin = self.field.text()
+        self.field.clear()
+        if self.gate.try_pin(pin):
+            self.win.go("admin", replace=True)
+        elif self.gate.locked_for():
+            self.msg.setText(
+                self.tr("错误次数过多，请 %1 秒后再试").replace("%1", str(self.gate.locked_for()))
+            )
+        else:
+            self.msg.setText(self.tr("密码不对"))
+
+
+class AdminScreen(Screen):
+    name = "admin"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("终端管理"))
+        self.info = label("")
+        self.box.addWidget(self.info)
+        self.msg = label("", "hint")
+        self.box.addWidget(self.msg)
+        grid = QGridLayout()
+        grid.addWidget(button(self.tr("重新载入事项清单"), "", self._reload), 0, 0)
+        grid.addWidget(button(self.tr("打印测试页"), "", self._test_print), 0, 1)
+        grid.addWidget(button(self.tr("已装纸（计数清零）"), "secondary", self._paper), 1, 0)
+        grid.addWidget(button(self.tr("退出终端程序"), "danger", win.exit_app), 1, 1)
+        self.box.addLayout(grid)
+        self.box.addStretch(1)
+
+    def enter(self, **_) -> None:
+        s = self.services
+        health = getattr(s.printer, "health", None)
+        self.info.setText(
+            "\n".join(
+                [
+                    f"{self.tr('终端')}：{s.config.terminal_name}（{s.config.terminal_id}）",
+                    f"{self.tr('事项清单版本')}：{s.catalog.catalog.version}"
+                    f"（{len(s.catalog.catalog.enabled())} {self.tr('项')}）",
+                    f"{self.tr('打印机')}：{s.printer.name}"
+                    + (f"，{self.tr('纸张')} {health.paper}" if health else ""),
+                    f"{self.tr('模式')}：{self.tr('演示') if s.config.demo else self.tr('正式')}",
+                ]
+            )
+        )
+
+    def _reload(self) -> None:
+        from kiosk.catalog import CatalogError
+
+        try:
+            cat = self.services.catalog.reload()
+        except CatalogError as exc:
+            self.msg.setText(self.tr("清单有误，继续使用原清单：") + exc.summary)
+            return
+        self.win.catalog_changed()
+        self.msg.setText(self.tr("已载入清单 ") + cat.version)
+        self.enter()
+
+    def _test_print(self) -> None:
+        from printing.samples import render_sample
+
+        self.win.print_document(lambda: render_sample("guide")[0], "测试页", self.msg)
+
+    def _paper(self) -> None:
+        health = getattr(self.services.printer, "health", None)
+        if health:
+            health.paper_reloaded()
+        self.enter()

@@ -1,0 +1,101 @@
+"""`kiosk tour`: the real UI, offscreen, in demo mode, walked through every main screen.
+
+One PNG per screen, ``NN-screen-name.png``. Backend calls really happen (against the in-process
+reference backend); the tour waits for them as a resident would.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from kiosk.config import Config
+
+
+def _settle(app, win, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if not win.ops._active:
+            app.processEvents()
+            return
+        time.sleep(0.02)
+
+
+def run_tour(
+    out: Path, size: tuple[int, int] = (1920, 1080), lang: str = "zh_CN", elder: bool = False
+) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.backend.store import demo_residents
+    from kiosk.services import Services
+    from ui.app import make_app, set_language
+    from ui.window import KioskWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    set_language(app, lang)
+    services = Services(Config(lang=lang, elder=elder))
+    win = KioskWindow(services, lockdown=False)
+    win.resize(*size)
+    win.show()
+    shots: list[Path] = []
+
+    def shot(name: str) -> None:
+        _settle(app, win)
+        path = out / f"{len(shots) + 1:02d}-{name}.png"
+        win.grab().save(str(path))
+        shots.append(path)
+
+    by_id = services.catalog.catalog.by_id()
+    people = {r["name"]: r for r in demo_residents()}
+    try:
+        shot("home")
+        win.go("category", category="社保")
+        shot("category")
+        win.go("matter", matter=by_id["mz-001"])
+        shot("guide")
+        win.go("search")
+        for ch in "pkzm":
+            win.screens["search"].keys.typed.emit(ch)
+        shot("search-keypad")
+        win.home()
+        win.go("matter", matter=by_id["gjj-002"])
+        win.screens["matter"].act.click()
+        shot("identify")
+        wang = people["王建国"]
+        win.screens["identify"]._card(wang["name"], wang["id_number"])
+        _settle(app, win)
+        shot("record-table")
+        win.home()
+        win.go("matter", matter=by_id["mz-001"])
+        win.screens["matter"].act.click()
+        li = people["李秀英"]
+        win.screens["identify"]._card(li["name"], li["id_number"])
+        _settle(app, win)
+        shot("certificate-preview")
+        win.home()
+        win.go("matter", matter=by_id["gy-001"])
+        win.screens["matter"].act.click()
+        topup = win.screens["topup"]
+        topup.field.setText("100200300")
+        topup.keys.confirmed.emit()
+        shot("topup")
+        win.go("category", category="公积金")
+        win.overlay.start()
+        shot("idle-countdown")
+        win.home()
+        if not elder:
+            win.toggle_elder()
+            shot("elder-home")
+            win.toggle_elder()
+        if lang == "zh_CN":
+            set_language(app, "en_US")
+            win.retranslate()
+            shot("english-home")
+            set_language(app, "zh_CN")
+            win.retranslate()
+    finally:
+        win.exit_app()
+        services.close()
+    return shots
