@@ -127,7 +127,11 @@ class MicButton(QPushButton):
 
 
 class BigList(QListWidget):
-    """Large rows with kinetic (flick) scrolling for touch."""
+    """Large rows with kinetic (flick) scrolling for touch.
+
+    The scroller listens to touch gestures only: grabbing the left mouse button as well swallows
+    quick taps on some platforms, and kiosk touch screens deliver real touch events.
+    """
 
     chosen = Signal(object)
 
@@ -135,7 +139,7 @@ class BigList(QListWidget):
         super().__init__()
         self.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.setWordWrap(True)
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.itemClicked.connect(lambda item: self.chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
 
     def set_items(self, rows: list[tuple[str, object]]) -> None:

@@ -148,7 +148,7 @@ class MatterScreen(Screen):
         from PySide6.QtWidgets import QScroller
 
         QScroller.grabGesture(
-            scroll.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+            scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture
         )
         self.body = QWidget()
         self.body.setObjectName("screen")

@@ -1,0 +1,299 @@
+"""The touch UI driven with pytest-qt: real widgets, offscreen, against the reference backend on
+loopback (demo mode starts it in-process)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import itertools
+
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableWidget
+
+from kiosk.backend.client import BackendClient
+from kiosk.backend.store import demo_residents
+from kiosk.config import Config
+from kiosk.services import Services
+from ui.app import make_app
+from ui.widgets import Tile
+from ui.window import KioskWindow
+
+PEOPLE = {r["name"]: r for r in demo_residents()}
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory):
+    make_app()
+    s = Services(Config(data_dir=tmp_path_factory.mktemp("kiosk"), idle_personal_s=60))
+    yield s
+    s.close()
+
+
+@pytest.fixture()
+def win(services, qtbot):
+    services.config.idle_countdown_s = 10
+    w = KioskWindow(services, lockdown=False)
+    qtbot.addWidget(w)
+    w.resize(1920, 1080)
+    w.show()
+    yield w
+    w.home()
+    w.ops.wait()
+    w.exit_app()
+
+
+def settle(qtbot, win, timeout=10_000):
+    qtbot.waitUntil(lambda: not win.ops._active, timeout=timeout)
+    QApplication.processEvents()
+
+
+def all_text(win) -> str:
+    parts = []
+    for lab in win.findChildren(QLabel):
+        parts.append(lab.text())
+    for edit in win.findChildren(QLineEdit):
+        parts.append(edit.text())
+    for table in win.findChildren(QTableWidget):
+        for r in range(table.rowCount()):
+            for c in range(table.columnCount()):
+                item = table.item(r, c)
+                parts.append(item.text() if item else "")
+    return "\n".join(parts)
+
+
+def test_home_category_guide_and_print(win, qtbot, services):
+    tiles = [t for t in win.screens["home"].findChildren(Tile) if t.isVisible()]
+    assert len(tiles) >= 8 and tiles[0].height() >= 72
+    qtbot.mouseClick(tiles[0], Qt.MouseButton.LeftButton)
+    assert win.current == "category"
+    lst = win.screens["category"].list
+    qtbot.wait(50)  # let the list lay out before finding where its first row is
+    assert lst.count() > 3
+    first = lst.item(0)
+    qtbot.mouseClick(
+        lst.viewport(), Qt.MouseButton.LeftButton, pos=lst.visualItemRect(first).center()
+    )
+    qtbot.waitUntil(lambda: win.current == "matter", timeout=2000)  # QScroller delays the press
+    matter = win.screens["matter"]
+    assert matter.heading.text() == first.data(Qt.ItemDataRole.UserRole)[1].name
+    qtbot.mouseClick(matter.print_btn, Qt.MouseButton.LeftButton)
+    settle(qtbot, win)
+    assert "打印完成" in matter.note.text()
+    outbox = services.printer.outbox
+    assert any(p.suffix == ".pdf" for p in outbox.iterdir())
+    qtbot.mouseClick(win.back_btn, Qt.MouseButton.LeftButton)
+    assert win.current == "category"
+    qtbot.mouseClick(win.home_btn, Qt.MouseButton.LeftButton)
+    assert win.current == "home" and not win.back_btn.isVisible()
+
+
+def test_search_keypad_updates_results(win, qtbot):
+    win.go("search")
+    screen = win.screens["search"]
+    for ch in "pkzm":
+        screen.keys.typed.emit(ch)
+    assert screen.field.text() == "PKZM"
+    names = [screen.results.item(i).text() for i in range(screen.results.count())]
+    assert names and names[0].startswith("困难群众证明开具")
+    screen.keys.erased.emit()
+    assert screen.field.text() == "PKZ"
+    screen.keys.cleared.emit()
+    assert screen.results.count() == 0
+
+
+def identify(win, qtbot, who="王建国"):
+    person = PEOPLE[who]
+    win.screens["identify"]._card(person["name"], person["id_number"])
+    settle(qtbot, win)
+
+
+def test_records_flow_and_idle_wipe(win, qtbot, services):
+    matter = services.catalog.catalog.by_id()["gjj-002"]
+    win.go("matter", matter=matter)
+    qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
+    assert win.current == "identify"
+    identify(win, qtbot)
+    settle(qtbot, win)
+    assert win.current == "records"
+    records = win.screens["records"]
+    assert records.table.rowCount() == records.PAGE and "第 1 页" in records.msg.text()
+    qtbot.mouseClick(records.next, Qt.MouseButton.LeftButton)
+    settle(qtbot, win)
+    assert "第 2 页" in records.msg.text()
+    shown = all_text(win)
+    assert "王*国" in shown and "安阳市建筑工程有限公司" in shown
+    # the resident walks away: idle -> countdown -> wipe
+    win.idle.setInterval(10)
+    win.idle.start()
+    qtbot.waitUntil(win.overlay.isVisible, timeout=3000)
+    win.overlay.left = 1
+    win.overlay._tick()
+    qtbot.waitUntil(lambda: win.current == "home", timeout=3000)
+    settle(qtbot, win)
+    left = all_text(win)
+    person = PEOPLE["王建国"]
+    for secret in (
+        "王*国",
+        person["name"],
+        person["id_number"],
+        person["id_number"][-4:],
+        "安阳市建筑工程有限公司",
+        "7,100.00",
+    ):
+        assert secret not in left, secret
+    assert not services.session.identified and services.session.token == ""
+
+
+def test_certificate_flow(win, qtbot, services):
+    win.go("matter", matter=services.catalog.catalog.by_id()["mz-001"])
+    qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
+    identify(win, qtbot, "李秀英")
+    settle(qtbot, win)
+    cert = win.screens["certificate"]
+    assert cert.p_title.text() == "困难群众证明" and cert.print_btn.isEnabled()
+    qtbot.mouseClick(cert.print_btn, Qt.MouseButton.LeftButton)
+    settle(qtbot, win)
+    assert "打印完成" in cert.msg.text()
+    win.home()
+    assert cert.p_body.text() == "" and not cert.print_btn.isEnabled()
+
+
+def test_not_eligible_gets_words_and_a_way_forward(win, qtbot, services):
+    win.go("matter", matter=services.catalog.catalog.by_id()["mz-001"])
+    qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
+    identify(win, qtbot, "王建国")
+    settle(qtbot, win)
+    assert "民政窗口" in win.screens["certificate"].msg.text()
+    assert win.back_btn.isVisible() and win.home_btn.isVisible()
+
+
+def test_network_down_page_with_retry(win, qtbot, services):
+    real = services.client
+    services.client = BackendClient("http://127.0.0.1:9", "t", "s", retries=0, connect_timeout=1)
+    try:
+        win.go("topup")
+        screen = win.screens["topup"]
+        screen.field.setText("100200300")
+        screen.keys.confirmed.emit()
+        settle(qtbot, win)
+        assert win.current == "message"
+        assert "网络" in win.screens["message"].heading.text()
+        assert win.screens["message"].retry.isVisible()
+        services.client = real
+        qtbot.mouseClick(win.screens["message"].retry, Qt.MouseButton.LeftButton)
+        settle(qtbot, win)
+        assert win.current == "topup" and "王*国" in screen.account_text.text()
+    finally:
+        services.client = real
+
+
+def test_identify_by_phone_and_sms(win, qtbot, services):
+    win.go("identify", then=lambda: win.go("home"))
+    screen = win.screens["identify"]
+    for d in "1380000000":
+        screen.keys.typed.emit(d)
+    screen.keys.confirmed.emit()
+    assert "11位" in screen.msg.text()
+    screen.keys.typed.emit("3")
+    screen.keys.confirmed.emit()
+    settle(qtbot, win)
+    code = screen.msg.text().split("：")[-1].strip(")）")
+    assert len(code) == 6 and code.isdigit()
+    for d in code:
+        screen.keys.typed.emit(d)
+    screen.keys.confirmed.emit()
+    settle(qtbot, win)
+    assert services.session.identified and services.session.name_masked == "张*"
+
+
+def test_admin_gesture_pin_and_lockout(win, qtbot):
+    handle = win.windowHandle()
+    for _ in range(5):
+        press = QMouseEvent(
+            QEvent.Type.MouseButtonPress,
+            QPointF(20, 20),
+            QPointF(20, 20),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        win.eventFilter(handle, press)
+    assert win.current == "pin"
+    pin = win.screens["pin"]
+    clock = [1000.0]
+    pin.gate.clock = lambda: clock[0]
+    for _ in range(5):
+        pin.field.setText("000000")
+        pin._check()
+    assert "错误次数过多" in pin.msg.text()
+    pin.field.setText("123456")  # right PIN, but locked
+    pin._check()
+    assert win.current == "pin"
+    clock[0] += 301
+    pin.field.setText("123456")
+    pin._check()
+    assert win.current == "admin"
+    assert "事项清单版本" in win.screens["admin"].info.text()
+
+
+def test_lockdown_refuses_close_and_escape(services, qtbot):
+    w = KioskWindow(services, lockdown=True)
+    qtbot.addWidget(w)
+    w.show()
+    w.close()
+    assert w.isVisible()
+    esc = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    assert w.eventFilter(w, esc) is True
+    alt_f4 = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    assert w.eventFilter(w, alt_f4) is True
+    assert QApplication.overrideCursor() is not None
+    assert QApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+    w.exit_app()
+    assert not w.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("elder", [False, True])
+def test_every_screen_fits_both_orientations(win, qtbot, size, elder):
+    if elder != win.theme.elder:
+        win.toggle_elder()
+    win.resize(*size)
+    QApplication.processEvents()
+    for name, screen in win.screens.items():
+        win.stack.setCurrentWidget(screen)
+        QApplication.processEvents()
+        assert win.height() <= size[1] + 2, (name, win.height())
+    portrait = size[1] > size[0]
+    split = win.screens["identify"]._split
+    assert (split.direction().name == "TopToBottom") == portrait
+    if win.theme.elder:
+        win.toggle_elder()
+
+
+def test_ui_thread_stays_free_during_backend_calls(win, qtbot, services):
+    """A heartbeat timer on the UI thread keeps ticking while the backend is slow."""
+    from PySide6.QtCore import QTimer
+
+    services.client.sandbox(
+        "POST",
+        "/faults",
+        {"mode": "delay", "path_prefix": "/v1/utilities/gas/accounts", "delay_s": 1.0},
+    )
+    ticks: list[float] = []
+    hb = QTimer()
+    hb.timeout.connect(lambda: ticks.append(time.monotonic()))
+    hb.start(10)
+    win.go("topup")
+    win.screens["topup"].field.setText("100200300")
+    win.screens["topup"].keys.confirmed.emit()
+    settle(qtbot, win)
+    hb.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 50 and max(gaps) < 0.25
+    services.client.sandbox("DELETE", "/faults")
