@@ -55,8 +55,10 @@ def main() -> int:
         ("receipt (A4 half)", lambda: render_receipt_pdf(rc), 20),
     ]:
         median, worst, pdf = timed(fn, runs)
-        print(f"{name:18} median {median:6.1f} ms  max {worst:6.1f} ms  "
-              f"{pdf_pages(pdf)} page(s), {len(pdf) // 1024} KiB")
+        print(
+            f"{name:18} median {median:6.1f} ms  max {worst:6.1f} ms  "
+            f"{pdf_pages(pdf)} page(s), {len(pdf) // 1024} KiB"
+        )
     return 0
 
 

@@ -68,7 +68,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not result.hits:
         print(f"没有找到与“{query}”相关的事项。")
         return 0
-    head = "为您找到以下事项:" if result.matched else "没有完全对应的事项,您可以看看:"
+    head = "为您找到以下事项：" if result.matched else "没有完全对应的事项，您可以看看："
     print(head)
     for n, hit in enumerate(result.hits, 1):
         print(f"{n:>2}. {hit.matter.name}  [{hit.matter.id}]  {hit.score:.2f}")
@@ -115,7 +115,7 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
 def cmd_repl(args: argparse.Namespace) -> int:
     """Type a request, see the matters: the search engine on its own, until the UI exists."""
     engine = _engine(args.catalog)
-    print(f"事项搜索 ({len(engine.matters)} 项事项)。输入要办的事,例如“贫困证明”;空行退出。")
+    print(f"事项搜索 （{len(engine.matters)} 项事项）。输入要办的事，例如“贫困证明”；空行退出。")
     while True:
         try:
             query = input("> ").strip()
@@ -125,9 +125,9 @@ def cmd_repl(args: argparse.Namespace) -> int:
             break
         result = engine.search(query, top=5)
         if not result.hits:
-            print("  没有找到相关事项,请换个说法试试。")
+            print("  没有找到相关事项，请换个说法试试。")
             continue
-        print("  为您找到:" if result.matched else "  没有完全对应的事项,您可以看看:")
+        print("  为您找到：" if result.matched else "  没有完全对应的事项，您可以看看：")
         for hit in result.hits:
             print(f"   · {hit.matter.name}  ({hit.matter.department})")
     return 0

@@ -89,7 +89,7 @@ def render_certificate(cert: api.Certificate, *, sample: bool, terminal: str = "
         _sample_mark(c, width, height)
     left, right = a4["margin_left"], width - a4["margin_right"]
     c.setFont(font, spec["code_size"])
-    c.drawRightString(right, height - a4["margin_top"], f"验证码:{cert.code}")
+    c.drawRightString(right, height - a4["margin_top"], f"验证码：{cert.code}")
     c.setFont(font, spec["title_size"])
     c.drawCentredString(width / 2, height - a4["margin_top"] - 70, cert.title)
 
@@ -135,12 +135,12 @@ def render_certificate(cert: api.Certificate, *, sample: bool, terminal: str = "
     _qr(c, cert.verify_url, left, bottom, qr)
     c.setFont(font, spec["code_size"])
     lines = [
-        "扫描二维码或登录政务服务网,输入验证码核验本证明真伪。",
-        f"验证码:{cert.code}",
-        f"核验地址:{cert.verify_url}",
+        "扫描二维码或登录政务服务网，输入验证码核验本证明真伪。",
+        f"验证码：{cert.code}",
+        f"核验地址：{cert.verify_url}",
     ]
     if terminal:
-        lines.append(f"打印终端:{terminal}")
+        lines.append(f"打印终端：{terminal}")
     for i, line in enumerate(lines):
         c.drawString(left + qr + 12, bottom + qr - 14 - i * 16, line)
     c.showPage()
@@ -177,7 +177,7 @@ class Statement:
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
-    """Holds pages back until the end, so each footer can say 第 n 页 共 N 页."""
+    """Holds pages back until the end， so each footer can say 第 n 页 共 N 页."""
 
     footer: tuple[str, float, float, float] = ("", 9, 0, 0)  # text, size, x_right, y
 
@@ -308,22 +308,24 @@ def render_guide(matter: Matter, *, printed_at: str = "") -> bytes:
     story: list = [
         Paragraph(_esc(matter.name), _style("t", spec["title_size"], alignment=TA_CENTER)),
         Paragraph(
-            f"办理部门:{_esc(matter.department)}",
+            f"办理部门：{_esc(matter.department)}",
             _style("d", spec["body_size"], alignment=TA_CENTER),
         ),
         Spacer(1, 12),
     ]
     g = matter.guide
     if g is None:
-        story.append(Paragraph("本事项暂无办事指南,请咨询窗口工作人员。", p))
+        story.append(Paragraph("本事项暂无办事指南，请咨询窗口工作人员。", p))
     else:
         if g.conditions:
             story += [Paragraph("一、谁可以办", h), Paragraph(_esc(g.conditions), p)]
         story.append(Paragraph("二、要带什么", h))
         if g.materials:
             for n, m in enumerate(g.materials, 1):
-                copies = f",{m.copies}份" if m.copies else ""
-                form = f"({m.form}{copies})" if m.form else (f"({m.copies}份)" if m.copies else "")
+                copies = f"，{m.copies}份" if m.copies else ""
+                form = (
+                    f"({m.form}{copies})" if m.form else (f"（{m.copies}份）" if m.copies else "")
+                )
                 note = f" —— {m.note}" if m.note else ""
                 story.append(Paragraph(f"{n}. {_esc(m.name)}{_esc(form)}{_esc(note)}", p))
         else:
@@ -338,17 +340,17 @@ def render_guide(matter: Matter, *, printed_at: str = "") -> bytes:
                 story.append(Paragraph(f"{label}:{_esc(value)}", p))
         if g.visits is not None:
             story.append(
-                Paragraph(f"到现场次数:{'不用跑' if g.visits == 0 else f'{g.visits}次'}", p)
+                Paragraph(f"到现场次数：{'不用跑' if g.visits == 0 else f'{g.visits}次'}", p)
             )
         if g.online:
-            story.append(Paragraph("可以网上办理:政务服务网或自助终端。", p))
+            story.append(Paragraph("可以网上办理：政务服务网或自助终端。", p))
         if g.phone:
             story += [Paragraph("五、咨询电话", h), Paragraph(_esc(g.phone), p)]
     if printed_at:
         story += [
             Spacer(1, 18),
             Paragraph(
-                f"打印时间:{printed_at}。以窗口最新要求为准。", _style("f", spec["body_size"] - 3)
+                f"打印时间：{printed_at}。以窗口最新要求为准。", _style("f", spec["body_size"] - 3)
             ),
         ]
     doc.build(story)

@@ -31,10 +31,10 @@ class JobState(StrEnum):
 
 
 MESSAGES = {
-    JobState.COMPLETED: "打印完成,请取走您的材料",
-    JobState.FAILED: "打印机暂时不能使用,请联系工作人员",
-    JobState.STALLED: "打印机暂停工作(可能缺纸或卡纸),请联系工作人员",
-    JobState.TIMEOUT: "打印时间过长,请查看打印机或联系工作人员",
+    JobState.COMPLETED: "打印完成，请取走您的材料",
+    JobState.FAILED: "打印机暂时不能使用，请联系工作人员",
+    JobState.STALLED: "打印机暂停工作（可能缺纸或卡纸），请联系工作人员",
+    JobState.TIMEOUT: "打印时间过长，请查看打印机或联系工作人员",
 }
 
 

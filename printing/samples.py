@@ -37,13 +37,13 @@ def sample_certificate() -> api.Certificate:
         name=r["name"],
         id_number=r["id_number"],
         fields={"认定类别": "最低生活保障对象", "户籍地": household},
-        body=f"兹证明{r['name']}(公民身份号码:{r['id_number']}),户籍地{household},"
-        "经审核认定为最低生活保障对象,目前在保。特此证明。",
+        body=f"兹证明{r['name']}（公民身份号码：{r['id_number']}），户籍地{household}，"
+        "经审核认定为最低生活保障对象，目前在保。特此证明。",
     )
 
 
 def sample_statement(months: int = 725) -> Statement:
-    """A long 公积金 statement (20 pages) built like the real one."""
+    """A long 公积金 statement （20 pages） built like the real one."""
     r = demo_residents()[1]
     rows = []
     for i in range(months):
@@ -88,7 +88,7 @@ def sample_receipt() -> Receipt:
             ("写卡结果", "已写入燃气卡"),
             ("时间", _now()),
         ],
-        notice="请将燃气卡插入燃气表,确认表上金额已增加。",
+        notice="请将燃气卡插入燃气表，确认表上金额已增加。",
         qr="https://zwfw.example.gov.cn/gas/GO20261122a1b2c3d4e5",
         footer="文峰区政务服务中心 01号机  客服电话 96777",
     )

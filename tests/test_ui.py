@@ -297,3 +297,27 @@ def test_ui_thread_stays_free_during_backend_calls(win, qtbot, services):
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 50 and max(gaps) < 0.25
     services.client.sandbox("DELETE", "/faults")
+
+
+def test_english_at_runtime_and_back(win, qtbot):
+    win.toggle_language()
+    assert win.lang == "en_US"
+    home = win.screens["home"]
+    assert home.heading.text() == "Hello! What would you like to do?"
+    assert "Network OK" in win.header.status.text() and win.home_btn.text() == "Home"
+    win.toggle_language()
+    assert win.lang == "zh_CN" and win.screens["home"].heading.text().startswith("您好")
+
+
+def test_translation_file_is_complete():
+    import xml.etree.ElementTree as ET
+
+    from kiosk.paths import ASSETS
+
+    tree = ET.parse(ASSETS / "translations" / "kiosk_en_US.ts")
+    unfinished = [
+        m.findtext("source")
+        for m in tree.iter("message")
+        if m.find("translation").get("type") in ("unfinished", "vanished")
+    ]
+    assert unfinished == []

@@ -90,11 +90,11 @@ def run_tour(
             shot("elder-home")
             win.toggle_elder()
         if lang == "zh_CN":
-            set_language(app, "en_US")
-            win.retranslate()
+            win.toggle_language()
             shot("english-home")
-            set_language(app, "zh_CN")
-            win.retranslate()
+            win.go("matter", matter=by_id["gjj-004"])
+            shot("english-guide")
+            win.toggle_language()
     finally:
         win.exit_app()
         services.close()

@@ -223,11 +223,15 @@ class Header(QFrame):
 
     def set_status(self, *, network: bool, printer: str, voice: str) -> None:
         parts = [
-            "● 网络正常" if network else "✖ 网络中断",
-            {"ok": "● 打印正常", "low": "▲ 纸张不多", "out": "✖ 打印机缺纸"}.get(
-                printer, "✖ 打印机故障"
+            self.tr("● 网络正常") if network else self.tr("✖ 网络中断"),
+            {
+                "ok": self.tr("● 打印正常"),
+                "low": self.tr("▲ 纸张不多"),
+                "out": self.tr("✖ 打印机缺纸"),
+            }.get(printer, self.tr("✖ 打印机故障")),
+            {"ready": self.tr("● 语音可用"), "loading": self.tr("… 语音准备中")}.get(
+                voice, self.tr("– 语音未开启")
             ),
-            {"ready": "● 语音可用", "loading": "… 语音准备中"}.get(voice, "– 语音未开启"),
         ]
         self.status.setText("   ".join(parts))
 

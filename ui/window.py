@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -47,6 +47,14 @@ SCREENS = [
     PinScreen,
     AdminScreen,
 ]
+# Printing outcomes are told to residents in words from printing.printers; listed here so that
+# lupdate offers them for translation (the window translates them with its own context).
+PRINT_WORDS = (
+    QT_TRANSLATE_NOOP("KioskWindow", "打印完成，请取走您的材料"),
+    QT_TRANSLATE_NOOP("KioskWindow", "打印机暂时不能使用，请联系工作人员"),
+    QT_TRANSLATE_NOOP("KioskWindow", "打印机暂停工作（可能缺纸或卡纸），请联系工作人员"),
+    QT_TRANSLATE_NOOP("KioskWindow", "打印时间过长，请查看打印机或联系工作人员"),
+)
 ADMIN_CORNER_PX = 120
 ADMIN_TAPS, ADMIN_WINDOW_S = 5, 3.0
 INPUT_EVENTS = {
@@ -64,6 +72,7 @@ class KioskWindow(QMainWindow):
         cfg = services.config
         self.lockdown = (not cfg.demo) if lockdown is None else lockdown
         self.theme = Theme(elder=cfg.elder)
+        self.lang = cfg.lang
         self.ops = Operations(self)
         self.history: list[str] = []
         self.current = "home"
@@ -206,6 +215,14 @@ class KioskWindow(QMainWindow):
 
     # ----- appearance -----
 
+    def toggle_language(self) -> None:
+        from ui.app import set_language
+
+        target = "zh_CN" if self.lang == "en_US" else "en_US"
+        if set_language(QApplication.instance(), target):
+            self.lang = target
+            self.retranslate()
+
     def retranslate(self) -> None:
         """After a language switch: rebuild the screens (their words come from tr())."""
         self.home()
@@ -217,6 +234,7 @@ class KioskWindow(QMainWindow):
             self.screens[name] = fresh
         self.back_btn.setText(self.tr("◀ 返回"))
         self.home_btn.setText(self.tr("首页"))
+        self._update_status()
         self.apply_theme()
         self.go("home", record=False)
 

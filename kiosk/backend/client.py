@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M")
 
-UNAVAILABLE_MESSAGE = "网络连接不上,请稍后再试;如急需办理,请到人工窗口"
-INVALID_MESSAGE = "系统返回的信息有误,请稍后再试或到人工窗口办理"
+UNAVAILABLE_MESSAGE = "网络连接不上，请稍后再试；如急需办理，请到人工窗口"
+INVALID_MESSAGE = "系统返回的信息有误，请稍后再试或到人工窗口办理"
 RETRY_STATUSES = {500, 502, 503, 504}
 
 

@@ -222,7 +222,7 @@ def create_app(
         return ApiError(
             422,
             "invalid_request",
-            "提交的信息格式不正确,请检查后重试",
+            "提交的信息格式不正确，请检查后重试",
             f"{where}: {first.get('msg', '')}"[:300],
         ).response()
 
@@ -239,7 +239,7 @@ def create_app(
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
-        return ApiError(500, "server_error", "系统繁忙,请稍后再试", type(exc).__name__).response()
+        return ApiError(500, "server_error", "系统繁忙，请稍后再试", type(exc).__name__).response()
 
     # ----- dependencies -----
 
@@ -257,34 +257,34 @@ def create_app(
             raise ApiError(
                 401,
                 "unauthenticated",
-                "终端未授权,请联系工作人员",
+                "终端未授权，请联系工作人员",
                 f"missing {HEADER_TERMINAL}/{HEADER_TIMESTAMP}/{HEADER_NONCE}/{HEADER_SIGNATURE}",
             )
         row = backend.store.one("SELECT secret FROM terminals WHERE id=?", x_terminal_id)
         if row is None:
-            raise ApiError(401, "unknown_terminal", "终端未授权,请联系工作人员")
+            raise ApiError(401, "unknown_terminal", "终端未授权，请联系工作人员")
         try:
             ts = int(x_timestamp)
         except ValueError:
-            raise ApiError(401, "bad_timestamp", "终端时间异常,请联系工作人员") from None
+            raise ApiError(401, "bad_timestamp", "终端时间异常，请联系工作人员") from None
         now = backend.wall()
         if abs(now - ts) > MAX_SKEW_S:
             raise ApiError(
                 401,
                 "clock_skew",
-                "终端时间异常,请联系工作人员",
+                "终端时间异常，请联系工作人员",
                 f"timestamp {ts} is {int(now - ts)} s from server time",
             )
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         body = await request.body()
         if not verify(row["secret"], request.method, path, body, x_timestamp, x_nonce, x_signature):
-            raise ApiError(401, "bad_signature", "终端未授权,请联系工作人员")
+            raise ApiError(401, "bad_signature", "终端未授权，请联系工作人员")
         with backend.store.tx() as db:
             db.execute("DELETE FROM nonces WHERE ts<?", (int(now) - 2 * MAX_SKEW_S,))
             if db.execute(
                 "SELECT 1 FROM nonces WHERE terminal_id=? AND nonce=?", (x_terminal_id, x_nonce)
             ).fetchone():
-                raise ApiError(401, "replayed", "终端未授权,请联系工作人员", "nonce already used")
+                raise ApiError(401, "replayed", "终端未授权，请联系工作人员", "nonce already used")
             db.execute("INSERT INTO nonces VALUES (?,?,?)", (x_terminal_id, x_nonce, ts))
         return x_terminal_id
 
@@ -306,7 +306,7 @@ def create_app(
             or row["expires_at"] < backend.now()
             or (row["bound"] != terminal_id and not backend.open_mode)
         ):
-            raise ApiError(401, "identity_expired", "身份验证已过期,请重新刷身份证")
+            raise ApiError(401, "identity_expired", "身份验证已过期，请重新刷身份证")
         return row
 
     Resident = Annotated[Any, Depends(resident)]
@@ -351,17 +351,17 @@ def create_app(
     def id_card(body: api.IdCardLogin, terminal_id: Terminal) -> api.ResidentSession:
         idn = body.id_number.upper()
         if not valid_id_number(idn):
-            raise ApiError(422, "invalid_id_number", "身份证号码有误,请重新刷卡或核对")
+            raise ApiError(422, "invalid_id_number", "身份证号码有误，请重新刷卡或核对")
         row = backend.store.one("SELECT * FROM residents WHERE id_number=?", idn)
         if row is None or row["name"] != body.name:
-            raise ApiError(404, "resident_not_found", "没有查到您的信息,请到人工窗口办理")
+            raise ApiError(404, "resident_not_found", "没有查到您的信息，请到人工窗口办理")
         return session_for(terminal_id, row)
 
     @app.post("/v1/identity/sms", tags=["identity"], response_model=api.SmsSent)
     def sms_send(body: api.SmsSend, _: Terminal) -> api.SmsSent:
         row = backend.store.one("SELECT * FROM residents WHERE phone=?", body.phone)
         if row is None:
-            raise ApiError(404, "phone_not_found", "这个手机号没有登记,请改用身份证")
+            raise ApiError(404, "phone_not_found", "这个手机号没有登记，请改用身份证")
         now = backend.now()
         prev = backend.store.one("SELECT sent_at FROM sms WHERE phone=?", body.phone)
         if prev and now - prev["sent_at"] < SMS_RESEND_S:
@@ -380,14 +380,14 @@ def create_app(
         with backend.store.tx() as db:
             sms = db.execute("SELECT * FROM sms WHERE phone=?", (body.phone,)).fetchone()
             if sms is None or sms["expires_at"] < backend.now() or sms["tries"] >= 5:
-                raise ApiError(401, "code_expired", "验证码已失效,请重新获取")
+                raise ApiError(401, "code_expired", "验证码已失效，请重新获取")
             if not secrets.compare_digest(sms["code"], body.code):
                 db.execute("UPDATE sms SET tries=tries+1 WHERE phone=?", (body.phone,))
-                raise ApiError(401, "code_wrong", "验证码不正确,请重新输入")
+                raise ApiError(401, "code_wrong", "验证码不正确，请重新输入")
             db.execute("DELETE FROM sms WHERE phone=?", (body.phone,))
         row = backend.store.one("SELECT * FROM residents WHERE phone=?", body.phone)
         if row is None:
-            raise ApiError(404, "phone_not_found", "这个手机号没有登记,请改用身份证")
+            raise ApiError(404, "phone_not_found", "这个手机号没有登记，请改用身份证")
         return session_for(terminal_id, row)
 
     @app.delete("/v1/identity/session", tags=["identity"], status_code=204)
@@ -553,22 +553,22 @@ def create_app(
         if kind is api.CertificateKind.HARDSHIP:
             if not r["hardship"]:
                 raise ApiError(
-                    422, "not_eligible", "系统中没有您的困难群众认定记录,请到社区或民政窗口咨询"
+                    422, "not_eligible", "系统中没有您的困难群众认定记录，请到社区或民政窗口咨询"
                 )
             kind_text = {"低保": "最低生活保障对象", "特困": "特困供养人员"}[r["hardship"]]
             return (
                 {"认定类别": kind_text, "户籍地": r["household"]},
-                f"兹证明{name}(公民身份号码:{idn}),户籍地{r['household']},"
-                f"经审核认定为{kind_text},目前在保。特此证明。",
+                f"兹证明{name}（公民身份号码：{idn}），户籍地{r['household']}，"
+                f"经审核认定为{kind_text}，目前在保。特此证明。",
             )
         if kind is api.CertificateKind.HOUSEHOLD:
             return (
                 {"户籍地址": r["household"]},
-                f"兹证明{name}(公民身份号码:{idn})户籍登记在{r['household']}。特此证明。",
+                f"兹证明{name}（公民身份号码：{idn}）户籍登记在{r['household']}。特此证明。",
             )
         if kind is api.CertificateKind.GJJ_DEPOSIT:
             if not r["gjj_account"]:
-                raise ApiError(422, "not_eligible", "没有查到您的公积金缴存记录,无法开具证明")
+                raise ApiError(422, "not_eligible", "没有查到您的公积金缴存记录，无法开具证明")
             last = backend.store.one(
                 "SELECT * FROM gjj_rows WHERE id_number=? ORDER BY month DESC LIMIT 1", idn
             )
@@ -581,14 +581,14 @@ def create_app(
                 "账户余额": f"{last['balance'] / 100:.2f}元",
             }
             return fields, (
-                f"兹证明{name}(公民身份号码:{idn})在{last['employer']}缴存住房公积金,"
-                f"截至{last['month']}已连续缴存{count['n']}个月,缴存状态正常。特此证明。"
+                f"兹证明{name}（公民身份号码：{idn}）在{last['employer']}缴存住房公积金，"
+                f"截至{last['month']}已连续缴存{count['n']}个月，缴存状态正常。特此证明。"
             )
         last = backend.store.one(
             "SELECT * FROM si_rows WHERE id_number=? ORDER BY month DESC LIMIT 1", idn
         )
         if last is None:
-            raise ApiError(422, "not_eligible", "没有查到您的社保缴费记录,无法开具证明")
+            raise ApiError(422, "not_eligible", "没有查到您的社保缴费记录，无法开具证明")
         months_n = backend.store.one(
             "SELECT COUNT(DISTINCT month) AS n FROM si_rows WHERE id_number=?", idn
         )["n"]
@@ -598,7 +598,7 @@ def create_app(
             "累计缴费": f"{months_n}个月",
         }
         return fields, (
-            f"兹证明{name}(公民身份号码:{idn})在{last['employer']}参加社会保险,"
+            f"兹证明{name}（公民身份号码：{idn}）在{last['employer']}参加社会保险，"
             f"截至{last['month']}累计缴费{months_n}个月。特此证明。"
         )
 
@@ -606,7 +606,7 @@ def create_app(
     def check_certificate(code: CertCode) -> api.CertificateCheck:
         row = backend.store.one("SELECT * FROM certificates WHERE code=?", code.upper())
         if row is None:
-            raise ApiError(404, "certificate_not_found", "没有查到这份证明,请核对验证码")
+            raise ApiError(404, "certificate_not_found", "没有查到这份证明，请核对验证码")
         return api.CertificateCheck(
             valid=True,
             kind=api.CertificateKind(row["kind"]),
@@ -622,7 +622,7 @@ def create_app(
     def gas_account(account: str):
         row = backend.store.one("SELECT * FROM gas_accounts WHERE account=?", account)
         if row is None:
-            raise ApiError(404, "account_not_found", "没有找到这个燃气户号,请核对缴费单上的户号")
+            raise ApiError(404, "account_not_found", "没有找到这个燃气户号，请核对缴费单上的户号")
         return row
 
     @app.get("/v1/utilities/gas/accounts/{account}", tags=["gas"], response_model=api.GasAccount)
@@ -701,7 +701,7 @@ def create_app(
             raise ApiError(
                 400,
                 "idempotency_key_missing",
-                "系统错误,请重新操作",
+                "系统错误，请重新操作",
                 "Idempotency-Key header is required",
             )
         digest = hashlib.sha256(raw).hexdigest()
@@ -721,14 +721,14 @@ def create_app(
                 raise ApiError(
                     422,
                     "idempotency_key_reused",
-                    "系统错误,请重新操作",
+                    "系统错误，请重新操作",
                     "this Idempotency-Key was used with a different request body",
                 )
             if row["state"] == "in_flight":
                 raise ApiError(
                     409,
                     "request_in_progress",
-                    "正在处理,请稍候",
+                    "正在处理，请稍候",
                     "the first request with this key is still in flight",
                 )
             return Response(
@@ -776,7 +776,7 @@ def create_app(
         if row["status"] in ("cancelled", "expired"):
             return order_model(row)
         if row["status"] != "created":
-            raise ApiError(409, "already_paid", "这笔订单已经付款,不能取消")
+            raise ApiError(409, "already_paid", "这笔订单已经付款，不能取消")
         with backend.store.tx() as db:
             db.execute(
                 "UPDATE orders SET status='cancelled' WHERE order_id=? AND status='created'",
@@ -790,7 +790,7 @@ def create_app(
     def card_token(order_id: OrderNo, _: Terminal) -> api.CardToken:
         row = get_order_row(order_id)
         if row["meter_type"] != "ic_card":
-            raise ApiError(409, "not_ic_card", "这个户号是远传表,充值已直接到账,无需写卡")
+            raise ApiError(409, "not_ic_card", "这个户号是远传表，充值已直接到账，无需写卡")
         if row["status"] != "paid":
             raise ApiError(
                 409, "not_writable", "这笔订单现在不能写卡", f"order status {row['status']}"
@@ -817,7 +817,7 @@ def create_app(
                 raise ApiError(404, "order_not_found", "没有找到这笔订单")
             if row["status"] == "written":
                 if row["sequence"] != body.sequence:
-                    raise ApiError(409, "sequence_mismatch", "写卡记录不一致,请联系工作人员")
+                    raise ApiError(409, "sequence_mismatch", "写卡记录不一致，请联系工作人员")
                 return order_model(row)
             if row["status"] != "paid":
                 raise ApiError(
@@ -830,7 +830,7 @@ def create_app(
                 raise ApiError(
                     409,
                     "sequence_mismatch",
-                    "写卡记录不一致,请联系工作人员",
+                    "写卡记录不一致，请联系工作人员",
                     f"expected {acct['card_sequence'] + 1}",
                 )
             db.execute(
@@ -851,7 +851,7 @@ def create_app(
         "/v1/utilities/gas/accounts/{account}/pending", tags=["gas"], response_model=list[api.Order]
     )
     def pending_writes(account: AccountNo, _: Terminal) -> list[api.Order]:
-        """Paid purchases not yet on the card (待圈存): any terminal may write them."""
+        """Paid purchases not yet on the card （待圈存）： any terminal may write them."""
         gas_account(account)
         backend.expire_and_pay()
         rows = backend.store.all(
@@ -904,17 +904,17 @@ def create_app(
     ) -> api.ComplaintProgress:
         row = backend.store.one("SELECT * FROM complaints WHERE number=?", number)
         if row is None or not secrets.compare_digest(row["verify_code"], code):
-            raise ApiError(404, "complaint_not_found", "没有查到这个诉求,请核对诉求编号和验证码")
+            raise ApiError(404, "complaint_not_found", "没有查到这个诉求，请核对诉求编号和验证码")
         submitted = float(row["submitted_at"])
         age = backend.now() - submitted
-        steps = ["已受理:诉求已登记"]
+        steps = ["已受理：诉求已登记"]
         status, reply = "已受理", None
         if age > 60:
-            steps.append("办理中:已转交承办单位")
+            steps.append("办理中：已转交承办单位")
             status = "办理中"
         if age > 600:
-            steps.append("已办结:承办单位已答复")
-            status, reply = "已办结", "您反映的问题已交由属地街道办理,工作人员将与您联系。"
+            steps.append("已办结：承办单位已答复")
+            status, reply = "已办结", "您反映的问题已交由属地街道办理，工作人员将与您联系。"
         return api.ComplaintProgress(
             number=number, status=status, submitted_at=_iso(submitted), steps=steps, reply=reply
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -34,9 +34,12 @@ class HomeScreen(Screen):
         search.setMinimumHeight(150)
         self.elder = elder = button(self.tr("长辈模式"), "secondary", win.toggle_elder)
         elder.setMinimumHeight(150)
+        self.lang = button("English", "secondary", win.toggle_language)
+        self.lang.setMinimumHeight(150)
         top.addWidget(self.mic, 2)
         top.addWidget(search, 3)
         top.addWidget(elder, 2)
+        top.addWidget(self.lang, 1)
         self.box.addLayout(top)
         self.box.addWidget(self.mic_hint)
         self.grid = QGridLayout()
@@ -55,6 +58,8 @@ class HomeScreen(Screen):
                 w.hide()
                 w.deleteLater()
         self.elder.setText(self.tr("普通模式") if self.win.theme.elder else self.tr("长辈模式"))
+        # the other language, named in itself
+        self.lang.setText("中文" if self.win.lang == "en_US" else "English")
         cats = self.services.catalog.catalog.categories()
         cols = self.win.theme.columns
         limit = cols * (3 if self.win.theme.elder else 4)
@@ -128,9 +133,9 @@ class CategoryScreen(Screen):
 
 
 KIND_ACTION = {
-    Kind.QUERY: "刷身份证查询",
-    Kind.CERTIFICATE: "刷身份证开证明",
-    Kind.PAYMENT: "开始缴费",
+    Kind.QUERY: QT_TRANSLATE_NOOP("MatterScreen", "刷身份证查询"),
+    Kind.CERTIFICATE: QT_TRANSLATE_NOOP("MatterScreen", "刷身份证开证明"),
+    Kind.PAYMENT: QT_TRANSLATE_NOOP("MatterScreen", "开始缴费"),
 }
 
 
@@ -147,9 +152,7 @@ class MatterScreen(Screen):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         from PySide6.QtWidgets import QScroller
 
-        QScroller.grabGesture(
-            scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture
-        )
+        QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.body = QWidget()
         self.body.setObjectName("screen")
         self.body_box = QGridLayout(self.body)
@@ -189,18 +192,19 @@ class MatterScreen(Screen):
         cards.append(what)
         where = Card()
         where.box.addWidget(label(self.tr("去哪里、什么时间"), "title"))
-        where.box.addWidget(label(f"{self.tr('地点')}：{(g and g.location) or m.department}"))
+        place, hours, phone = self.tr("地点："), self.tr("时间："), self.tr("电话：")
+        where.box.addWidget(label(place + ((g and g.location) or m.department)))
         if g and g.hours:
-            where.box.addWidget(label(f"{self.tr('时间')}：{g.hours}"))
+            where.box.addWidget(label(hours + g.hours))
         if g and g.phone:
-            where.box.addWidget(label(f"{self.tr('电话')}：{g.phone}"))
+            where.box.addWidget(label(phone + g.phone))
         cards.append(where)
         how = Card()
         how.box.addWidget(label(self.tr("要多久、花多少钱"), "title"))
         if g and g.time_limit:
-            how.box.addWidget(label(f"{self.tr('办结时间')}：{g.time_limit}"))
+            how.box.addWidget(label(self.tr("办结时间：") + g.time_limit))
         if g and g.fee:
-            how.box.addWidget(label(f"{self.tr('费用')}：{g.fee}"))
+            how.box.addWidget(label(self.tr("费用：") + g.fee))
         if g and g.visits is not None:
             how.box.addWidget(
                 label(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -132,10 +132,10 @@ class IdentifyScreen(Screen):
 
 
 RECORDS = {
-    "records.gjj_statement": ("gjj", "住房公积金缴存明细"),
-    "records.si_rights": ("si", "社会保险个人权益记录"),
-    "records.education": ("edu", "学历信息"),
-    "records.zk_scores": ("edu", "自学考试成绩"),
+    "records.gjj_statement": ("gjj", QT_TRANSLATE_NOOP("RecordsScreen", "住房公积金缴存明细")),
+    "records.si_rights": ("si", QT_TRANSLATE_NOOP("RecordsScreen", "社会保险个人权益记录")),
+    "records.education": ("edu", QT_TRANSLATE_NOOP("RecordsScreen", "学历信息")),
+    "records.zk_scores": ("edu", QT_TRANSLATE_NOOP("RecordsScreen", "自学考试成绩")),
 }
 
 

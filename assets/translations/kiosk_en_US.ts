@@ -1,0 +1,594 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AdminScreen</name>
+    <message>
+        <location filename="../../ui/screens/system.py" line="249" />
+        <source>终端管理</source>
+        <translation>Terminal administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="255" />
+        <source>重新载入事项清单</source>
+        <translation>Reload catalog</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="256" />
+        <source>打印测试页</source>
+        <translation>Print test page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="257" />
+        <source>已装纸（计数清零）</source>
+        <translation>Paper loaded (reset counter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="258" />
+        <source>退出终端程序</source>
+        <translation>Exit the kiosk program</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="284" />
+        <source>清单有误，继续使用原清单：</source>
+        <translation>The new catalog has errors; keeping the current one: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="287" />
+        <source>已载入清单 </source>
+        <translation>Loaded catalog </translation>
+    </message>
+</context>
+<context>
+    <name>CategoryScreen</name>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="116" />
+        <source>全部分类</source>
+        <translation>All categories</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateScreen</name>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="344" />
+        <source>打印证明</source>
+        <translation>Print certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="351" />
+        <source>证明预览</source>
+        <translation>Certificate preview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="353" />
+        <source>这份证明暂时不能在自助终端开具，请到窗口办理。</source>
+        <translation>This certificate cannot be issued here yet; please go to a counter.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="355" />
+        <source>正在开具，请稍候……</source>
+        <translation>Issuing, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="370" />
+        <source>验证码：</source>
+        <translation>Verification code: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="371" />
+        <source>请核对内容，无误后点“打印证明”</source>
+        <translation>Check the content, then tap “Print certificate”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="375" />
+        <source>开具没有成功，请再试一次</source>
+        <translation>The certificate could not be issued, please try again</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../../ui/widgets.py" line="226" />
+        <source>● 网络正常</source>
+        <translation>● Network OK</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="226" />
+        <source>✖ 网络中断</source>
+        <translation>✖ Network down</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="228" />
+        <source>● 打印正常</source>
+        <translation>● Printer OK</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="229" />
+        <source>▲ 纸张不多</source>
+        <translation>▲ Paper low</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="230" />
+        <source>✖ 打印机缺纸</source>
+        <translation>✖ Printer out of paper</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="231" />
+        <source>✖ 打印机故障</source>
+        <translation>✖ Printer fault</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="232" />
+        <source>● 语音可用</source>
+        <translation>● Voice ready</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="232" />
+        <source>… 语音准备中</source>
+        <translation>… Voice starting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="233" />
+        <source>– 语音未开启</source>
+        <translation>– Voice off</translation>
+    </message>
+</context>
+<context>
+    <name>HomeScreen</name>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="27" />
+        <source>您好！请问您要办什么事？</source>
+        <translation>Hello! What would you like to do?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="29" />
+        <source>点我说话</source>
+        <translation>Tap to speak</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="32" />
+        <location filename="../../ui/screens/browse.py" line="95" />
+        <source>语音助手准备中</source>
+        <translation>Voice assistant is starting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="33" />
+        <source>按拼音首字母查找</source>
+        <translation>Search by pinyin initials</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="35" />
+        <location filename="../../ui/screens/browse.py" line="60" />
+        <source>长辈模式</source>
+        <translation>Large print</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="48" />
+        <source>常用事项</source>
+        <translation>Popular services</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="60" />
+        <source>普通模式</source>
+        <translation>Standard mode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="76" />
+        <source>更多分类</source>
+        <translation>More categories</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="94" />
+        <source>点麦克风，说出您要办的事，例如：贫困证明</source>
+        <translation>Tap the microphone and say what you need</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="96" />
+        <source>语音暂不可用：</source>
+        <translation>Voice is not available: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="96" />
+        <source>；请用按键查找</source>
+        <translation>; please search with the keys</translation>
+    </message>
+</context>
+<context>
+    <name>IdentifyScreen</name>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="34" />
+        <source>请刷身份证</source>
+        <translation>Please scan your ID card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="35" />
+        <source>请把身份证放在屏幕下方的读卡区，听到“嘀”声后拿开</source>
+        <translation>Place your ID card on the reader below the screen; remove it after the beep</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="41" />
+        <source>演示模式：点一位演示居民，模拟刷卡</source>
+        <translation>Demo mode: tap a demo resident to simulate a card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="57" />
+        <source>没带身份证？用手机号验证</source>
+        <translation>No ID card? Use your mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="60" />
+        <location filename="../../ui/screens/resident.py" line="80" />
+        <source>请输入手机号</source>
+        <translation>Enter your mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="88" />
+        <source>正在核验身份，请稍候……</source>
+        <translation>Checking your identity, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="101" />
+        <source>手机号是11位数字，请检查</source>
+        <translation>A mobile number has 11 digits, please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="115" />
+        <source>请输入短信验证码（6位）</source>
+        <translation>Enter the 6-digit SMS code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="116" />
+        <source>验证码已发送</source>
+        <translation>Code sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="116" />
+        <source>验证码刚发过，请查看短信</source>
+        <translation>A code was just sent; please check your messages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="119" />
+        <source>（演示模式验证码：</source>
+        <translation> (demo code: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="131" />
+        <source>出了点问题，请再试一次</source>
+        <translation>Something went wrong, please try again</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <location filename="../../ui/screens/system.py" line="162" />
+        <source>还需要更多时间吗？</source>
+        <translation>Do you need more time?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="165" />
+        <source>需要，继续办理</source>
+        <translation>Yes, continue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="166" />
+        <source>不用了，结束</source>
+        <translation>No, finish</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="184" />
+        <source>%1 秒后将结束办理并清除您的信息</source>
+        <translation>In %1 seconds this visit ends and your information is cleared</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../ui/window.py" line="53" />
+        <source>打印完成，请取走您的材料</source>
+        <translation>Printed. Please take your papers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="54" />
+        <source>打印机暂时不能使用，请联系工作人员</source>
+        <translation>The printer cannot be used now; please ask staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="55" />
+        <source>打印机暂停工作（可能缺纸或卡纸），请联系工作人员</source>
+        <translation>The printer has stopped (paper out or jammed); please ask staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="56" />
+        <source>打印时间过长，请查看打印机或联系工作人员</source>
+        <translation>Printing is taking too long; please ask staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="99" />
+        <location filename="../../ui/window.py" line="235" />
+        <source>◀ 返回</source>
+        <translation>◀ Back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="100" />
+        <location filename="../../ui/window.py" line="236" />
+        <source>首页</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="107" />
+        <source>请稍候……</source>
+        <translation>Please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="188" />
+        <source>网络连接不上</source>
+        <translation>No connection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="189" />
+        <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
+        <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="198" />
+        <source>正在打印，请稍候……</source>
+        <translation>Printing, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="212" />
+        <source>打印没有成功，请联系工作人员</source>
+        <translation>Printing failed; please ask staff</translation>
+    </message>
+</context>
+<context>
+    <name>MatterScreen</name>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="136" />
+        <source>刷身份证查询</source>
+        <translation>Scan ID card to look it up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="137" />
+        <source>刷身份证开证明</source>
+        <translation>Scan ID card to get the certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="138" />
+        <source>开始缴费</source>
+        <translation>Start payment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="165" />
+        <source>打印办事指南</source>
+        <translation>Print the guide</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="185" />
+        <source>要带什么</source>
+        <translation>What to bring</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="191" />
+        <source>不用带材料</source>
+        <translation>Nothing to bring</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="194" />
+        <source>去哪里、什么时间</source>
+        <translation>Where and when</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="195" />
+        <source>地点：</source>
+        <translation>Place: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="195" />
+        <source>时间：</source>
+        <translation>Hours: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="195" />
+        <source>电话：</source>
+        <translation>Phone: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="203" />
+        <source>要多久、花多少钱</source>
+        <translation>How long and how much</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="205" />
+        <source>办结时间：</source>
+        <translation>Time to complete: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="207" />
+        <source>费用：</source>
+        <translation>Fee: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="211" />
+        <source>不用跑窗口</source>
+        <translation>No need to visit a counter</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/screens/browse.py" line="213" />
+        <source>需要到现场 %n 次</source>
+        <translation>
+            <numerusform>Visits needed: %n</numerusform><numerusform>Visits needed: %n</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="219" />
+        <source>谁可以办</source>
+        <translation>Who can apply</translation>
+    </message>
+</context>
+<context>
+    <name>MessageScreen</name>
+    <message>
+        <location filename="../../ui/screens/system.py" line="128" />
+        <source>再试一次</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="130" />
+        <source>回到首页</source>
+        <translation>Back to home</translation>
+    </message>
+</context>
+<context>
+    <name>PinScreen</name>
+    <message>
+        <location filename="../../ui/screens/system.py" line="209" />
+        <source>管理员登录</source>
+        <translation>Administrator sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="228" />
+        <location filename="../../ui/screens/system.py" line="238" />
+        <source>错误次数过多，请 %1 秒后再试</source>
+        <translation>Too many wrong tries; try again in %1 seconds</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="241" />
+        <source>密码不对</source>
+        <translation>Wrong PIN</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsScreen</name>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="135" />
+        <source>住房公积金缴存明细</source>
+        <translation>Housing fund deposit statement</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="136" />
+        <source>社会保险个人权益记录</source>
+        <translation>Social insurance record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="137" />
+        <source>学历信息</source>
+        <translation>Education records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="138" />
+        <source>自学考试成绩</source>
+        <translation>Self-study exam results</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="160" />
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="161" />
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="162" />
+        <source>打印明细</source>
+        <translation>Print statement</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="179" />
+        <source>这项查询暂时不能在自助终端办理，请到窗口办理。</source>
+        <translation>This lookup is not available here yet; please go to a counter.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="196" />
+        <source>正在查询，请稍候……</source>
+        <translation>Looking it up, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="213" />
+        <source>第 %1 页，共 %2 页，共 %3 条</source>
+        <translation>Page %1 of %2, %3 rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="226" />
+        <source>查询没有成功，请再试一次</source>
+        <translation>The lookup failed, please try again</translation>
+    </message>
+</context>
+<context>
+    <name>SearchScreen</name>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="261" />
+        <source>按拼音首字母查找</source>
+        <translation>Search by pinyin initials</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="262" />
+        <source>例如：贫困证明，按 P K Z M</source>
+        <translation>Example: for 贫困证明 press P K Z M</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/screens/browse.py" line="297" />
+        <source>为您找到 %n 项</source>
+        <translation>
+            <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="299" />
+        <source>没有完全对应的事项，您可以看看这些</source>
+        <translation>No exact match. You may want these</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="301" />
+        <source>没有找到，请换几个字母试试，或点“首页”按分类找</source>
+        <translation>Nothing found. Try other letters, or go Home to browse categories</translation>
+    </message>
+</context>
+<context>
+    <name>TopupScreen</name>
+    <message>
+        <location filename="../../ui/screens/system.py" line="25" />
+        <source>燃气充值</source>
+        <translation>Gas top-up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="26" />
+        <location filename="../../ui/screens/system.py" line="114" />
+        <source>请输入燃气户号（在燃气缴费单或燃气卡上）</source>
+        <translation>Enter the gas account number (on your bill or card)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="59" />
+        <source>户号至少6位，请核对缴费单</source>
+        <translation>The account number has at least 6 digits; check your bill</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="61" />
+        <source>正在查询户号……</source>
+        <translation>Looking up the account…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="73" />
+        <source>IC卡表（充值后需插卡写入）</source>
+        <translation>IC-card meter (insert the card after paying)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="75" />
+        <source>远传表（充值后直接到账）</source>
+        <translation>Smart meter (credited directly)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="85" />
+        <source>您有已付款未写卡的购气，请先补写卡</source>
+        <translation>You have paid gas not yet written to your card: please write it first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="100" />
+        <source>请核对户名和地址，然后选择充值金额</source>
+        <translation>Check the name and address, then choose an amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="106" />
+        <source>缴费暂未开通，请到燃气营业厅办理</source>
+        <translation>Payment is not available yet; please visit the gas office</translation>
+    </message>
+</context>
+</TS>
