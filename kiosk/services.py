@@ -6,15 +6,15 @@ folder of its own, and points the client at it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.backend.client import BackendClient
 from kiosk.catalog import CatalogStore
 from kiosk.config import Config
-from kiosk.search import SearchEngine
 
 log = logging.getLogger(__name__)
 
@@ -38,24 +38,63 @@ class ResidentSession:
 
 
 class Services:
+    """Start-up does only what the home screen needs (the catalog); the search index, the
+    backend client and, in demo mode, the reference backend come up on a worker thread. A screen
+    that needs them before they are ready waits the remaining fraction of a second."""
+
     def __init__(self, config: Config) -> None:
         self.config = config
         self.catalog = CatalogStore.open(config.catalog)
-        self.search = SearchEngine(self.catalog.catalog)
         self.session = ResidentSession()
         self._backend = None
         self._tmp: tempfile.TemporaryDirectory | None = None
         if config.demo:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-demo-")
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="startup")
+        self._search: Future = self._pool.submit(self._build_search)
+        self._client: Future = self._pool.submit(self._start_client)
+        self._search_override = None
+        self._client_override = None
+        self.printer = self._make_printer()
+
+    def _build_search(self):
+        from kiosk.search import SearchEngine
+
+        return SearchEngine(self.catalog.catalog)
+
+    def _start_client(self):
+        if self.config.demo:
             from kiosk.backend.demo import start_backend
 
-            self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-demo-")
-            self._backend = start_backend(
-                Path(self._tmp.name) / "backend", catalog_path=config.catalog
-            )
-            self.client = self._backend.client()
-        else:
-            self.client = BackendClient(config.backend_url, config.terminal_id, config.secret)
-        self.printer = self._make_printer()
+            assert self._tmp is not None
+            self._backend = start_backend(Path(self._tmp.name) / "backend",
+                                          catalog_path=self.config.catalog)
+            return self._backend.client()
+        from kiosk.backend.client import BackendClient
+
+        return BackendClient(self.config.backend_url, self.config.terminal_id,
+                             self.config.secret)
+
+    @property
+    def search(self):
+        return self._search_override or self._search.result()
+
+    @search.setter
+    def search(self, engine) -> None:
+        self._search_override = engine
+
+    @property
+    def client(self):
+        return self._client_override or self._client.result()
+
+    @client.setter
+    def client(self, client) -> None:
+        self._client_override = client
+
+    def ready(self, timeout: float | None = None) -> None:
+        """Wait for the start-up work (tests, tour, benchmarks)."""
+        self._search.result(timeout)
+        self._client.result(timeout)
 
     def _make_printer(self):
         from printing.printers import CupsPrinter, FilePrinter, Spool
@@ -76,6 +115,9 @@ class Services:
                 log.info("ending session at the backend failed: %s", type(exc).__name__)
 
     def close(self) -> None:
+        with contextlib.suppress(Exception):  # start-up failed: nothing to stop
+            self._client.result(timeout=30)  # never leave a half-started backend behind
+        self._pool.shutdown(wait=True)
         if self._backend:
             self._backend.stop()
         if self._tmp:

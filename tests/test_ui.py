@@ -122,7 +122,7 @@ def test_records_flow_and_idle_wipe(win, qtbot, services):
     settle(qtbot, win)
     assert win.current == "records"
     records = win.screens["records"]
-    assert records.table.rowCount() == records.PAGE and "第 1 页" in records.msg.text()
+    assert records.table.rowCount() == records.page_size and "第 1 页" in records.msg.text()
     qtbot.mouseClick(records.next, Qt.MouseButton.LeftButton)
     settle(qtbot, win)
     assert "第 2 页" in records.msg.text()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.backend.client import BackendUnavailable
 from kiosk.services import Services
 from ui.ops import Operations
 from ui.screens.base import Screen
@@ -180,6 +179,8 @@ class KioskWindow(QMainWindow):
 
     def run(self, name: str, fn, on_result, on_error) -> None:
         """Run ``fn`` off the UI thread; 'no connection' goes to a page with a retry."""
+
+        from kiosk.backend.client import BackendUnavailable
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, BackendUnavailable):

@@ -25,33 +25,53 @@ class HomeScreen(Screen):
     def __init__(self, win) -> None:
         super().__init__(win)
         self.heading.setText(self.tr("您好！请问您要办什么事？"))
-        top = QHBoxLayout()
+        self.top = top = QGridLayout()
+        top.setSpacing(16)
         self.mic = MicButton(self.tr("点我说话"))
         self.mic.setMinimumSize(240, 150)
         self.mic.setEnabled(False)
         self.mic_hint = label(self.tr("语音助手准备中"), "hint")
-        search = button(self.tr("按拼音首字母查找"), "", lambda: win.go("search"))
+        self.search_btn = search = button(self.tr("按拼音首字母查找"), "", lambda: win.go("search"))
         search.setMinimumHeight(150)
         self.elder = elder = button(self.tr("长辈模式"), "secondary", win.toggle_elder)
         elder.setMinimumHeight(150)
         self.lang = button("English", "secondary", win.toggle_language)
         self.lang.setMinimumHeight(150)
-        top.addWidget(self.mic, 2)
-        top.addWidget(search, 3)
-        top.addWidget(elder, 2)
-        top.addWidget(self.lang, 1)
         self.box.addLayout(top)
         self.box.addWidget(self.mic_hint)
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
         self.box.addLayout(self.grid, 3)
         self.box.addWidget(label(self.tr("常用事项"), "hint"))
-        self.hot = QHBoxLayout()
+        self.hot = QGridLayout()
+        self.hot.setSpacing(12)
         self.box.addLayout(self.hot)
+        self._portrait: bool | None = None
         self.rebuild()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if (self.height() > self.width()) != self._portrait:
+            self.rebuild()
+
     def rebuild(self) -> None:
-        """Lay tiles out for the current theme (fewer per row in elder mode)."""
+        """Lay tiles out for the theme and orientation (fewer per row in elder mode)."""
+        self._portrait = portrait = self.height() > self.width()
+        # the top row: one line in landscape, two in portrait
+        for w in (self.mic, self.search_btn, self.elder, self.lang):
+            self.top.removeWidget(w)
+        if portrait:
+            self.top.addWidget(self.mic, 0, 0)
+            self.top.addWidget(self.search_btn, 0, 1)
+            self.top.addWidget(self.elder, 1, 0)
+            self.top.addWidget(self.lang, 1, 1)
+            for i, stretch in enumerate((1, 1, 0, 0)):
+                self.top.setColumnStretch(i, stretch)
+        else:
+            for i, w in enumerate((self.mic, self.search_btn, self.elder, self.lang)):
+                self.top.addWidget(w, 0, i)
+            for i, stretch in enumerate((2, 3, 2, 1)):
+                self.top.setColumnStretch(i, stretch)
         for layout in (self.grid, self.hot):
             while layout.count():
                 w = layout.takeAt(0).widget()
@@ -78,14 +98,20 @@ class HomeScreen(Screen):
                 i % cols,
             )
         by_id = self.services.catalog.catalog.by_id()
-        for mid in HOT[: 3 if self.win.theme.elder else 6]:
-            m = by_id.get(mid)
-            if m and m.enabled:
-                self.hot.addWidget(
-                    button(
-                        _short(m), "secondary", lambda _=False, x=m: self.win.go("matter", matter=x)
-                    )
-                )
+        hot_cols = 3 if self.win.theme.elder or portrait else 6
+        shown_hot = [
+            by_id[m]
+            for m in HOT[: 3 if self.win.theme.elder else 6]
+            if m in by_id and by_id[m].enabled
+        ]
+        for i, m in enumerate(shown_hot):
+            self.hot.addWidget(
+                button(
+                    _short(m), "secondary", lambda _=False, x=m: self.win.go("matter", matter=x)
+                ),
+                i // hot_cols,
+                i % hot_cols,
+            )
 
     def set_voice(self, state: str, why: str = "") -> None:
         self.mic.setEnabled(state == "ready")

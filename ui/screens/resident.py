@@ -95,28 +95,36 @@ class IdentifyScreen(Screen):
 
     def _confirm(self) -> None:
         text = self.phone.text()
-        client = self.services.client
+        services = self.services  # the client is fetched in the worker: never wait here
         if not self._sms_phone:
             if len(text) != 11 or not text.startswith("1"):
                 self.msg.setText(self.tr("手机号是11位数字，请检查"))
                 return
-            self.win.run(
-                "sms", lambda: client.send_sms(text), lambda r: self._sent(text, r), self._failed
-            )
+            demo = services.config.demo
+
+            def send():
+                sent = services.client.send_sms(text)
+                # demo mode shows the code the sandbox "sent", so that anyone can try the flow
+                code = services.client.sandbox("GET", f"/sms/{text}")["code"] if demo else ""
+                return sent, code
+
+            self.win.run("sms", send, lambda r: self._sent(text, *r), self._failed)
         else:
             phone = self._sms_phone
             self.win.run(
-                "verify", lambda: client.verify_sms(phone, text), self._logged_in, self._failed
+                "verify",
+                lambda: services.client.verify_sms(phone, text),
+                self._logged_in,
+                self._failed,
             )
 
-    def _sent(self, phone: str, r: api.SmsSent) -> None:
+    def _sent(self, phone: str, r: api.SmsSent, demo_code: str) -> None:
         self._sms_phone = phone
         self.phone.clear()
         self.phone.setPlaceholderText(self.tr("请输入短信验证码（6位）"))
         hint = self.tr("验证码已发送") if r.sent else self.tr("验证码刚发过，请查看短信")
-        if self.services.config.demo:
-            code = self.services.client.sandbox("GET", f"/sms/{phone}")["code"]
-            hint += self.tr("（演示模式验证码：") + code + ")"
+        if demo_code:
+            hint += self.tr("（演示模式验证码：") + demo_code + "）"
         self.msg.setText(hint)
 
     def _logged_in(self, s: api.ResidentSession) -> None:
@@ -142,7 +150,7 @@ RECORDS = {
 class RecordsScreen(Screen):
     personal = True
     name = "records"
-    PAGE = 8
+    PAGE = 8  # rows per page in landscape; portrait shows more (see page_size)
 
     def __init__(self, win) -> None:
         super().__init__(win)
@@ -182,19 +190,26 @@ class RecordsScreen(Screen):
         self.who.setText(f"{self.services.session.name_masked}  {self.services.session.id_masked}")
         self._load(1)
 
-    def _fetch(self, page: int):
+    def _fetch(self, page: int, size: int):
+        """Runs on a worker thread: touches no widget."""
         c, token = self.services.client, self.services.session.token
         if self.kind == "gjj":
-            return c.gjj_statement(token, page=page, page_size=self.PAGE)
+            return c.gjj_statement(token, page=page, page_size=size)
         if self.kind == "si":
-            return c.si_statement(token, page=page, page_size=self.PAGE)
-        return c.education(token, page=page, page_size=self.PAGE)
+            return c.si_statement(token, page=page, page_size=size)
+        return c.education(token, page=page, page_size=size)
+
+    @property
+    def page_size(self) -> int:
+        return self.PAGE * 2 if self.win.portrait and not self.win.theme.elder else self.PAGE
 
     def _load(self, page: int) -> None:
         if page < 1 or page > self.pages:
             return
         self.msg.setText(self.tr("正在查询，请稍候……"))
-        self.win.run("records", lambda: self._fetch(page), self._show, self._failed)
+        self.win.run(
+            "records", lambda size=self.page_size: self._fetch(page, size), self._show, self._failed
+        )
 
     def _show(self, st) -> None:
         self.page, self.pages = st.page, st.pages
