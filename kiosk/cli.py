@@ -260,6 +260,69 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(config)
 
 
+def _voice_engine(args: argparse.Namespace):
+    from voice.engine import VoiceEngine
+
+    model = Path(args.model)
+    if not (model / "am").is_dir():
+        raise UsageError(f"no vosk model in {model} (needs am/, conf/, graph/, ivector/)")
+    return VoiceEngine(model, _engine(args.catalog))
+
+
+def cmd_voice_transcribe(args: argparse.Namespace) -> int:
+    from voice.audio import AudioUnavailable, WavSource
+
+    try:
+        source = WavSource(Path(args.file))
+    except AudioUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    engine = _voice_engine(args)
+    heard = engine.listen(source, max_seconds=max(source.seconds + 1, 8.0))
+    hits = heard.result.hits if heard.result else []
+    out = {
+        "text": heard.text,
+        "matched": heard.matched,
+        "results": [
+            {"id": h.matter.id, "name": h.matter.name, "score": round(h.score, 4)} for h in hits
+        ],
+        "decode_ms": round(heard.decode_ms, 1),
+    }
+    if heard.command:
+        out["command"] = heard.command
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"听到:{heard.text or '(没有听清)'}")
+        for h in hits:
+            print(f"  {h.matter.name}  [{h.matter.id}]  {h.score:.2f}")
+    return 0
+
+
+def cmd_voice_check(args: argparse.Namespace) -> int:
+    engine = _voice_engine(args)
+    g = engine.grammar
+    if args.json:
+        _print_json({"phrases": len(g.phrases), "missing": g.missing})
+    else:
+        print(f"{len(g.phrases)} phrases in the grammar; {len(g.missing)} cannot be said:")
+        for phrase in g.missing:
+            print(f"  {phrase}")
+    return 0
+
+
+def cmd_voice_install(args: argparse.Namespace) -> int:
+    from kiosk.config import default_data_dir
+    from voice.models import ModelError, install_model
+
+    target = Path(args.target) if args.target else default_data_dir() / "voice-model"
+    try:
+        path = install_model(Path(args.zip), target, args.sha256)
+    except ModelError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"installed {args.zip} -> {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="政务自助终端 command line")
     parser.add_argument(
@@ -325,6 +388,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--printer", metavar="NAME", help="a CUPS queue")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the job")
     p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("voice", help="the offline voice assistant")
+    vsub = p.add_subparsers(dest="voice_command", parser_class=_Parser, required=True)
+    v = vsub.add_parser("transcribe", help="recognize a WAV file and search with what was said")
+    v.add_argument("--model", required=True)
+    v.add_argument("--catalog")
+    v.add_argument("--json", action="store_true")
+    v.add_argument("file")
+    v.set_defaults(func=cmd_voice_transcribe)
+    v = vsub.add_parser("check", help="catalog phrases the model cannot say")
+    v.add_argument("--model", required=True)
+    v.add_argument("--catalog")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_voice_check)
+    v = vsub.add_parser("install-model", help="install a vosk model archive")
+    v.add_argument("zip")
+    v.add_argument("--sha256")
+    v.add_argument("--target", help="where to install (default: the data folder's voice-model)")
+    v.set_defaults(func=cmd_voice_install)
 
     p = sub.add_parser("repl", help="interactive search in the terminal")
     p.add_argument("--catalog")

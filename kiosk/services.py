@@ -42,7 +42,9 @@ class Services:
     backend client and, in demo mode, the reference backend come up on a worker thread. A screen
     that needs them before they are ready waits the remaining fraction of a second."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, audio_source=None) -> None:
+        """``audio_source``: a factory of audio sources for the voice assistant (tests and demos
+        feed WAV files); None means the microphone."""
         self.config = config
         self.catalog = CatalogStore.open(config.catalog)
         self.session = ResidentSession()
@@ -56,6 +58,34 @@ class Services:
         self._search_override = None
         self._client_override = None
         self.printer = self._make_printer()
+        # voice: loaded in the background when a model is configured; the mic says why not else
+        self.voice = None
+        self.voice_state, self.voice_reason = "off", "未安装语音模型"
+        self.audio_source = audio_source
+        if config.voice_model:
+            self.voice_state, self.voice_reason = "loading", ""
+            self._voice: Future | None = self._pool.submit(self._load_voice)
+        else:
+            self._voice = None
+
+    def _load_voice(self):
+        from voice.engine import VoiceEngine
+
+        try:
+            engine = VoiceEngine(Path(self.config.voice_model), self._search.result())
+        except Exception as exc:  # a missing or broken model: voice off, everything else works
+            log.warning("voice model %s not loaded: %s", self.config.voice_model, exc)
+            self.voice_state, self.voice_reason = "off", "语音模型无法载入"
+            return None
+        from voice.audio import microphone_status
+
+        reason = "" if self.audio_source else microphone_status()
+        self.voice = engine
+        self.voice_state, self.voice_reason = ("off", reason) if reason else ("ready", "")
+        return engine
+
+    def wait_voice(self, timeout: float | None = None):
+        return self._voice.result(timeout) if self._voice else None
 
     def _build_search(self):
         from kiosk.search import SearchEngine
@@ -67,13 +97,13 @@ class Services:
             from kiosk.backend.demo import start_backend
 
             assert self._tmp is not None
-            self._backend = start_backend(Path(self._tmp.name) / "backend",
-                                          catalog_path=self.config.catalog)
+            self._backend = start_backend(
+                Path(self._tmp.name) / "backend", catalog_path=self.config.catalog
+            )
             return self._backend.client()
         from kiosk.backend.client import BackendClient
 
-        return BackendClient(self.config.backend_url, self.config.terminal_id,
-                             self.config.secret)
+        return BackendClient(self.config.backend_url, self.config.terminal_id, self.config.secret)
 
     @property
     def search(self):

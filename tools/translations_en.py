@@ -129,6 +129,20 @@ EN = {
     "● 语音可用": "● Voice ready",
     "… 语音准备中": "… Voice starting",
     "– 语音未开启": "– Voice off",
+    "未安装语音模型": "no speech model installed",
+    "语音模型无法载入": "the speech model could not be loaded",
+    "没有找到麦克风": "no microphone found",
+    "语音设备未安装": "audio support is not installed",
+    "说话": "Speak",
+    "请说出您要办理的事项": "Say what you need",
+    "例如：贫困证明、查公积金、交燃气费": "For example: 贫困证明, 查公积金, 交燃气费",
+    "再说一次": "Say it again",
+    "说完了": "I'm done",
+    "语音暂不可用，请用按键查找": "Voice is not available; please search with the keys",
+    "正在听……": "Listening…",
+    "没有听清，请再说一次；或看看这些": "Didn't catch that. Say it again, or see these",
+    "没有听清，请再说一次": "Didn't catch that, please say it again",
+    "正在准备查找，请稍候……": "Getting search ready, one moment…",
 }
 
 

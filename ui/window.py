@@ -96,10 +96,13 @@ class KioskWindow(QMainWindow):
         bar = QHBoxLayout(nav)
         bar.setContentsMargins(40, 10, 40, 20)
         self.back_btn = button(self.tr("◀ 返回"), "secondary", self.back)
+        self.mic_btn = button(self.tr("说话"), "", lambda: self.go("listening"))
+        self.mic_btn.setVisible(False)
         self.home_btn = button(self.tr("首页"), "secondary", self.home)
         self.busy = label("", "hint", wrap=False)
         bar.addWidget(self.back_btn, 1)
         bar.addWidget(self.busy, 2, Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.mic_btn, 1)
         bar.addWidget(self.home_btn, 1)
         outer.addWidget(nav)
         self.setCentralWidget(root)
@@ -113,6 +116,10 @@ class KioskWindow(QMainWindow):
         self.overlay.expired.connect(self.home)
 
         self.apply_theme()
+        self.screens["listening"].command_handler = self.voice_command
+        self._voice_poll = QTimer(self)
+        self._voice_poll.timeout.connect(self._update_status)
+        self._voice_poll.start(500)
         QApplication.instance().installEventFilter(self)
         if self.lockdown:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -139,6 +146,9 @@ class KioskWindow(QMainWindow):
         screen.enter(**kwargs)
         self.back_btn.setVisible(name != "home")
         self.home_btn.setVisible(name != "home")
+        self.mic_btn.setVisible(
+            self.services.voice_state == "ready" and name not in ("home", "listening")
+        )
         self._touched()
 
     def back(self) -> None:

@@ -41,7 +41,7 @@
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="116" />
+        <location filename="../../ui/screens/browse.py" line="151" />
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
@@ -49,37 +49,37 @@
 <context>
     <name>CertificateScreen</name>
     <message>
-        <location filename="../../ui/screens/resident.py" line="344" />
+        <location filename="../../ui/screens/resident.py" line="359" />
         <source>打印证明</source>
         <translation>Print certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="351" />
+        <location filename="../../ui/screens/resident.py" line="366" />
         <source>证明预览</source>
         <translation>Certificate preview</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="353" />
+        <location filename="../../ui/screens/resident.py" line="368" />
         <source>这份证明暂时不能在自助终端开具，请到窗口办理。</source>
         <translation>This certificate cannot be issued here yet; please go to a counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="355" />
+        <location filename="../../ui/screens/resident.py" line="370" />
         <source>正在开具，请稍候……</source>
         <translation>Issuing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="370" />
+        <location filename="../../ui/screens/resident.py" line="385" />
         <source>验证码：</source>
         <translation>Verification code: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="371" />
+        <location filename="../../ui/screens/resident.py" line="386" />
         <source>请核对内容，无误后点“打印证明”</source>
         <translation>Check the content, then tap “Print certificate”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="375" />
+        <location filename="../../ui/screens/resident.py" line="390" />
         <source>开具没有成功，请再试一次</source>
         <translation>The certificate could not be issued, please try again</translation>
     </message>
@@ -135,59 +135,79 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="27" />
+        <location filename="../../ui/screens/browse.py" line="22" />
+        <source>未安装语音模型</source>
+        <translation>no speech model installed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="23" />
+        <source>语音模型无法载入</source>
+        <translation>the speech model could not be loaded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="24" />
+        <source>没有找到麦克风</source>
+        <translation>no microphone found</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="25" />
+        <source>语音设备未安装</source>
+        <translation>audio support is not installed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="34" />
         <source>您好！请问您要办什么事？</source>
         <translation>Hello! What would you like to do?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="29" />
+        <location filename="../../ui/screens/browse.py" line="37" />
         <source>点我说话</source>
         <translation>Tap to speak</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="32" />
-        <location filename="../../ui/screens/browse.py" line="95" />
+        <location filename="../../ui/screens/browse.py" line="41" />
+        <location filename="../../ui/screens/browse.py" line="130" />
         <source>语音助手准备中</source>
         <translation>Voice assistant is starting</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="33" />
+        <location filename="../../ui/screens/browse.py" line="42" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="35" />
-        <location filename="../../ui/screens/browse.py" line="60" />
+        <location filename="../../ui/screens/browse.py" line="44" />
+        <location filename="../../ui/screens/browse.py" line="88" />
         <source>长辈模式</source>
         <translation>Large print</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="48" />
+        <location filename="../../ui/screens/browse.py" line="53" />
         <source>常用事项</source>
         <translation>Popular services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="60" />
+        <location filename="../../ui/screens/browse.py" line="88" />
         <source>普通模式</source>
         <translation>Standard mode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="76" />
+        <location filename="../../ui/screens/browse.py" line="104" />
         <source>更多分类</source>
         <translation>More categories</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="94" />
+        <location filename="../../ui/screens/browse.py" line="129" />
         <source>点麦克风，说出您要办的事，例如：贫困证明</source>
         <translation>Tap the microphone and say what you need</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="96" />
+        <location filename="../../ui/screens/browse.py" line="131" />
         <source>语音暂不可用：</source>
         <translation>Voice is not available: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="96" />
+        <location filename="../../ui/screens/browse.py" line="131" />
         <source>；请用按键查找</source>
         <translation>; please search with the keys</translation>
     </message>
@@ -231,27 +251,27 @@
         <translation>A mobile number has 11 digits, please check</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="115" />
+        <location filename="../../ui/screens/resident.py" line="124" />
         <source>请输入短信验证码（6位）</source>
         <translation>Enter the 6-digit SMS code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="116" />
+        <location filename="../../ui/screens/resident.py" line="125" />
         <source>验证码已发送</source>
         <translation>Code sent</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="116" />
+        <location filename="../../ui/screens/resident.py" line="125" />
         <source>验证码刚发过，请查看短信</source>
         <translation>A code was just sent; please check your messages</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="119" />
+        <location filename="../../ui/screens/resident.py" line="127" />
         <source>（演示模式验证码：</source>
         <translation> (demo code: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="131" />
+        <location filename="../../ui/screens/resident.py" line="139" />
         <source>出了点问题，请再试一次</source>
         <translation>Something went wrong, please try again</translation>
     </message>
@@ -282,143 +302,203 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="53" />
+        <location filename="../../ui/window.py" line="52" />
         <source>打印完成，请取走您的材料</source>
         <translation>Printed. Please take your papers</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="54" />
+        <location filename="../../ui/window.py" line="53" />
         <source>打印机暂时不能使用，请联系工作人员</source>
         <translation>The printer cannot be used now; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="55" />
+        <location filename="../../ui/window.py" line="54" />
         <source>打印机暂停工作（可能缺纸或卡纸），请联系工作人员</source>
         <translation>The printer has stopped (paper out or jammed); please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="56" />
+        <location filename="../../ui/window.py" line="55" />
         <source>打印时间过长，请查看打印机或联系工作人员</source>
         <translation>Printing is taking too long; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="99" />
-        <location filename="../../ui/window.py" line="235" />
+        <location filename="../../ui/window.py" line="98" />
+        <location filename="../../ui/window.py" line="246" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="100" />
-        <location filename="../../ui/window.py" line="236" />
+        <location filename="../../ui/window.py" line="99" />
+        <source>说话</source>
+        <translation>Speak</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="101" />
+        <location filename="../../ui/window.py" line="247" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="107" />
+        <location filename="../../ui/window.py" line="109" />
         <source>请稍候……</source>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="188" />
+        <location filename="../../ui/window.py" line="199" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="189" />
+        <location filename="../../ui/window.py" line="200" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="198" />
+        <location filename="../../ui/window.py" line="209" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="212" />
+        <location filename="../../ui/window.py" line="223" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>
 </context>
 <context>
+    <name>ListeningScreen</name>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="24" />
+        <source>请说出您要办理的事项</source>
+        <translation>Say what you need</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="25" />
+        <source>例如：贫困证明、查公积金、交燃气费</source>
+        <translation>For example: 贫困证明, 查公积金, 交燃气费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="40" />
+        <source>再说一次</source>
+        <translation>Say it again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="41" />
+        <source>说完了</source>
+        <translation>I'm done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="59" />
+        <source>语音暂不可用，请用按键查找</source>
+        <translation>Voice is not available; please search with the keys</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="64" />
+        <source>没有找到麦克风</source>
+        <translation>no microphone found</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="68" />
+        <source>正在听……</source>
+        <translation>Listening…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/screens/voice.py" line="99" />
+        <source>为您找到 %n 项</source>
+        <translation>
+            <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="101" />
+        <source>没有听清，请再说一次；或看看这些</source>
+        <translation>Didn't catch that. Say it again, or see these</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/voice.py" line="103" />
+        <location filename="../../ui/screens/voice.py" line="108" />
+        <source>没有听清，请再说一次</source>
+        <translation>Didn't catch that, please say it again</translation>
+    </message>
+</context>
+<context>
     <name>MatterScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="136" />
+        <location filename="../../ui/screens/browse.py" line="171" />
         <source>刷身份证查询</source>
         <translation>Scan ID card to look it up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="137" />
+        <location filename="../../ui/screens/browse.py" line="172" />
         <source>刷身份证开证明</source>
         <translation>Scan ID card to get the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="138" />
+        <location filename="../../ui/screens/browse.py" line="173" />
         <source>开始缴费</source>
         <translation>Start payment</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="165" />
+        <location filename="../../ui/screens/browse.py" line="200" />
         <source>打印办事指南</source>
         <translation>Print the guide</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="185" />
+        <location filename="../../ui/screens/browse.py" line="220" />
         <source>要带什么</source>
         <translation>What to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="191" />
+        <location filename="../../ui/screens/browse.py" line="226" />
         <source>不用带材料</source>
         <translation>Nothing to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="194" />
+        <location filename="../../ui/screens/browse.py" line="229" />
         <source>去哪里、什么时间</source>
         <translation>Where and when</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="195" />
+        <location filename="../../ui/screens/browse.py" line="230" />
         <source>地点：</source>
         <translation>Place: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="195" />
+        <location filename="../../ui/screens/browse.py" line="230" />
         <source>时间：</source>
         <translation>Hours: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="195" />
+        <location filename="../../ui/screens/browse.py" line="230" />
         <source>电话：</source>
         <translation>Phone: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="203" />
+        <location filename="../../ui/screens/browse.py" line="238" />
         <source>要多久、花多少钱</source>
         <translation>How long and how much</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="205" />
+        <location filename="../../ui/screens/browse.py" line="240" />
         <source>办结时间：</source>
         <translation>Time to complete: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="207" />
+        <location filename="../../ui/screens/browse.py" line="242" />
         <source>费用：</source>
         <translation>Fee: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="211" />
+        <location filename="../../ui/screens/browse.py" line="246" />
         <source>不用跑窗口</source>
         <translation>No need to visit a counter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="213" />
+        <location filename="../../ui/screens/browse.py" line="248" />
         <source>需要到现场 %n 次</source>
         <translation>
             <numerusform>Visits needed: %n</numerusform><numerusform>Visits needed: %n</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="219" />
+        <location filename="../../ui/screens/browse.py" line="254" />
         <source>谁可以办</source>
         <translation>Who can apply</translation>
     </message>
@@ -458,57 +538,57 @@
 <context>
     <name>RecordsScreen</name>
     <message>
-        <location filename="../../ui/screens/resident.py" line="135" />
+        <location filename="../../ui/screens/resident.py" line="143" />
         <source>住房公积金缴存明细</source>
         <translation>Housing fund deposit statement</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="136" />
+        <location filename="../../ui/screens/resident.py" line="144" />
         <source>社会保险个人权益记录</source>
         <translation>Social insurance record</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="137" />
+        <location filename="../../ui/screens/resident.py" line="145" />
         <source>学历信息</source>
         <translation>Education records</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="138" />
+        <location filename="../../ui/screens/resident.py" line="146" />
         <source>自学考试成绩</source>
         <translation>Self-study exam results</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="160" />
+        <location filename="../../ui/screens/resident.py" line="168" />
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="161" />
+        <location filename="../../ui/screens/resident.py" line="169" />
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="162" />
+        <location filename="../../ui/screens/resident.py" line="170" />
         <source>打印明细</source>
         <translation>Print statement</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="179" />
+        <location filename="../../ui/screens/resident.py" line="187" />
         <source>这项查询暂时不能在自助终端办理，请到窗口办理。</source>
         <translation>This lookup is not available here yet; please go to a counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="196" />
+        <location filename="../../ui/screens/resident.py" line="209" />
         <source>正在查询，请稍候……</source>
         <translation>Looking it up, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="213" />
+        <location filename="../../ui/screens/resident.py" line="228" />
         <source>第 %1 页，共 %2 页，共 %3 条</source>
         <translation>Page %1 of %2, %3 rows</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="226" />
+        <location filename="../../ui/screens/resident.py" line="241" />
         <source>查询没有成功，请再试一次</source>
         <translation>The lookup failed, please try again</translation>
     </message>
@@ -516,28 +596,28 @@
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="261" />
+        <location filename="../../ui/screens/browse.py" line="296" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="262" />
+        <location filename="../../ui/screens/browse.py" line="297" />
         <source>例如：贫困证明，按 P K Z M</source>
         <translation>Example: for 贫困证明 press P K Z M</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="297" />
+        <location filename="../../ui/screens/browse.py" line="332" />
         <source>为您找到 %n 项</source>
         <translation>
             <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="299" />
+        <location filename="../../ui/screens/browse.py" line="334" />
         <source>没有完全对应的事项，您可以看看这些</source>
         <translation>No exact match. You may want these</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="301" />
+        <location filename="../../ui/screens/browse.py" line="336" />
         <source>没有找到，请换几个字母试试，或点“首页”按分类找</source>
         <translation>Nothing found. Try other letters, or go Home to browse categories</translation>
     </message>

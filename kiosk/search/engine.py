@@ -45,8 +45,10 @@ CANDIDATES = 32
 MAX_ALTERNATIVES = 16
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+")
-_SPLIT = re.compile(r"[^\u3400-\u9fff\uf900-\ufaffa-z0-9]+")
+# Hangul syllables are pieces of their own (matched as written, no pinyin): the voice tests run a
+# Korean model, and the engine should not drop a script it does not know how to pronounce.
+_PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3]|[a-z0-9]+")
+_SPLIT = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3a-z0-9]+")
 
 # Words that say which kind of service a resident wants; a small nudge between equal matches.
 _INTENT: dict[Kind, tuple[str, ...]] = {

@@ -17,6 +17,13 @@ from ui.screens.base import Screen
 from ui.widgets import BigList, Card, LetterKeypad, MicButton, Tile, button, label
 
 HOT = ["mz-001", "gjj-002", "si-001", "gy-001", "ga-001", "mi-003"]
+# Why voice may be off (set by kiosk.services / voice.audio), offered to lupdate for translation.
+VOICE_REASONS = (
+    QT_TRANSLATE_NOOP("HomeScreen", "未安装语音模型"),
+    QT_TRANSLATE_NOOP("HomeScreen", "语音模型无法载入"),
+    QT_TRANSLATE_NOOP("HomeScreen", "没有找到麦克风"),
+    QT_TRANSLATE_NOOP("HomeScreen", "语音设备未安装"),
+)
 
 
 class HomeScreen(Screen):
@@ -30,6 +37,7 @@ class HomeScreen(Screen):
         self.mic = MicButton(self.tr("点我说话"))
         self.mic.setMinimumSize(240, 150)
         self.mic.setEnabled(False)
+        self.mic.clicked.connect(lambda: win.go("listening"))
         self.mic_hint = label(self.tr("语音助手准备中"), "hint")
         self.search_btn = search = button(self.tr("按拼音首字母查找"), "", lambda: win.go("search"))
         search.setMinimumHeight(150)
@@ -115,6 +123,7 @@ class HomeScreen(Screen):
 
     def set_voice(self, state: str, why: str = "") -> None:
         self.mic.setEnabled(state == "ready")
+        why = self.tr(why) if why else ""
         self.mic_hint.setText(
             {
                 "ready": self.tr("点麦克风，说出您要办的事，例如：贫困证明"),
