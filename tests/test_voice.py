@@ -268,3 +268,76 @@ def test_install_model_cli(tmp_path):
         timeout=60,
     )
     assert p.returncode == 2 and "sha256" in p.stderr
+
+
+# ----- in the UI -----
+
+
+@needs_espeak
+def test_listening_screen_with_a_wav_source(tmp_path, qtbot):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.config import Config
+    from kiosk.services import Services
+    from ui.app import make_app
+    from ui.window import KioskWindow
+
+    make_app()
+    wav = speak("주민등록등본 발급", tmp_path / "ui.wav")
+    services = Services(
+        Config(catalog=KO_CATALOG, voice_model=ko_model(), data_dir=tmp_path / "kiosk"),
+        audio_source=lambda: WavSource(wav, realtime=True),
+    )
+    win = KioskWindow(services, lockdown=False)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        assert win.screens["home"].mic_hint.text() == "语音助手准备中"
+        services.wait_voice(timeout=120)
+        qtbot.waitUntil(lambda: win.screens["home"].mic.isEnabled(), timeout=5000)
+        qtbot.mouseClick(
+            win.screens["home"].mic, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton
+        )
+        assert win.current == "listening"
+        screen = win.screens["listening"]
+        levels = []
+        screen.live.level.connect(levels.append)
+        qtbot.waitUntil(lambda: not win.ops._active, timeout=30_000)
+        QApplication.processEvents()
+        assert screen.results.count() >= 1
+        first = screen.results.item(0).data(0x0100)  # Qt.UserRole
+        assert first.id == "ko-resident"
+        assert "找到" in screen.status.text() and levels and max(levels) > 0.05
+        assert "● 语音可用" in win.header.status.text()
+    finally:
+        win.exit_app()
+        services.close()
+
+
+def test_voice_off_says_why(tmp_path, qtbot):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.config import Config
+    from kiosk.services import Services
+    from ui.app import make_app
+    from ui.window import KioskWindow
+
+    make_app()
+    services = Services(
+        Config(catalog=KO_CATALOG, voice_model=tmp_path / "no-model", data_dir=tmp_path / "kiosk")
+    )
+    win = KioskWindow(services, lockdown=False)
+    qtbot.addWidget(win)
+    try:
+        services.wait_voice(timeout=60)
+        qtbot.waitUntil(
+            lambda: "语音模型无法载入" in win.screens["home"].mic_hint.text(), timeout=5000
+        )
+        assert not win.screens["home"].mic.isEnabled()
+        # everything else still works by touch
+        win.go("search")
+        win.screens["search"].keys.typed.emit("g")
+        assert win.current == "search"
+    finally:
+        win.exit_app()
+        services.close()

@@ -28,6 +28,7 @@ from ui.screens.system import (
     PinScreen,
     TopupScreen,
 )
+from ui.screens.voice import ListeningScreen
 from ui.theme import Theme
 from ui.widgets import Header, button, label
 
@@ -45,6 +46,7 @@ SCREENS = [
     MessageScreen,
     PinScreen,
     AdminScreen,
+    ListeningScreen,
 ]
 # Printing outcomes are told to residents in words from printing.printers; listed here so that
 # lupdate offers them for translation (the window translates them with its own context).
@@ -264,8 +266,37 @@ class KioskWindow(QMainWindow):
         self.screens["home"].rebuild()
 
     def _update_status(self) -> None:
-        health = getattr(self.services.printer, "health", None)
-        self.header.set_status(network=True, printer=health.paper if health else "ok", voice="off")
+        s = self.services
+        health = getattr(s.printer, "health", None)
+        self.header.set_status(
+            network=True, printer=health.paper if health else "ok", voice=s.voice_state
+        )
+        self.screens["home"].set_voice(s.voice_state, s.voice_reason)
+        self.mic_btn.setVisible(
+            s.voice_state == "ready" and self.current not in ("home", "listening")
+        )
+        if s.voice_state != "loading":
+            self._voice_poll.stop()
+
+    def voice_command(self, command: str) -> None:
+        """返回, 首页, 打印, 下一页 ... said on any screen (heard on the listening screen)."""
+        if command in ("home", "end"):
+            self.home()
+            return
+        self.back()  # leave the listening screen: to where the resident tapped the mic
+        if command == "back":
+            self.back()
+            return
+        screen = self.screens[self.current]
+        target = {
+            "print": "print_btn",
+            "next_page": "next",
+            "prev_page": "prev",
+            "confirm": "act",
+        }.get(command)
+        widget = getattr(screen, target, None) if target else None
+        if widget is not None and widget.isVisible() and widget.isEnabled():
+            widget.click()
 
     # ----- idle, lockdown, admin gesture -----
 
