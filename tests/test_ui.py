@@ -184,11 +184,13 @@ def test_network_down_page_with_retry(win, qtbot, services):
         settle(qtbot, win)
         assert win.current == "message"
         assert "网络" in win.screens["message"].heading.text()
+        assert "✖ 网络中断" in win.header.status.text()
         assert win.screens["message"].retry.isVisible()
         services.client = real
         qtbot.mouseClick(win.screens["message"].retry, Qt.MouseButton.LeftButton)
         settle(qtbot, win)
         assert win.current == "topup" and "王*国" in screen.account_text.text()
+        assert "● 网络正常" in win.header.status.text()
     finally:
         services.client = real
 
@@ -265,8 +267,10 @@ def test_every_screen_fits_both_orientations(win, qtbot, size, elder):
         win.toggle_elder()
     win.resize(*size)
     QApplication.processEvents()
-    for name, screen in win.screens.items():
-        win.stack.setCurrentWidget(screen)
+    from ui.window import SCREENS
+
+    for name in SCREENS:
+        win.stack.setCurrentWidget(win.screens[name])
         QApplication.processEvents()
         assert win.height() <= size[1] + 2, (name, win.height())
     portrait = size[1] > size[0]
@@ -321,3 +325,13 @@ def test_translation_file_is_complete():
         if m.find("translation").get("type") in ("unfinished", "vanished")
     ]
     assert unfinished == []
+
+
+def test_attract_screen_after_long_idle_on_home(win, qtbot):
+    win.home()
+    assert win.idle.isActive()  # home counts towards the attract screen
+    win.idle.setInterval(10)
+    win.idle.start()
+    qtbot.waitUntil(lambda: win.current == "attract", timeout=2000)
+    qtbot.mouseClick(win.screens["attract"], Qt.MouseButton.LeftButton)
+    assert win.current == "home"

@@ -143,6 +143,12 @@ EN = {
     "没有听清，请再说一次；或看看这些": "Didn't catch that. Say it again, or see these",
     "没有听清，请再说一次": "Didn't catch that, please say it again",
     "正在准备查找，请稍候……": "Getting search ready, one moment…",
+    "语音测试": "Voice test",
+    "政务服务自助终端": "Government self-service kiosk",
+    "请触摸屏幕开始办理": "Touch the screen to begin",
+    "可以查公积金、社保，开证明，交燃气费……": "Look up your housing fund and social insurance, "
+                                         "get certificates, top up gas…",
+    "开始办理": "Begin",
 }
 
 

@@ -19,35 +19,50 @@ from PySide6.QtWidgets import (
 from kiosk.services import Services
 from ui.ops import Operations
 from ui.screens.base import Screen
-from ui.screens.browse import CategoryScreen, HomeScreen, MatterScreen, SearchScreen
-from ui.screens.resident import CertificateScreen, IdentifyScreen, RecordsScreen
-from ui.screens.system import (
-    AdminScreen,
-    IdleOverlay,
-    MessageScreen,
-    PinScreen,
-    TopupScreen,
-)
-from ui.screens.voice import ListeningScreen
+from ui.screens.system import IdleOverlay
 from ui.theme import Theme
 from ui.widgets import Header, button, label
 
 log = logging.getLogger(__name__)
 
-SCREENS = [
-    HomeScreen,
-    CategoryScreen,
-    MatterScreen,
-    SearchScreen,
-    IdentifyScreen,
-    RecordsScreen,
-    CertificateScreen,
-    TopupScreen,
-    MessageScreen,
-    PinScreen,
-    AdminScreen,
-    ListeningScreen,
-]
+# Screens are built the first time they are shown: start-up builds only home (start time is a
+# target), and a module is imported only when one of its screens is needed.
+SCREENS = {
+    "home": "ui.screens.browse:HomeScreen",
+    "category": "ui.screens.browse:CategoryScreen",
+    "matter": "ui.screens.browse:MatterScreen",
+    "search": "ui.screens.browse:SearchScreen",
+    "identify": "ui.screens.resident:IdentifyScreen",
+    "records": "ui.screens.resident:RecordsScreen",
+    "certificate": "ui.screens.resident:CertificateScreen",
+    "topup": "ui.screens.system:TopupScreen",
+    "message": "ui.screens.system:MessageScreen",
+    "pin": "ui.screens.system:PinScreen",
+    "admin": "ui.screens.system:AdminScreen",
+    "listening": "ui.screens.voice:ListeningScreen",
+    "attract": "ui.screens.system:AttractScreen",
+}
+
+
+class _Screens(dict):
+    """name -> screen, building each on first use."""
+
+    def __init__(self, win: KioskWindow) -> None:
+        super().__init__()
+        self.win = win
+
+    def __missing__(self, name: str) -> Screen:
+        import importlib
+
+        module, cls = SCREENS[name].split(":")
+        screen = getattr(importlib.import_module(module), cls)(self.win)
+        self[name] = screen
+        self.win.stack.addWidget(screen)
+        if name == "listening":
+            screen.command_handler = self.win.voice_command
+        return screen
+
+
 # Printing outcomes are told to residents in words from printing.printers; listed here so that
 # lupdate offers them for translation (the window translates them with its own context).
 PRINT_WORDS = (
@@ -76,6 +91,7 @@ class KioskWindow(QMainWindow):
         self.lang = cfg.lang
         self.ops = Operations(self)
         self.history: list[str] = []
+        self.network_ok = True
         self.current = "home"
         self._allow_close = False
         self._taps: list[float] = []
@@ -88,11 +104,7 @@ class KioskWindow(QMainWindow):
         outer.addWidget(self.header)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack, 1)
-        self.screens: dict[str, Screen] = {}
-        for cls in SCREENS:
-            screen = cls(self)
-            self.screens[cls.name] = screen
-            self.stack.addWidget(screen)
+        self.screens = _Screens(self)
         nav = QWidget()
         nav.setObjectName("screen")
         bar = QHBoxLayout(nav)
@@ -118,7 +130,6 @@ class KioskWindow(QMainWindow):
         self.overlay.expired.connect(self.home)
 
         self.apply_theme()
-        self.screens["listening"].command_handler = self.voice_command
         self._voice_poll = QTimer(self)
         self._voice_poll.timeout.connect(self._update_status)
         self._voice_poll.start(500)
@@ -194,7 +205,12 @@ class KioskWindow(QMainWindow):
 
         from kiosk.backend.client import BackendUnavailable
 
+        def succeeded(value) -> None:
+            self._network(True)
+            on_result(value)
+
         def failed(exc: Exception) -> None:
+            self._network(not isinstance(exc, BackendUnavailable))
             if isinstance(exc, BackendUnavailable):
                 self.go(
                     "message",
@@ -205,7 +221,7 @@ class KioskWindow(QMainWindow):
             else:
                 on_error(exc)
 
-        self.ops.run(name, fn, on_result, failed)
+        self.ops.run(name, fn, succeeded, failed)
 
     def print_document(self, render: Callable[[], bytes], title: str, msg) -> None:
         msg.setText(self.tr("正在打印，请稍候……"))
@@ -239,12 +255,11 @@ class KioskWindow(QMainWindow):
     def retranslate(self) -> None:
         """After a language switch: rebuild the screens (their words come from tr())."""
         self.home()
-        for name, screen in list(self.screens.items()):
-            fresh = type(screen)(self)
-            self.stack.insertWidget(self.stack.indexOf(screen), fresh)
+        for screen in self.screens.values():  # built again, in the new language, when next shown
             self.stack.removeWidget(screen)
             screen.deleteLater()
-            self.screens[name] = fresh
+        self.screens.clear()
+        self.mic_btn.setText(self.tr("说话"))
         self.back_btn.setText(self.tr("◀ 返回"))
         self.home_btn.setText(self.tr("首页"))
         self._update_status()
@@ -265,11 +280,16 @@ class KioskWindow(QMainWindow):
         self.services.search = SearchEngine(self.services.catalog.catalog)
         self.screens["home"].rebuild()
 
+    def _network(self, ok: bool) -> None:
+        if ok != self.network_ok:
+            self.network_ok = ok
+            self._update_status()
+
     def _update_status(self) -> None:
         s = self.services
         health = getattr(s.printer, "health", None)
         self.header.set_status(
-            network=True, printer=health.paper if health else "ok", voice=s.voice_state
+            network=self.network_ok, printer=health.paper if health else "ok", voice=s.voice_state
         )
         self.screens["home"].set_voice(s.voice_state, s.voice_reason)
         self.mic_btn.setVisible(
@@ -306,13 +326,20 @@ class KioskWindow(QMainWindow):
         cfg = self.services.config
         personal = self.screens[self.current].personal or self.services.session.identified
         seconds = cfg.idle_personal_s if personal else cfg.idle_general_s
+        if self.current == "attract":
+            self.idle.stop()
+            return
         if self.current == "home" and not self.services.session.identified:
-            self.idle.stop()  # nothing to protect on the home screen
+            # nothing to protect on home: after a long while, the attract screen
+            self.idle.start(cfg.attract_s * 1000)
             return
         self.idle.start(seconds * 1000)
 
     def _idle_timeout(self) -> None:
-        self.overlay.start()
+        if self.current == "home" and not self.services.session.identified:
+            self.go("attract", record=False)
+        else:
+            self.overlay.start()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         t = event.type()

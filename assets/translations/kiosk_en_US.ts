@@ -24,18 +24,46 @@
     </message>
     <message>
         <location filename="../../ui/screens/system.py" line="258" />
+        <source>语音测试</source>
+        <translation>Voice test</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="259" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="284" />
+        <location filename="../../ui/screens/system.py" line="285" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="287" />
+        <location filename="../../ui/screens/system.py" line="288" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
+    </message>
+</context>
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <location filename="../../ui/screens/system.py" line="310" />
+        <source>政务服务自助终端</source>
+        <translation>Government self-service kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="312" />
+        <source>请触摸屏幕开始办理</source>
+        <translation>Touch the screen to begin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="316" />
+        <source>可以查公积金、社保，开证明，交燃气费……</source>
+        <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="321" />
+        <source>开始办理</source>
+        <translation>Begin</translation>
     </message>
 </context>
 <context>
@@ -302,64 +330,65 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="52" />
+        <location filename="../../ui/window.py" line="69" />
         <source>打印完成，请取走您的材料</source>
         <translation>Printed. Please take your papers</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="53" />
+        <location filename="../../ui/window.py" line="70" />
         <source>打印机暂时不能使用，请联系工作人员</source>
         <translation>The printer cannot be used now; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="54" />
+        <location filename="../../ui/window.py" line="71" />
         <source>打印机暂停工作（可能缺纸或卡纸），请联系工作人员</source>
         <translation>The printer has stopped (paper out or jammed); please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="55" />
+        <location filename="../../ui/window.py" line="72" />
         <source>打印时间过长，请查看打印机或联系工作人员</source>
         <translation>Printing is taking too long; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="98" />
-        <location filename="../../ui/window.py" line="246" />
+        <location filename="../../ui/window.py" line="112" />
+        <location filename="../../ui/window.py" line="263" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="99" />
+        <location filename="../../ui/window.py" line="113" />
+        <location filename="../../ui/window.py" line="262" />
         <source>说话</source>
         <translation>Speak</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="101" />
-        <location filename="../../ui/window.py" line="247" />
+        <location filename="../../ui/window.py" line="115" />
+        <location filename="../../ui/window.py" line="264" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="109" />
+        <location filename="../../ui/window.py" line="123" />
         <source>请稍候……</source>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="199" />
+        <location filename="../../ui/window.py" line="217" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="200" />
+        <location filename="../../ui/window.py" line="218" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="209" />
+        <location filename="../../ui/window.py" line="227" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="223" />
+        <location filename="../../ui/window.py" line="241" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>

@@ -255,6 +255,7 @@ class AdminScreen(Screen):
         grid.addWidget(button(self.tr("重新载入事项清单"), "", self._reload), 0, 0)
         grid.addWidget(button(self.tr("打印测试页"), "", self._test_print), 0, 1)
         grid.addWidget(button(self.tr("已装纸（计数清零）"), "secondary", self._paper), 1, 0)
+        grid.addWidget(button(self.tr("语音测试"), "secondary", lambda: win.go("listening")), 2, 0)
         grid.addWidget(button(self.tr("退出终端程序"), "danger", win.exit_app), 1, 1)
         self.box.addLayout(grid)
         self.box.addStretch(1)
@@ -297,3 +298,27 @@ class AdminScreen(Screen):
         if health:
             health.paper_reloaded()
         self.enter()
+
+
+class AttractScreen(Screen):
+    """After a long idle on home: a calm invitation; any touch goes home."""
+
+    name = "attract"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("政务服务自助终端"))
+        self.box.addStretch(1)
+        invite = label(self.tr("请触摸屏幕开始办理"), "title")
+        invite.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.box.addWidget(invite)
+        self.box.addWidget(
+            label(self.tr("可以查公积金、社保，开证明，交燃气费……"), "hint"),
+            0,
+            Qt.AlignmentFlag.AlignCenter,
+        )
+        self.box.addStretch(1)
+        self.box.addWidget(button(self.tr("开始办理"), "", win.home))
+
+    def mousePressEvent(self, event) -> None:
+        self.win.home()
