@@ -62,6 +62,9 @@ class Services:
         self.voice = None
         self.voice_state, self.voice_reason = "off", "未安装语音模型"
         self.audio_source = audio_source
+        installed = config.data_dir / "voice-model"  # where `kiosk voice install-model` puts it
+        if config.voice_model is None and (installed / "am").is_dir():
+            config.voice_model = installed
         if config.voice_model:
             self.voice_state, self.voice_reason = "loading", ""
             self._voice: Future | None = self._pool.submit(self._load_voice)

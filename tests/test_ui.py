@@ -335,3 +335,44 @@ def test_attract_screen_after_long_idle_on_home(win, qtbot):
     qtbot.waitUntil(lambda: win.current == "attract", timeout=2000)
     qtbot.mouseClick(win.screens["attract"], Qt.MouseButton.LeftButton)
     assert win.current == "home"
+
+
+def test_12345_complaint_progress_and_evaluation(win, qtbot, services):
+    by_id = services.catalog.catalog.by_id()
+    win.go("matter", matter=by_id["rx-001"])
+    qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
+    fb = win.screens["feedback"]
+    assert win.current == "feedback" and fb.mode == "submit"
+    fb.keys.confirmed.emit()
+    assert "选择" in fb.msg.text()
+    fb._pick("路灯不亮")
+    for d in "13800000002":
+        fb.keys.typed.emit(d)
+    fb.keys.confirmed.emit()
+    settle(qtbot, win)
+    text = fb.result_text.text()
+    assert "诉求编号" in text and "验证码" in text
+    number = text.split("诉求编号 ")[1].split("\n")[0]
+    code = text.split("验证码 ")[1].strip()
+    win.go("matter", matter=by_id["rx-002"])
+    qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
+    assert fb.mode == "track"
+    for d in number:
+        fb.keys.typed.emit(d)
+    fb.keys.confirmed.emit()
+    for d in code:
+        fb.keys.typed.emit(d)
+    fb.keys.confirmed.emit()
+    settle(qtbot, win)
+    assert "已受理" in fb.result_text.text()
+    win.go("matter", matter=by_id["rx-003"])
+    qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
+    assert fb.mode == "evaluate"
+    for d in number:
+        fb.keys.typed.emit(d)
+    from kiosk.backend import api
+
+    fb._rate(api.EvaluationLevel.VERY_SATISFIED)
+    fb.keys.confirmed.emit()
+    settle(qtbot, win)
+    assert "感谢" in fb.result_text.text()

@@ -149,6 +149,31 @@ EN = {
     "可以查公积金、社保，开证明，交燃气费……": "Look up your housing fund and social insurance, "
                                          "get certificates, top up gas…",
     "开始办理": "Begin",
+    "在这里办理": "Do it here",
+    "反映问题": "Report a problem",
+    "请选择您要反映的问题，再输入手机号，工作人员会回电了解详情":
+        "Choose what the problem is about and enter your mobile number; staff will call you back",
+    "噪音扰民": "Noise", "道路破损": "Damaged road", "路灯不亮": "Street light out",
+    "供水供气": "Water or gas supply", "环境卫生": "Sanitation", "物业纠纷": "Property management",
+    "拖欠工资": "Unpaid wages", "其他问题": "Something else",
+    "请输入诉求编号（19位），再输入验证码": "Enter the 19-digit case number, then the code",
+    "诉求编号": "Case number",
+    "请输入办件编号，再选择您的评价": "Enter the case number, then choose your rating",
+    "非常满意": "Very satisfied", "满意": "Satisfied", "基本满意": "Fairly satisfied",
+    "不满意": "Dissatisfied", "非常不满意": "Very dissatisfied",
+    "办件编号": "Case number",
+    "已选择：": "Chosen: ",
+    "请先选择要反映的问题": "Please choose what the problem is about first",
+    "诉求编号是19位数字，请检查": "The case number has 19 digits, please check",
+    "验证码（6位）": "Code (6 digits)",
+    "请输入办件编号": "Please enter the case number",
+    "请选择您的评价": "Please choose your rating",
+    "感谢您的评价！": "Thank you for your rating!",
+    "已提交，工作人员会尽快回电。\n请记下：\n诉求编号 ": "Sent. Staff will call you back soon.\nPlease note:\nCase number ",
+    "\n验证码 ": "\nCode ",
+    "办理状态：": "Status: ",
+    "答复：": "Reply: ",
+    "没有成功，请再试一次": "That did not work, please try again",
 }
 
 

@@ -41,6 +41,7 @@ SCREENS = {
     "admin": "ui.screens.system:AdminScreen",
     "listening": "ui.screens.voice:ListeningScreen",
     "attract": "ui.screens.system:AttractScreen",
+    "feedback": "ui.screens.feedback:FeedbackScreen",
 }
 
 

@@ -113,6 +113,182 @@
     </message>
 </context>
 <context>
+    <name>FeedbackScreen</name>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="20" />
+        <source>噪音扰民</source>
+        <translation>Noise</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="21" />
+        <source>道路破损</source>
+        <translation>Damaged road</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="22" />
+        <source>路灯不亮</source>
+        <translation>Street light out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="23" />
+        <source>供水供气</source>
+        <translation>Water or gas supply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="24" />
+        <source>环境卫生</source>
+        <translation>Sanitation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="25" />
+        <source>物业纠纷</source>
+        <translation>Property management</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="26" />
+        <source>拖欠工资</source>
+        <translation>Unpaid wages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="27" />
+        <source>其他问题</source>
+        <translation>Something else</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="30" />
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="31" />
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="32" />
+        <source>基本满意</source>
+        <translation>Fairly satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="33" />
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="34" />
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="78" />
+        <source>反映问题</source>
+        <translation>Report a problem</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="82" />
+        <source>请选择您要反映的问题，再输入手机号，工作人员会回电了解详情</source>
+        <translation>Choose what the problem is about and enter your mobile number; staff will call you back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="90" />
+        <source>请输入手机号</source>
+        <translation>Enter your mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="92" />
+        <source>请输入诉求编号（19位），再输入验证码</source>
+        <translation>Enter the 19-digit case number, then the code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="93" />
+        <location filename="../../ui/screens/feedback.py" line="192" />
+        <source>诉求编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="95" />
+        <source>请输入办件编号，再选择您的评价</source>
+        <translation>Enter the case number, then choose your rating</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="102" />
+        <source>办件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="112" />
+        <location filename="../../ui/screens/feedback.py" line="116" />
+        <source>已选择：</source>
+        <translation>Chosen: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="123" />
+        <source>请先选择要反映的问题</source>
+        <translation>Please choose what the problem is about first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="126" />
+        <source>手机号是11位数字，请检查</source>
+        <translation>A mobile number has 11 digits, please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="139" />
+        <source>诉求编号是19位数字，请检查</source>
+        <translation>The case number has 19 digits, please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="143" />
+        <source>验证码（6位）</source>
+        <translation>Code (6 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="155" />
+        <source>请输入办件编号</source>
+        <translation>Please enter the case number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="158" />
+        <source>请选择您的评价</source>
+        <translation>Please choose your rating</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="164" />
+        <source>感谢您的评价！</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="170" />
+        <source>已提交，工作人员会尽快回电。
+请记下：
+诉求编号 </source>
+        <translation>Sent. Staff will call you back soon.
+Please note:
+Case number </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="172" />
+        <source>
+验证码 </source>
+        <translation>
+Code </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="177" />
+        <source>办理状态：</source>
+        <translation>Status: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="179" />
+        <source>答复：</source>
+        <translation>Reply: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="189" />
+        <source>没有成功，请再试一次</source>
+        <translation>That did not work, please try again</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <location filename="../../ui/widgets.py" line="226" />
@@ -330,65 +506,65 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="69" />
+        <location filename="../../ui/window.py" line="70" />
         <source>打印完成，请取走您的材料</source>
         <translation>Printed. Please take your papers</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="70" />
+        <location filename="../../ui/window.py" line="71" />
         <source>打印机暂时不能使用，请联系工作人员</source>
         <translation>The printer cannot be used now; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="71" />
+        <location filename="../../ui/window.py" line="72" />
         <source>打印机暂停工作（可能缺纸或卡纸），请联系工作人员</source>
         <translation>The printer has stopped (paper out or jammed); please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="72" />
+        <location filename="../../ui/window.py" line="73" />
         <source>打印时间过长，请查看打印机或联系工作人员</source>
         <translation>Printing is taking too long; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="112" />
-        <location filename="../../ui/window.py" line="263" />
+        <location filename="../../ui/window.py" line="113" />
+        <location filename="../../ui/window.py" line="264" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="113" />
-        <location filename="../../ui/window.py" line="262" />
+        <location filename="../../ui/window.py" line="114" />
+        <location filename="../../ui/window.py" line="263" />
         <source>说话</source>
         <translation>Speak</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="115" />
-        <location filename="../../ui/window.py" line="264" />
+        <location filename="../../ui/window.py" line="116" />
+        <location filename="../../ui/window.py" line="265" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="123" />
+        <location filename="../../ui/window.py" line="124" />
         <source>请稍候……</source>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="217" />
+        <location filename="../../ui/window.py" line="218" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="218" />
+        <location filename="../../ui/window.py" line="219" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="227" />
+        <location filename="../../ui/window.py" line="228" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="241" />
+        <location filename="../../ui/window.py" line="242" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>
@@ -466,68 +642,73 @@
         <translation>Start payment</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="200" />
+        <location filename="../../ui/screens/browse.py" line="174" />
+        <source>在这里办理</source>
+        <translation>Do it here</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/browse.py" line="203" />
         <source>打印办事指南</source>
         <translation>Print the guide</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="220" />
+        <location filename="../../ui/screens/browse.py" line="223" />
         <source>要带什么</source>
         <translation>What to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="226" />
+        <location filename="../../ui/screens/browse.py" line="229" />
         <source>不用带材料</source>
         <translation>Nothing to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="229" />
+        <location filename="../../ui/screens/browse.py" line="232" />
         <source>去哪里、什么时间</source>
         <translation>Where and when</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="230" />
+        <location filename="../../ui/screens/browse.py" line="233" />
         <source>地点：</source>
         <translation>Place: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="230" />
+        <location filename="../../ui/screens/browse.py" line="233" />
         <source>时间：</source>
         <translation>Hours: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="230" />
+        <location filename="../../ui/screens/browse.py" line="233" />
         <source>电话：</source>
         <translation>Phone: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="238" />
+        <location filename="../../ui/screens/browse.py" line="241" />
         <source>要多久、花多少钱</source>
         <translation>How long and how much</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="240" />
+        <location filename="../../ui/screens/browse.py" line="243" />
         <source>办结时间：</source>
         <translation>Time to complete: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="242" />
+        <location filename="../../ui/screens/browse.py" line="245" />
         <source>费用：</source>
         <translation>Fee: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="246" />
+        <location filename="../../ui/screens/browse.py" line="249" />
         <source>不用跑窗口</source>
         <translation>No need to visit a counter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="248" />
+        <location filename="../../ui/screens/browse.py" line="251" />
         <source>需要到现场 %n 次</source>
         <translation>
             <numerusform>Visits needed: %n</numerusform><numerusform>Visits needed: %n</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="254" />
+        <location filename="../../ui/screens/browse.py" line="257" />
         <source>谁可以办</source>
         <translation>Who can apply</translation>
     </message>
@@ -625,28 +806,28 @@
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="296" />
+        <location filename="../../ui/screens/browse.py" line="305" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="297" />
+        <location filename="../../ui/screens/browse.py" line="306" />
         <source>例如：贫困证明，按 P K Z M</source>
         <translation>Example: for 贫困证明 press P K Z M</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="332" />
+        <location filename="../../ui/screens/browse.py" line="341" />
         <source>为您找到 %n 项</source>
         <translation>
             <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="334" />
+        <location filename="../../ui/screens/browse.py" line="343" />
         <source>没有完全对应的事项，您可以看看这些</source>
         <translation>No exact match. You may want these</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="336" />
+        <location filename="../../ui/screens/browse.py" line="345" />
         <source>没有找到，请换几个字母试试，或点“首页”按分类找</source>
         <translation>Nothing found. Try other letters, or go Home to browse categories</translation>
     </message>

@@ -171,7 +171,10 @@ KIND_ACTION = {
     Kind.QUERY: QT_TRANSLATE_NOOP("MatterScreen", "刷身份证查询"),
     Kind.CERTIFICATE: QT_TRANSLATE_NOOP("MatterScreen", "刷身份证开证明"),
     Kind.PAYMENT: QT_TRANSLATE_NOOP("MatterScreen", "开始缴费"),
+    Kind.COMPLAINT: QT_TRANSLATE_NOOP("MatterScreen", "在这里办理"),
 }
+# matters this kiosk can run itself, by the backend service named in the catalog
+FEEDBACK_SERVICES = {"hotline.submit", "hotline.track", "evaluations.submit"}
 
 
 class MatterScreen(Screen):
@@ -258,6 +261,10 @@ class MatterScreen(Screen):
         for i, c in enumerate(cards):
             self.body_box.addWidget(c, i // cols, i % cols)
         action = KIND_ACTION.get(m.kind)
+        if m.service in FEEDBACK_SERVICES:
+            action = KIND_ACTION[Kind.COMPLAINT]
+        elif m.kind is Kind.COMPLAINT:
+            action = None  # a complaint the kiosk cannot take: the guide says where to go
         self.act.setVisible(bool(action))
         self.act.setText(self.tr(action) if action else "")
 
@@ -265,7 +272,9 @@ class MatterScreen(Screen):
         m = self.matter
         if m is None:
             return
-        if m.kind is Kind.PAYMENT:
+        if m.service in FEEDBACK_SERVICES:
+            self.win.go("feedback", matter=m)
+        elif m.kind is Kind.PAYMENT:
             self.win.go("topup", matter=m)
         else:
             self.win.require_identity(

@@ -1,0 +1,200 @@
+"""12345 诉求 and 好差评 at the kiosk: no typing needed.
+
+A resident picks what the problem is about and leaves a phone number for the call-back (the
+hotline takes the details on the phone); progress is looked up with the 诉求编号 and 验证码 on the
+numeric keypad; an evaluation is a case number and one of five levels.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout
+
+from kiosk.backend import api
+from kiosk.catalog import Matter
+from ui.screens.base import Screen
+from ui.widgets import Card, NumericKeypad, button, label
+
+# lupdate sees these through QT_TRANSLATE_NOOP; the screen translates them when it shows them
+TOPICS = [
+    QT_TRANSLATE_NOOP("FeedbackScreen", "噪音扰民"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "道路破损"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "路灯不亮"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "供水供气"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "环境卫生"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "物业纠纷"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "拖欠工资"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "其他问题"),
+]
+LEVEL_WORDS = (  # the five levels of 好差评
+    QT_TRANSLATE_NOOP("FeedbackScreen", "非常满意"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "满意"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "基本满意"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "不满意"),
+    QT_TRANSLATE_NOOP("FeedbackScreen", "非常不满意"),
+)
+
+
+class FeedbackScreen(Screen):
+    name = "feedback"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.prompt = label("")
+        self.box.addWidget(self.prompt)
+        cols = self.split()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        self.choices = QGridLayout()
+        left.addLayout(self.choices)
+        self.field = QLineEdit()
+        self.field.setReadOnly(True)
+        left.addWidget(self.field)
+        self.result = Card()
+        self.result_text = label("")
+        self.result.box.addWidget(self.result_text)
+        self.result.setVisible(False)
+        left.addWidget(self.result)
+        self.msg = label("", "error")
+        left.addWidget(self.msg)
+        left.addStretch(1)
+        self.keys = NumericKeypad()
+        self.keys.typed.connect(lambda d: self.field.setText((self.field.text() + d)[:19]))
+        self.keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
+        self.keys.confirmed.connect(self._confirm)
+        right.addWidget(self.keys, 1)
+        self.mode = "submit"
+        self.topic = ""
+        self.number = ""
+        self.level: api.EvaluationLevel | None = None
+
+    def enter(self, matter: Matter | None = None, **_) -> None:
+        self.wipe()
+        service = (matter and matter.service) or "hotline.submit"
+        self.mode = {"hotline.track": "track", "evaluations.submit": "evaluate"}.get(
+            service, "submit"
+        )
+        self.heading.setText(matter.name if matter else self.tr("反映问题"))
+        self._clear_choices()
+        if self.mode == "submit":
+            self.prompt.setText(
+                self.tr("请选择您要反映的问题，再输入手机号，工作人员会回电了解详情")
+            )
+            for i, topic in enumerate(TOPICS):
+                self.choices.addWidget(
+                    button(self.tr(topic), "secondary", lambda _=False, t=topic: self._pick(t)),
+                    i // 4,
+                    i % 4,
+                )
+            self.field.setPlaceholderText(self.tr("请输入手机号"))
+        elif self.mode == "track":
+            self.prompt.setText(self.tr("请输入诉求编号（19位），再输入验证码"))
+            self.field.setPlaceholderText(self.tr("诉求编号"))
+        else:
+            self.prompt.setText(self.tr("请输入办件编号，再选择您的评价"))
+            for i, lvl in enumerate(api.EvaluationLevel):
+                self.choices.addWidget(
+                    button(self.tr(lvl.value), "secondary", lambda _=False, v=lvl: self._rate(v)),
+                    0,
+                    i,
+                )
+            self.field.setPlaceholderText(self.tr("办件编号"))
+
+    def _clear_choices(self) -> None:
+        while self.choices.count():
+            w = self.choices.takeAt(0).widget()
+            w.hide()
+            w.deleteLater()
+
+    def _pick(self, topic: str) -> None:
+        self.topic = topic
+        self.msg.setText(self.tr("已选择：") + self.tr(topic))
+
+    def _rate(self, level: api.EvaluationLevel) -> None:
+        self.level = level
+        self.msg.setText(self.tr("已选择：") + self.tr(level.value))
+
+    def _confirm(self) -> None:
+        text = self.field.text()
+        client = self.services  # the client itself is fetched in the worker
+        if self.mode == "submit":
+            if not self.topic:
+                self.msg.setText(self.tr("请先选择要反映的问题"))
+                return
+            if len(text) != 11 or not text.startswith("1"):
+                self.msg.setText(self.tr("手机号是11位数字，请检查"))
+                return
+            content = f"自助终端来电请求回电：{self.topic}"
+            topic = self.topic
+            self.win.run(
+                "complaint",
+                lambda: client.client.complain(content, topic, text),
+                self._submitted,
+                self._failed,
+            )
+        elif self.mode == "track":
+            if not self.number:
+                if len(text) != 19:
+                    self.msg.setText(self.tr("诉求编号是19位数字，请检查"))
+                    return
+                self.number = text
+                self.field.clear()
+                self.field.setPlaceholderText(self.tr("验证码（6位）"))
+                self.msg.setText("")
+                return
+            number = self.number
+            self.win.run(
+                "progress",
+                lambda: client.client.complaint_progress(number, text),
+                self._progress,
+                self._failed,
+            )
+        else:
+            if not text:
+                self.msg.setText(self.tr("请输入办件编号"))
+                return
+            if self.level is None:
+                self.msg.setText(self.tr("请选择您的评价"))
+                return
+            level = self.level
+            self.win.run(
+                "evaluate",
+                lambda: client.client.evaluate(text, level),
+                lambda _r: self._done(self.tr("感谢您的评价！")),
+                self._failed,
+            )
+
+    def _submitted(self, r: api.ComplaintReceipt) -> None:
+        self._done(
+            self.tr("已提交，工作人员会尽快回电。\n请记下：\n诉求编号 ")
+            + r.number
+            + self.tr("\n验证码 ")
+            + r.verify_code
+        )
+
+    def _progress(self, p: api.ComplaintProgress) -> None:
+        lines = [self.tr("办理状态：") + p.status, *p.steps]
+        if p.reply:
+            lines.append(self.tr("答复：") + p.reply)
+        self._done("\n".join(lines))
+
+    def _done(self, text: str) -> None:
+        self.result_text.setText(text)
+        self.result.setVisible(True)
+        self.field.clear()
+        self.msg.clear()
+
+    def _failed(self, exc: Exception) -> None:
+        self.msg.setText(getattr(exc, "message", self.tr("没有成功，请再试一次")))
+        if self.mode == "track":
+            self.number = ""
+            self.field.setPlaceholderText(self.tr("诉求编号"))
+
+    def wipe(self) -> None:
+        self.field.clear()
+        self.msg.clear()
+        self.result_text.clear()
+        self.result.setVisible(False)
+        self.topic = self.number = ""
+        self.level = None
