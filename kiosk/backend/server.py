@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from kiosk.backend import api
 from kiosk.backend.auth import (
@@ -235,6 +236,12 @@ def create_app(
             messages.get(exc.status_code, "请求无法处理"),
             str(exc.detail),
         ).response()
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(_: Request, exc: ClientDisconnect) -> JSONResponse:
+        # the caller hung up mid-request (a killed kiosk, a cut cable): nothing to answer
+        log.info("client disconnected before its request was read")
+        return ApiError(400, "client_disconnected", "连接已断开").response()
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,1 @@
+"""Gas top-up that never loses or doubles a payment: journal, card writer, flow, reconciliation."""
