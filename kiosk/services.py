@@ -52,9 +52,10 @@ class Services:
         self._tmp: tempfile.TemporaryDirectory | None = None
         if config.demo:
             self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-demo-")
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="startup")
+        self._pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="startup")
         self._search: Future = self._pool.submit(self._build_search)
         self._client: Future = self._pool.submit(self._start_client)
+        self._topup: Future = self._pool.submit(self._start_topup)
         self._search_override = None
         self._client_override = None
         self.printer = self._make_printer()
@@ -94,6 +95,68 @@ class Services:
         from kiosk.search import SearchEngine
 
         return SearchEngine(self.catalog.catalog)
+
+    # ----- gas top-up -----
+
+    @property
+    def topup(self):
+        """The top-up flow; its start-up reconciliation has run before it is handed out."""
+        return self._topup.result()
+
+    def _start_topup(self):
+        from kiosk.topup.card import SimulatedCardWriter
+        from kiosk.topup.flow import TopupFlow
+        from kiosk.topup.journal import Journal
+
+        root = Path(self._tmp.name) if self._tmp else self.config.data_dir
+        journal = Journal(root / "topup.sqlite3")
+        # the card writer: simulated in demo mode (a card file the demo inserts)
+        writer = SimulatedCardWriter(root / "gas-card.json")
+        flow = TopupFlow(journal, self._client.result(), writer)
+        outcomes = flow.reconcile()  # before the kiosk takes a new resident
+        for o in outcomes:
+            log.info("top-up %s settled at start: %s", o.entry.key[:8], o.entry.state)
+        return flow
+
+    def insert_demo_card(self, account: str):
+        """Demo mode: put the account's gas card into the simulated slot."""
+        from kiosk.topup.card import Card
+
+        accounts = {a["account"]: a for a in self.client.sandbox("GET", "/ledger")["accounts"]}
+        writer = self.topup.writer
+        card = Card(f"DEMO-{account}", account, accounts[account]["card_sequence"], 0)
+        writer.insert(card)
+        return card
+
+    def print_topup_receipt(self, entry):
+        """A receipt for what really happened (the journal entry as the backend confirmed it)."""
+        from datetime import datetime
+
+        from printing.documents import Receipt, render_receipt_pdf
+        from printing.printers import receipt_printer_from_config
+
+        written = entry.sequence is not None
+        receipt = Receipt(
+            title="燃气充值凭证",
+            lines=[
+                ("订单号", entry.order_id or ""),
+                ("燃气户号", entry.account),
+                ("充值金额", f"{entry.amount / 100:.2f}元"),
+                ("结果", "已写入燃气卡" if written else "已充入燃气表"),
+                ("时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+            ],
+            notice="请将燃气卡插入燃气表，确认表上金额已增加。" if written else "",
+            footer=f"{self.config.terminal_name}",
+        )
+        device = receipt_printer_from_config(self.config.receipt_printer)
+        result = (
+            device.print_receipt(receipt)
+            if device
+            else self.printer.print_pdf(render_receipt_pdf(receipt), receipt.title)
+        )
+        if result.ok:
+            self.topup.receipted(entry)
+        return result
 
     def _start_client(self):
         if self.config.demo:

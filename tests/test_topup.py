@@ -183,3 +183,29 @@ def test_fault_simulation_fixed_seed_batch():
     assert p.returncode == 0, p.stderr[-2000:]
     result = json.loads(p.stdout.strip().splitlines()[-1])
     assert result == {"runs": 12, "lost": 0, "double": 0, "stuck": 0, "mismatched": 0}
+
+
+def test_services_reconcile_at_start_before_taking_residents(backend, client, tmp_path):
+    from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET
+    from kiosk.config import Config
+    from kiosk.services import Services
+
+    journal = Journal(tmp_path / "topup.sqlite3")
+    entry = TopupFlow(journal, client, None).start(client.gas_account(REMOTE), 18_00)
+    client.sandbox("POST", f"/orders/{entry.order_id}/pay")  # paid; then the power went out
+    journal.close()
+    services = Services(
+        Config(
+            backend_url=backend.url,
+            terminal_id=DEMO_TERMINAL_ID,
+            secret=DEMO_TERMINAL_SECRET,
+            data_dir=tmp_path,
+            demo=False,
+        )
+    )
+    try:
+        flow = services.topup  # handed out only after reconciliation
+        assert flow.journal.unfinished() == []
+        assert flow.journal.get(entry.key).state is State.CONFIRMED
+    finally:
+        services.close()

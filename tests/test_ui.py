@@ -376,3 +376,62 @@ def test_12345_complaint_progress_and_evaluation(win, qtbot, services):
     fb.keys.confirmed.emit()
     settle(qtbot, win)
     assert "感谢" in fb.result_text.text()
+
+
+def _topup_to_pay(win, qtbot, account):
+    win.go("topup")
+    screen = win.screens["topup"]
+    screen.field.setText(account)
+    screen.keys.confirmed.emit()
+    settle(qtbot, win)
+    screen._amount(50_00)
+    assert win.current == "topup_pay"
+    pay = win.screens["topup_pay"]
+    assert "50.00" in pay.summary.text() and pay.step == "confirm"
+    pay.go_btn.click()
+    settle(qtbot, win)
+    assert pay.step == "paying" and pay.qr.pixmap() is not None and not pay.qr.pixmap().isNull()
+    return pay
+
+
+def test_gas_top_up_ic_card_flow_with_receipt(win, qtbot, services):
+    pay = _topup_to_pay(win, qtbot, "100200300")
+    assert "失效" in pay.hint.text()
+    services.client.sandbox("POST", f"/orders/{pay.entry.order_id}/pay")
+    pay._tick()
+    settle(qtbot, win)
+    assert pay.step == "insert_card" and "插入燃气卡" in pay.msg.text()
+    pay.go_btn.click()  # no card in the slot yet
+    settle(qtbot, win)
+    assert "请插入燃气卡" in pay.msg.text() and pay.step == "insert_card"
+    pay.card_btn.click()
+    settle(qtbot, win)
+    pay.go_btn.click()
+    settle(qtbot, win)
+    assert pay.step == "done" and "写卡成功" in pay.msg.text()
+    qtbot.waitUntil(lambda: "打印完成" in pay.hint.text(), timeout=10_000)
+    entry = services.topup.journal.get(pay.entry.key)
+    assert entry.state.value == "receipted"
+    win.home()
+    assert pay.summary.text() == "" and pay.entry is None
+
+
+def test_gas_top_up_remote_meter_and_cancel(win, qtbot, services):
+    pay = _topup_to_pay(win, qtbot, "100200302")
+    services.client.sandbox("POST", f"/orders/{pay.entry.order_id}/pay")
+    pay._tick()
+    settle(qtbot, win)
+    assert pay.step == "done" and "直接充到燃气表" in pay.msg.text()
+    settle(qtbot, win)
+    pay = _topup_to_pay(win, qtbot, "100200302")
+    pay.cancel_btn.click()
+    settle(qtbot, win)
+    assert "已取消" in pay.msg.text() and "没有扣款" in pay.msg.text()
+
+
+def test_admin_lists_unresolved_top_ups(win, qtbot, services):
+    journal = services.topup.journal
+    journal.create("100200301", 12_00, "ic_card")  # as if the kiosk died before ordering
+    win.go("admin")
+    text = win.screens["admin"].pending.text()
+    assert "100200301" in text and "12.00" in text

@@ -42,6 +42,7 @@ SCREENS = {
     "listening": "ui.screens.voice:ListeningScreen",
     "attract": "ui.screens.system:AttractScreen",
     "feedback": "ui.screens.feedback:FeedbackScreen",
+    "topup_pay": "ui.screens.topup_pay:TopupPayScreen",
 }
 
 

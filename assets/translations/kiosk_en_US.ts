@@ -3,42 +3,62 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="249" />
+        <location filename="../../ui/screens/system.py" line="245" />
         <source>终端管理</source>
         <translation>Terminal administration</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="255" />
+        <location filename="../../ui/screens/system.py" line="253" />
         <source>重新载入事项清单</source>
         <translation>Reload catalog</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="256" />
+        <location filename="../../ui/screens/system.py" line="254" />
         <source>打印测试页</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="257" />
+        <location filename="../../ui/screens/system.py" line="255" />
         <source>已装纸（计数清零）</source>
         <translation>Paper loaded (reset counter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="258" />
+        <location filename="../../ui/screens/system.py" line="256" />
         <source>语音测试</source>
         <translation>Voice test</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="259" />
+        <location filename="../../ui/screens/system.py" line="257" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="285" />
+        <location filename="../../ui/screens/system.py" line="283" />
+        <source>正在核对未完成的充值……</source>
+        <translation>Checking unfinished top-ups…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="286" />
+        <source>没有未完成的充值</source>
+        <translation>No unfinished top-ups</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="287" />
+        <source>需要处理的充值：</source>
+        <translation>Top-ups needing attention:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="289" />
+        <source>正在核对，请稍后再查</source>
+        <translation>Being checked, look again later</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="301" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="288" />
+        <location filename="../../ui/screens/system.py" line="304" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -46,22 +66,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="310" />
+        <location filename="../../ui/screens/system.py" line="326" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="312" />
+        <location filename="../../ui/screens/system.py" line="328" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="316" />
+        <location filename="../../ui/screens/system.py" line="332" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="321" />
+        <location filename="../../ui/screens/system.py" line="337" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>
@@ -483,22 +503,22 @@ Code </translation>
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="162" />
+        <location filename="../../ui/screens/system.py" line="158" />
         <source>还需要更多时间吗？</source>
         <translation>Do you need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="165" />
+        <location filename="../../ui/screens/system.py" line="161" />
         <source>需要，继续办理</source>
         <translation>Yes, continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="166" />
+        <location filename="../../ui/screens/system.py" line="162" />
         <source>不用了，结束</source>
         <translation>No, finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="184" />
+        <location filename="../../ui/screens/system.py" line="180" />
         <source>%1 秒后将结束办理并清除您的信息</source>
         <translation>In %1 seconds this visit ends and your information is cleared</translation>
     </message>
@@ -506,65 +526,65 @@ Code </translation>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="70" />
+        <location filename="../../ui/window.py" line="71" />
         <source>打印完成，请取走您的材料</source>
         <translation>Printed. Please take your papers</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="71" />
+        <location filename="../../ui/window.py" line="72" />
         <source>打印机暂时不能使用，请联系工作人员</source>
         <translation>The printer cannot be used now; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="72" />
+        <location filename="../../ui/window.py" line="73" />
         <source>打印机暂停工作（可能缺纸或卡纸），请联系工作人员</source>
         <translation>The printer has stopped (paper out or jammed); please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="73" />
+        <location filename="../../ui/window.py" line="74" />
         <source>打印时间过长，请查看打印机或联系工作人员</source>
         <translation>Printing is taking too long; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="113" />
-        <location filename="../../ui/window.py" line="264" />
+        <location filename="../../ui/window.py" line="114" />
+        <location filename="../../ui/window.py" line="265" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="114" />
-        <location filename="../../ui/window.py" line="263" />
+        <location filename="../../ui/window.py" line="115" />
+        <location filename="../../ui/window.py" line="264" />
         <source>说话</source>
         <translation>Speak</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="116" />
-        <location filename="../../ui/window.py" line="265" />
+        <location filename="../../ui/window.py" line="117" />
+        <location filename="../../ui/window.py" line="266" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="124" />
+        <location filename="../../ui/window.py" line="125" />
         <source>请稍候……</source>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="218" />
+        <location filename="../../ui/window.py" line="219" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="219" />
+        <location filename="../../ui/window.py" line="220" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="228" />
+        <location filename="../../ui/window.py" line="229" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="242" />
+        <location filename="../../ui/window.py" line="243" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>
@@ -716,12 +736,12 @@ Code </translation>
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="128" />
+        <location filename="../../ui/screens/system.py" line="124" />
         <source>再试一次</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="130" />
+        <location filename="../../ui/screens/system.py" line="126" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
@@ -729,18 +749,18 @@ Code </translation>
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="209" />
+        <location filename="../../ui/screens/system.py" line="205" />
         <source>管理员登录</source>
         <translation>Administrator sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="228" />
-        <location filename="../../ui/screens/system.py" line="238" />
+        <location filename="../../ui/screens/system.py" line="224" />
+        <location filename="../../ui/screens/system.py" line="234" />
         <source>错误次数过多，请 %1 秒后再试</source>
         <translation>Too many wrong tries; try again in %1 seconds</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="241" />
+        <location filename="../../ui/screens/system.py" line="237" />
         <source>密码不对</source>
         <translation>Wrong PIN</translation>
     </message>
@@ -833,52 +853,208 @@ Code </translation>
     </message>
 </context>
 <context>
-    <name>TopupScreen</name>
+    <name>TopupPayScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="25" />
+        <location filename="../../ui/screens/topup_pay.py" line="33" />
         <source>燃气充值</source>
         <translation>Gas top-up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="26" />
-        <location filename="../../ui/screens/system.py" line="114" />
+        <location filename="../../ui/screens/topup_pay.py" line="49" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="50" />
+        <source>模拟插卡</source>
+        <translation>Insert demo card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="73" />
+        <source>户号：</source>
+        <translation>Account: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="74" />
+        <source>户名：</source>
+        <translation>Name: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="75" />
+        <source>充值金额：</source>
+        <translation>Amount: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="75" />
+        <source>元</source>
+        <translation> yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="81" />
+        <source>请确认充值金额</source>
+        <translation>Please confirm the amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="82" />
+        <source>确认后显示付款二维码</source>
+        <translation>A payment QR code follows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="83" />
+        <source>确认，去付款</source>
+        <translation>Confirm and pay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="113" />
+        <source>正在生成订单……</source>
+        <translation>Creating the order…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="119" />
+        <source>请用手机扫码付款</source>
+        <translation>Scan with your phone to pay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="138" />
+        <source>二维码 %1 分 %2 秒后失效</source>
+        <translation>QR code expires in %1 min %2 s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="154" />
+        <source>付款成功！请插入燃气卡</source>
+        <translation>Paid! Please insert your gas card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="155" />
+        <source>把燃气卡插入屏幕下方的读卡口，然后点“写卡”</source>
+        <translation>Insert the gas card below the screen, then tap “Write card”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="156" />
+        <location filename="../../ui/screens/topup_pay.py" line="213" />
+        <source>写卡</source>
+        <translation>Write card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="161" />
+        <source>充值成功，已直接充到燃气表</source>
+        <translation>Done: credited directly to your meter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="165" />
+        <source>二维码已失效，订单已取消，没有扣款</source>
+        <translation>The QR code expired; the order is cancelled, nothing was charged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="166" />
+        <location filename="../../ui/screens/topup_pay.py" line="171" />
+        <location filename="../../ui/screens/topup_pay.py" line="239" />
+        <source>回到首页</source>
+        <translation>Back to home</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="171" />
+        <source>订单已取消，没有扣款</source>
+        <translation>Order cancelled, nothing was charged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="177" />
+        <source>网络不稳定，正在重新查询付款结果……</source>
+        <translation>Network unstable, checking the payment again…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="187" />
+        <source>正在取消……</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="195" />
+        <source>已插入演示燃气卡</source>
+        <translation>Demo card inserted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="201" />
+        <source>正在写卡，请不要拔卡……</source>
+        <translation>Writing the card, do not remove it…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="206" />
+        <source>写卡成功！请把燃气卡插回燃气表</source>
+        <translation>Card written! Put it back into your gas meter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="211" />
+        <source>写卡没有成功</source>
+        <translation>The card write failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="212" />
+        <source>已付款的金额不会丢失；可以重新插卡后再点“写卡”</source>
+        <translation>Your payment is safe; reinsert the card and tap “Write card” again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="219" />
+        <source>正在打印凭证……</source>
+        <translation>Printing the receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="219" />
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="229" />
+        <source>凭证没有打印出来，请联系工作人员</source>
+        <translation>The receipt did not print; please ask staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="238" />
+        <source>没有成功，请再试一次</source>
+        <translation>That did not work, please try again</translation>
+    </message>
+</context>
+<context>
+    <name>TopupScreen</name>
+    <message>
+        <location filename="../../ui/screens/system.py" line="24" />
+        <source>燃气充值</source>
+        <translation>Gas top-up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="25" />
+        <location filename="../../ui/screens/system.py" line="110" />
         <source>请输入燃气户号（在燃气缴费单或燃气卡上）</source>
         <translation>Enter the gas account number (on your bill or card)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="59" />
+        <location filename="../../ui/screens/system.py" line="57" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="61" />
+        <location filename="../../ui/screens/system.py" line="59" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="73" />
+        <location filename="../../ui/screens/system.py" line="71" />
         <source>IC卡表（充值后需插卡写入）</source>
         <translation>IC-card meter (insert the card after paying)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="75" />
+        <location filename="../../ui/screens/system.py" line="73" />
         <source>远传表（充值后直接到账）</source>
         <translation>Smart meter (credited directly)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="85" />
+        <location filename="../../ui/screens/system.py" line="83" />
         <source>您有已付款未写卡的购气，请先补写卡</source>
         <translation>You have paid gas not yet written to your card: please write it first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="100" />
+        <location filename="../../ui/screens/system.py" line="98" />
         <source>请核对户名和地址，然后选择充值金额</source>
         <translation>Check the name and address, then choose an amount</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/system.py" line="106" />
-        <source>缴费暂未开通，请到燃气营业厅办理</source>
-        <translation>Payment is not available yet; please visit the gas office</translation>
     </message>
 </context>
 </TS>

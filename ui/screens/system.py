@@ -14,8 +14,7 @@ QUICK_AMOUNTS = [50_00, 100_00, 200_00, 300_00]
 
 
 class TopupScreen(Screen):
-    """Account number -> the account as the backend knows it -> amount. The payment steps after
-    the amount belong to the top-up flow (its own module), which plugs in at ``on_amount``."""
+    """Account number -> the account as the backend knows it -> amount; then TopupPayScreen."""
 
     personal = True
     name = "topup"
@@ -48,7 +47,6 @@ class TopupScreen(Screen):
         self.keys.confirmed.connect(self._lookup)
         right.addWidget(self.keys, 1)
         self.account: api.GasAccount | None = None
-        self.on_amount = None  # set by the top-up flow: (account, amount_fen) -> None
 
     def enter(self, **_) -> None:
         self.wipe()
@@ -100,10 +98,8 @@ class TopupScreen(Screen):
         self.prompt.setText(self.tr("请核对户名和地址，然后选择充值金额"))
 
     def _amount(self, fen: int) -> None:
-        if self.on_amount and self.account:
-            self.on_amount(self.account, fen)
-        else:
-            self.msg.setText(self.tr("缴费暂未开通，请到燃气营业厅办理"))
+        if self.account:
+            self.win.go("topup_pay", account=self.account, amount=fen)
 
     def wipe(self) -> None:
         self.account = None
@@ -249,6 +245,8 @@ class AdminScreen(Screen):
         self.heading.setText(self.tr("终端管理"))
         self.info = label("")
         self.box.addWidget(self.info)
+        self.pending = label("", "hint")
+        self.box.addWidget(self.pending)
         self.msg = label("", "hint")
         self.box.addWidget(self.msg)
         grid = QGridLayout()
@@ -275,6 +273,24 @@ class AdminScreen(Screen):
                 ]
             )
         )
+        self.pending.setText(self._unresolved())
+
+    def _unresolved(self) -> str:
+        """Top-ups that need a person: what happened, and what to tell the resident."""
+        from kiosk.topup.flow import MESSAGES
+
+        if not self.services._topup.done():
+            return self.tr("正在核对未完成的充值……")
+        entries = self.services.topup.journal.needing_attention()
+        if not entries:
+            return self.tr("没有未完成的充值")
+        lines = [self.tr("需要处理的充值：")]
+        for e in entries:
+            tell = MESSAGES.get(e.state, self.tr("正在核对，请稍后再查"))
+            lines.append(
+                f"{e.account} {e.amount / 100:.2f}元 {e.state.value} {e.order_id or ''} —— {tell}"
+            )
+        return "\n".join(lines)
 
     def _reload(self) -> None:
         from kiosk.catalog import CatalogError
