@@ -435,3 +435,41 @@ def test_admin_lists_unresolved_top_ups(win, qtbot, services):
     win.go("admin")
     text = win.screens["admin"].pending.text()
     assert "100200301" in text and "12.00" in text
+
+
+def test_custom_amount_and_barcode_scanner(win, qtbot):
+    win.go("topup")
+    screen = win.screens["topup"]
+    for ch in "100200302":  # a barcode scanner types like a keyboard, then Enter
+        qtbot.keyClick(screen, ch)
+    qtbot.keyClick(screen, Qt.Key.Key_Return)
+    settle(qtbot, win)
+    assert screen.account is not None and screen.account.account == "100200302"
+    for d in "5":  # 5 yuan: below the minimum
+        screen.keys.typed.emit(d)
+    screen.keys.confirmed.emit()
+    assert "之间" in screen.msg.text() and win.current == "topup"
+    screen.field.clear()
+    for d in "88":
+        screen.keys.typed.emit(d)
+    screen.keys.confirmed.emit()
+    assert win.current == "topup_pay" and "88.00" in win.screens["topup_pay"].summary.text()
+
+
+def test_rewrite_pending_purchase_at_any_terminal(win, qtbot, services):
+    flow = services.topup
+    entry = flow.start(services.client.gas_account("100200301"), 22_00)
+    services.client.sandbox("POST", f"/orders/{entry.order_id}/pay")
+    flow.poll(entry)  # paid; the resident left without writing the card
+    win.go("matter", matter=services.catalog.catalog.by_id()["gy-002"])
+    qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
+    assert win.current == "rewrite"
+    rw = win.screens["rewrite"]
+    rw._demo_card("100200301")
+    settle(qtbot, win)
+    rw.go_btn.click()
+    settle(qtbot, win)
+    assert "补写成功" in rw.msg.text() and "22.00" in rw.msg.text()
+    rw.go_btn.click()
+    settle(qtbot, win)
+    assert "没有待写入" in rw.msg.text()  # exactly once

@@ -209,6 +209,16 @@ EN = {
     "正在核对未完成的充值……": "Checking unfinished top-ups…",
     "没有未完成的充值": "No unfinished top-ups",
     "需要处理的充值：": "Top-ups needing attention:",
+    "其他金额（%1–%2元），输入后点“确定”": "Other amount (%1–%2 yuan), then tap OK",
+    "请选择金额，或输入其他金额": "Choose an amount, or type another",
+    "充值金额需在%1元到%2元之间": "The amount must be between %1 and %2 yuan",
+    "请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码": "Enter the gas account number (on your bill or card), or scan the bill's barcode",
+    "燃气卡补写": "Write pending gas to card",
+    "请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”": "Insert your gas card below the screen, then tap “Read and write”",
+    "演示模式：点一个户号，模拟插入它的燃气卡": "Demo mode: tap an account to insert its card",
+    "读卡补写": "Read and write", "正在读卡，请不要拔卡……": "Reading the card, do not remove it…",
+    "这张卡没有待写入的购气": "Nothing is waiting to be written to this card",
+    "补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表": "Written: %1 purchase(s), %2 yuan. Put the card back into your meter",
     "正在核对，请稍后再查": "Being checked, look again later",
 }
 

@@ -43,6 +43,7 @@ SCREENS = {
     "attract": "ui.screens.system:AttractScreen",
     "feedback": "ui.screens.feedback:FeedbackScreen",
     "topup_pay": "ui.screens.topup_pay:TopupPayScreen",
+    "rewrite": "ui.screens.topup_pay:RewriteScreen",
 }
 
 

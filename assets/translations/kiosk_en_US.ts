@@ -3,62 +3,62 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="245" />
+        <location filename="../../ui/screens/system.py" line="287" />
         <source>终端管理</source>
         <translation>Terminal administration</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="253" />
+        <location filename="../../ui/screens/system.py" line="295" />
         <source>重新载入事项清单</source>
         <translation>Reload catalog</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="254" />
+        <location filename="../../ui/screens/system.py" line="296" />
         <source>打印测试页</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="255" />
+        <location filename="../../ui/screens/system.py" line="297" />
         <source>已装纸（计数清零）</source>
         <translation>Paper loaded (reset counter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="256" />
+        <location filename="../../ui/screens/system.py" line="298" />
         <source>语音测试</source>
         <translation>Voice test</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="257" />
+        <location filename="../../ui/screens/system.py" line="299" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="283" />
+        <location filename="../../ui/screens/system.py" line="325" />
         <source>正在核对未完成的充值……</source>
         <translation>Checking unfinished top-ups…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="286" />
+        <location filename="../../ui/screens/system.py" line="328" />
         <source>没有未完成的充值</source>
         <translation>No unfinished top-ups</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="287" />
+        <location filename="../../ui/screens/system.py" line="329" />
         <source>需要处理的充值：</source>
         <translation>Top-ups needing attention:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="289" />
+        <location filename="../../ui/screens/system.py" line="331" />
         <source>正在核对，请稍后再查</source>
         <translation>Being checked, look again later</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="301" />
+        <location filename="../../ui/screens/system.py" line="343" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="304" />
+        <location filename="../../ui/screens/system.py" line="346" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -66,22 +66,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="326" />
+        <location filename="../../ui/screens/system.py" line="368" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="328" />
+        <location filename="../../ui/screens/system.py" line="370" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="332" />
+        <location filename="../../ui/screens/system.py" line="374" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="337" />
+        <location filename="../../ui/screens/system.py" line="379" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>
@@ -503,22 +503,22 @@ Code </translation>
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="158" />
+        <location filename="../../ui/screens/system.py" line="200" />
         <source>还需要更多时间吗？</source>
         <translation>Do you need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="161" />
+        <location filename="../../ui/screens/system.py" line="203" />
         <source>需要，继续办理</source>
         <translation>Yes, continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="162" />
+        <location filename="../../ui/screens/system.py" line="204" />
         <source>不用了，结束</source>
         <translation>No, finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="180" />
+        <location filename="../../ui/screens/system.py" line="222" />
         <source>%1 秒后将结束办理并清除您的信息</source>
         <translation>In %1 seconds this visit ends and your information is cleared</translation>
     </message>
@@ -526,65 +526,65 @@ Code </translation>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="71" />
+        <location filename="../../ui/window.py" line="72" />
         <source>打印完成，请取走您的材料</source>
         <translation>Printed. Please take your papers</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="72" />
+        <location filename="../../ui/window.py" line="73" />
         <source>打印机暂时不能使用，请联系工作人员</source>
         <translation>The printer cannot be used now; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="73" />
+        <location filename="../../ui/window.py" line="74" />
         <source>打印机暂停工作（可能缺纸或卡纸），请联系工作人员</source>
         <translation>The printer has stopped (paper out or jammed); please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="74" />
+        <location filename="../../ui/window.py" line="75" />
         <source>打印时间过长，请查看打印机或联系工作人员</source>
         <translation>Printing is taking too long; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="114" />
-        <location filename="../../ui/window.py" line="265" />
+        <location filename="../../ui/window.py" line="115" />
+        <location filename="../../ui/window.py" line="266" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="115" />
-        <location filename="../../ui/window.py" line="264" />
+        <location filename="../../ui/window.py" line="116" />
+        <location filename="../../ui/window.py" line="265" />
         <source>说话</source>
         <translation>Speak</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="117" />
-        <location filename="../../ui/window.py" line="266" />
+        <location filename="../../ui/window.py" line="118" />
+        <location filename="../../ui/window.py" line="267" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="125" />
+        <location filename="../../ui/window.py" line="126" />
         <source>请稍候……</source>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="219" />
+        <location filename="../../ui/window.py" line="220" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="220" />
+        <location filename="../../ui/window.py" line="221" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="229" />
+        <location filename="../../ui/window.py" line="230" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="243" />
+        <location filename="../../ui/window.py" line="244" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>
@@ -736,12 +736,12 @@ Code </translation>
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="124" />
+        <location filename="../../ui/screens/system.py" line="166" />
         <source>再试一次</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="126" />
+        <location filename="../../ui/screens/system.py" line="168" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
@@ -749,18 +749,18 @@ Code </translation>
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="205" />
+        <location filename="../../ui/screens/system.py" line="247" />
         <source>管理员登录</source>
         <translation>Administrator sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="224" />
-        <location filename="../../ui/screens/system.py" line="234" />
+        <location filename="../../ui/screens/system.py" line="266" />
+        <location filename="../../ui/screens/system.py" line="276" />
         <source>错误次数过多，请 %1 秒后再试</source>
         <translation>Too many wrong tries; try again in %1 seconds</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="237" />
+        <location filename="../../ui/screens/system.py" line="279" />
         <source>密码不对</source>
         <translation>Wrong PIN</translation>
     </message>
@@ -824,30 +824,74 @@ Code </translation>
     </message>
 </context>
 <context>
+    <name>RewriteScreen</name>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="267" />
+        <source>燃气卡补写</source>
+        <translation>Write pending gas to card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="268" />
+        <location filename="../../ui/screens/topup_pay.py" line="326" />
+        <source>请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”</source>
+        <translation>Insert your gas card below the screen, then tap “Read and write”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="274" />
+        <source>演示模式：点一个户号，模拟插入它的燃气卡</source>
+        <translation>Demo mode: tap an account to insert its card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="281" />
+        <source>读卡补写</source>
+        <translation>Read and write</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="292" />
+        <source>已插入演示燃气卡</source>
+        <translation>Demo card inserted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="300" />
+        <source>正在读卡，请不要拔卡……</source>
+        <translation>Reading the card, do not remove it…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="315" />
+        <source>这张卡没有待写入的购气</source>
+        <translation>Nothing is waiting to be written to this card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="319" />
+        <source>补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表</source>
+        <translation>Written: %1 purchase(s), %2 yuan. Put the card back into your meter</translation>
+    </message>
+</context>
+<context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="305" />
+        <location filename="../../ui/screens/browse.py" line="307" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="306" />
+        <location filename="../../ui/screens/browse.py" line="308" />
         <source>例如：贫困证明，按 P K Z M</source>
         <translation>Example: for 贫困证明 press P K Z M</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="341" />
+        <location filename="../../ui/screens/browse.py" line="343" />
         <source>为您找到 %n 项</source>
         <translation>
             <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="343" />
+        <location filename="../../ui/screens/browse.py" line="345" />
         <source>没有完全对应的事项，您可以看看这些</source>
         <translation>No exact match. You may want these</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="345" />
+        <location filename="../../ui/screens/browse.py" line="347" />
         <source>没有找到，请换几个字母试试，或点“首页”按分类找</source>
         <translation>Nothing found. Try other letters, or go Home to browse categories</translation>
     </message>
@@ -1021,40 +1065,89 @@ Code </translation>
         <translation>Gas top-up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="25" />
-        <location filename="../../ui/screens/system.py" line="110" />
+        <location filename="../../ui/screens/system.py" line="26" />
         <source>请输入燃气户号（在燃气缴费单或燃气卡上）</source>
         <translation>Enter the gas account number (on your bill or card)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="57" />
+        <location filename="../../ui/screens/system.py" line="59" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="59" />
+        <location filename="../../ui/screens/system.py" line="61" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="71" />
+        <location filename="../../ui/screens/system.py" line="73" />
         <source>IC卡表（充值后需插卡写入）</source>
         <translation>IC-card meter (insert the card after paying)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="73" />
+        <location filename="../../ui/screens/system.py" line="75" />
         <source>远传表（充值后直接到账）</source>
         <translation>Smart meter (credited directly)</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/system.py" line="77" />
+        <source>元</source>
+        <translation> yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="79" />
+        <source>户号：</source>
+        <translation>Account: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="80" />
+        <source>户名：</source>
+        <translation>Name: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="81" />
+        <source>地址：</source>
+        <translation>Address: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="82" />
+        <source>余额：</source>
+        <translation>Balance: </translation>
+    </message>
+    <message>
         <location filename="../../ui/screens/system.py" line="83" />
+        <source>表类型：</source>
+        <translation>Meter: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="86" />
         <source>您有已付款未写卡的购气，请先补写卡</source>
         <translation>You have paid gas not yet written to your card: please write it first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="98" />
+        <location filename="../../ui/screens/system.py" line="101" />
         <source>请核对户名和地址，然后选择充值金额</source>
         <translation>Check the name and address, then choose an amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="105" />
+        <source>其他金额（%1–%2元），输入后点“确定”</source>
+        <translation>Other amount (%1–%2 yuan), then tap OK</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="116" />
+        <source>请选择金额，或输入其他金额</source>
+        <translation>Choose an amount, or type another</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="122" />
+        <source>充值金额需在%1元到%2元之间</source>
+        <translation>The amount must be between %1 and %2 yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="151" />
+        <source>请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码</source>
+        <translation>Enter the gas account number (on your bill or card), or scan the bill's barcode</translation>
     </message>
 </context>
 </TS>

@@ -274,6 +274,8 @@ class MatterScreen(Screen):
             return
         if m.service in FEEDBACK_SERVICES:
             self.win.go("feedback", matter=m)
+        elif m.service == "utilities.gas_rewrite":
+            self.win.go("rewrite")
         elif m.kind is Kind.PAYMENT:
             self.win.go("topup", matter=m)
         else:

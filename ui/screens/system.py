@@ -22,6 +22,7 @@ class TopupScreen(Screen):
     def __init__(self, win) -> None:
         super().__init__(win)
         self.heading.setText(self.tr("燃气充值"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a barcode scanner types into us
         self.prompt = label(self.tr("请输入燃气户号（在燃气缴费单或燃气卡上）"))
         self.box.addWidget(self.prompt)
         cols = self.split()
@@ -44,12 +45,13 @@ class TopupScreen(Screen):
         self.keys = NumericKeypad()
         self.keys.typed.connect(lambda d: self.field.setText((self.field.text() + d)[:20]))
         self.keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
-        self.keys.confirmed.connect(self._lookup)
+        self.keys.confirmed.connect(self._confirm)
         right.addWidget(self.keys, 1)
         self.account: api.GasAccount | None = None
 
     def enter(self, **_) -> None:
         self.wipe()
+        self.setFocus()  # key events from a barcode scanner come here
 
     def _lookup(self) -> None:
         number = self.field.text()
@@ -72,12 +74,13 @@ class TopupScreen(Screen):
             if a.meter_type is api.MeterType.IC_CARD
             else self.tr("远传表（充值后直接到账）")
         )
+        yuan = self.tr("元")
         lines = [
-            f"{self.tr('户号')}：{a.account}",
-            f"{self.tr('户名')}：{a.holder_masked}",
-            f"{self.tr('地址')}：{a.address_masked}",
-            f"{self.tr('余额')}：{a.balance / 100:.2f}{self.tr('元')}",
-            f"{self.tr('表类型')}：{meter}",
+            self.tr("户号：") + a.account,
+            self.tr("户名：") + a.holder_masked,
+            self.tr("地址：") + a.address_masked,
+            self.tr("余额：") + f"{a.balance / 100:.2f}" + yuan,
+            self.tr("表类型：") + meter,
         ]
         if a.pending_writes:
             lines.append(self.tr("您有已付款未写卡的购气，请先补写卡"))
@@ -96,6 +99,42 @@ class TopupScreen(Screen):
             )
         self.account_card.setVisible(True)
         self.prompt.setText(self.tr("请核对户名和地址，然后选择充值金额"))
+        # the keypad now takes another amount, in whole yuan
+        self.field.clear()
+        self.field.setPlaceholderText(
+            self.tr("其他金额（%1–%2元），输入后点“确定”")
+            .replace("%1", str(a.min_amount // 100))
+            .replace("%2", str(a.max_amount // 100))
+        )
+
+    def _confirm(self) -> None:
+        if self.account is None:
+            self._lookup()
+            return
+        text = self.field.text()
+        if not text:
+            self.msg.setText(self.tr("请选择金额，或输入其他金额"))
+            return
+        fen = int(text) * 100
+        a = self.account
+        if not a.min_amount <= fen <= a.max_amount:
+            self.msg.setText(
+                self.tr("充值金额需在%1元到%2元之间")
+                .replace("%1", str(a.min_amount // 100))
+                .replace("%2", str(a.max_amount // 100))
+            )
+            return
+        self._amount(fen)
+
+    def keyPressEvent(self, event) -> None:
+        """A bill's barcode scanner types the account number and Enter, like a keyboard."""
+        text = event.text()
+        if text.isdigit() and self.account is None:
+            self.field.setText((self.field.text() + text)[:20])
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._confirm()
+        else:
+            super().keyPressEvent(event)
 
     def _amount(self, fen: int) -> None:
         if self.account:
@@ -107,7 +146,10 @@ class TopupScreen(Screen):
         self.msg.clear()
         self.account_text.clear()
         self.account_card.setVisible(False)
-        self.prompt.setText(self.tr("请输入燃气户号（在燃气缴费单或燃气卡上）"))
+        self.field.setPlaceholderText("")
+        self.prompt.setText(
+            self.tr("请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码")
+        )
 
 
 class MessageScreen(Screen):

@@ -254,3 +254,74 @@ class TopupPayScreen(Screen):
         self.msg.clear()
         self.hint.clear()
         self.account, self.amount, self.entry = None, 0, None
+
+
+class RewriteScreen(Screen):
+    """补写卡: paid purchases that never reached the card, written now at any terminal."""
+
+    personal = True
+    name = "rewrite"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("燃气卡补写"))
+        self.msg = label(self.tr("请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”"), "title")
+        self.box.addWidget(self.msg)
+        self.hint = label("", "hint")
+        self.box.addWidget(self.hint)
+        self.demo = QHBoxLayout()
+        if win.services.config.demo:
+            self.box.addWidget(label(self.tr("演示模式：点一个户号，模拟插入它的燃气卡"), "hint"))
+            for account in ("100200300", "100200301", "100200304"):
+                self.demo.addWidget(
+                    button(account, "secondary", lambda _=False, a=account: self._demo_card(a))
+                )
+        self.box.addLayout(self.demo)
+        self.box.addStretch(1)
+        self.go_btn = button(self.tr("读卡补写"), "", self._rewrite)
+        self.box.addWidget(self.go_btn)
+
+    def enter(self, **_) -> None:
+        self.wipe()
+
+    def _demo_card(self, account: str) -> None:
+        services = self.services
+        self.win.ops.run(
+            "demo-card",
+            lambda: services.insert_demo_card(account),
+            lambda _c: self.hint.setText(self.tr("已插入演示燃气卡")),
+            lambda exc: self.hint.setText(getattr(exc, "message", str(exc))),
+        )
+
+    def _rewrite(self) -> None:
+        from kiosk.topup.flow import rewrite_pending
+
+        services = self.services
+        self.hint.setText(self.tr("正在读卡，请不要拔卡……"))
+
+        def work():
+            flow = services.topup
+            return rewrite_pending(flow.client, flow.writer, flow.journal)
+
+        self.win.run(
+            "rewrite",
+            work,
+            self._done,
+            lambda exc: self.hint.setText(getattr(exc, "message", str(exc))),
+        )
+
+    def _done(self, orders) -> None:
+        if not orders:
+            self.msg.setText(self.tr("这张卡没有待写入的购气"))
+        else:
+            total = sum(o.amount for o in orders) / 100
+            self.msg.setText(
+                self.tr("补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表")
+                .replace("%1", str(len(orders)))
+                .replace("%2", f"{total:.2f}")
+            )
+        self.hint.clear()
+
+    def wipe(self) -> None:
+        self.msg.setText(self.tr("请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”"))
+        self.hint.clear()
