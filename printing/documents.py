@@ -42,6 +42,21 @@ def _style(name: str, size: float, leading: float | None = None, **kw) -> Paragr
     )
 
 
+def _a4_doc(buf: io.BytesIO, title: str, author: str = "") -> SimpleDocTemplate:
+    a4 = layout()["a4"]
+    return SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=a4["margin_left"],
+        rightMargin=a4["margin_right"],
+        topMargin=a4["margin_top"],
+        bottomMargin=a4["margin_bottom"],
+        title=title,
+        author=author,
+        initialFontName=font_name(),
+    )
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -207,16 +222,7 @@ def render_statement(st: Statement) -> bytes:
     spec, a4 = layout()["statement"], layout()["a4"]
     buf = io.BytesIO()
     width, _height = A4
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=a4["margin_left"],
-        rightMargin=a4["margin_right"],
-        topMargin=a4["margin_top"],
-        bottomMargin=a4["margin_bottom"],
-        title=st.title,
-        author=st.issuer,
-    )
+    doc = _a4_doc(buf, st.title, st.issuer)
     meta = _style("meta", spec["meta_size"])
     story: list = [
         Paragraph(_esc(st.title), _style("t", spec["title_size"], alignment=TA_CENTER)),
@@ -291,18 +297,9 @@ def render_statement(st: Statement) -> bytes:
 
 
 def render_guide(matter: Matter, *, printed_at: str = "") -> bytes:
-    spec, a4 = layout()["guide"], layout()["a4"]
+    spec = layout()["guide"]
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=a4["margin_left"],
-        rightMargin=a4["margin_right"],
-        topMargin=a4["margin_top"],
-        bottomMargin=a4["margin_bottom"],
-        title=f"办事指南 {matter.name}",
-        initialFontName=font_name(),
-    )
+    doc = _a4_doc(buf, f"办事指南 {matter.name}")
     h = _style("h", spec["heading_size"], spaceBefore=10, spaceAfter=4)
     p = _style("p", spec["body_size"], spec["leading"])
     story: list = [

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -43,6 +44,14 @@ def button(text: str, kind: str = "", slot=None) -> QPushButton:
     if slot:
         b.clicked.connect(slot)
     return b
+
+
+def display_field() -> QLineEdit:
+    """What the app's own keypads type into: shown large, never given to a system keyboard."""
+    field = QLineEdit()
+    field.setReadOnly(True)
+    field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return field
 
 
 def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:

@@ -30,12 +30,15 @@ class Screen(QWidget):
     def services(self):
         return self.win.services
 
-    def split(self) -> QBoxLayout:
+    def split(self) -> tuple[QVBoxLayout, QVBoxLayout]:
         """Two columns in landscape, one above the other in portrait (see resizeEvent)."""
         self._split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._split.setSpacing(28)
         self.box.addLayout(self._split, 1)
-        return self._split
+        left, right = QVBoxLayout(), QVBoxLayout()
+        self._split.addLayout(left, 1)
+        self._split.addLayout(right, 1)
+        return left, right
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

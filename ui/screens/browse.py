@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLineEdit,
     QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
 from kiosk.catalog import Kind, Matter
 from ui.screens.base import Screen
-from ui.widgets import BigList, Card, LetterKeypad, MicButton, Tile, button, label
+from ui.widgets import BigList, Card, LetterKeypad, MicButton, Tile, button, display_field, label
 
 HOT = ["mz-001", "gjj-002", "si-001", "gy-001", "ga-001", "mi-003"]
 # Why voice may be off (set by kiosk.services / voice.audio), offered to lupdate for translation.
@@ -306,13 +304,8 @@ class SearchScreen(Screen):
         super().__init__(win)
         self.heading.setText(self.tr("按拼音首字母查找"))
         self.box.addWidget(label(self.tr("例如：贫困证明，按 P K Z M"), "hint"))
-        cols = self.split()
-        left, right = QVBoxLayout(), QVBoxLayout()
-        cols.addLayout(left, 1)
-        cols.addLayout(right, 1)
-        self.field = QLineEdit()
-        self.field.setReadOnly(True)
-        self.field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        left, right = self.split()
+        self.field = display_field()
         right.addWidget(self.field)
         self.keys = LetterKeypad()
         self.keys.typed.connect(lambda c: self._set(self.field.text() + c))

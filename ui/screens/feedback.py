@@ -8,12 +8,12 @@ numeric keypad; an evaluation is a case number and one of five levels.
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout
 
 from kiosk.backend import api
 from kiosk.catalog import Matter
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, button, label
+from ui.widgets import Card, NumericKeypad, button, display_field, label
 
 # lupdate sees these through QT_TRANSLATE_NOOP; the screen translates them when it shows them
 TOPICS = [
@@ -42,14 +42,10 @@ class FeedbackScreen(Screen):
         super().__init__(win)
         self.prompt = label("")
         self.box.addWidget(self.prompt)
-        cols = self.split()
-        left, right = QVBoxLayout(), QVBoxLayout()
-        cols.addLayout(left, 1)
-        cols.addLayout(right, 1)
+        left, right = self.split()
         self.choices = QGridLayout()
         left.addLayout(self.choices)
-        self.field = QLineEdit()
-        self.field.setReadOnly(True)
+        self.field = display_field()
         left.addWidget(self.field)
         self.result = Card()
         self.result_text = label("")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from kiosk.backend import api
 from kiosk.backend.store import demo_residents
 from kiosk.catalog import Matter
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, button, label
+from ui.widgets import Card, NumericKeypad, button, display_field, label
 
 
 class IdentifyScreen(Screen):
@@ -33,10 +32,7 @@ class IdentifyScreen(Screen):
         super().__init__(win)
         self.heading.setText(self.tr("请刷身份证"))
         self.box.addWidget(label(self.tr("请把身份证放在屏幕下方的读卡区，听到“嘀”声后拿开"), ""))
-        cols = self.split()
-        left, right = QVBoxLayout(), QVBoxLayout()
-        cols.addLayout(left, 1)
-        cols.addLayout(right, 1)
+        left, right = self.split()
         self.reader = Card()
         self.reader.box.addWidget(label(self.tr("演示模式：点一位演示居民，模拟刷卡"), "hint"))
         grid = QGridLayout()
@@ -55,8 +51,7 @@ class IdentifyScreen(Screen):
         left.addWidget(self.reader)
         left.addStretch(1)
         right.addWidget(label(self.tr("没带身份证？用手机号验证"), "hint"))
-        self.phone = QLineEdit()
-        self.phone.setReadOnly(True)
+        self.phone = display_field()
         self.phone.setPlaceholderText(self.tr("请输入手机号"))
         right.addWidget(self.phone)
         self.msg = label("", "error")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBox
 from kiosk.admin import PinGate
 from kiosk.backend import api
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, button, label
+from ui.widgets import Card, NumericKeypad, button, display_field, label
 
 QUICK_AMOUNTS = [50_00, 100_00, 200_00, 300_00]
 
@@ -25,12 +25,8 @@ class TopupScreen(Screen):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a barcode scanner types into us
         self.prompt = label(self.tr("请输入燃气户号（在燃气缴费单或燃气卡上）"))
         self.box.addWidget(self.prompt)
-        cols = self.split()
-        left, right = QVBoxLayout(), QVBoxLayout()
-        cols.addLayout(left, 1)
-        cols.addLayout(right, 1)
-        self.field = QLineEdit()
-        self.field.setReadOnly(True)
+        left, right = self.split()
+        self.field = display_field()
         left.addWidget(self.field)
         self.msg = label("", "error")
         left.addWidget(self.msg)
@@ -245,8 +241,7 @@ class PinScreen(Screen):
     def __init__(self, win) -> None:
         super().__init__(win)
         self.heading.setText(self.tr("管理员登录"))
-        self.field = QLineEdit()
-        self.field.setReadOnly(True)
+        self.field = display_field()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.box.addWidget(self.field)
         self.msg = label("", "error")
