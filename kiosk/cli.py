@@ -323,6 +323,24 @@ def cmd_voice_install(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_selfcheck(args: argparse.Namespace) -> int:
+    from kiosk.config import ConfigError, load_config
+    from kiosk.selfcheck import run_checks
+
+    try:
+        config = load_config(Path(args.config) if args.config else None)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    checks = run_checks(config)
+    if args.json:
+        _print_json([c.__dict__ for c in checks])
+    else:
+        marks = {"ok": "✓", "warn": "!", "fail": "✗"}
+        for c in checks:
+            print(f"{marks[c.status]} {c.name:12} {c.detail}")
+    return 1 if any(c.status == "fail" for c in checks) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="政务自助终端 command line")
     parser.add_argument(
@@ -407,6 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--sha256")
     v.add_argument("--target", help="where to install (default: the data folder's voice-model)")
     v.set_defaults(func=cmd_voice_install)
+
+    p = sub.add_parser("selfcheck", help="check catalog, backend, printer, voice, data folder")
+    p.add_argument("--config")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_selfcheck)
 
     p = sub.add_parser("repl", help="interactive search in the terminal")
     p.add_argument("--catalog")

@@ -113,3 +113,26 @@ def test_print_usage_errors():
     assert p.returncode == 2 and "Traceback" not in p.stderr
     p = run("print", "--sample", "guide", "--printer", "NoSuchKioskQueue", "--timeout", "5")
     assert p.returncode == 1 and "打印机" in p.stderr
+
+
+def test_selfcheck(tmp_path, backend):
+    p = run("selfcheck", "--json")
+    checks = {c["name"]: c for c in json.loads(p.stdout)}
+    assert p.returncode == 0 and checks["catalog"]["status"] == "ok"
+    from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET
+
+    secret = tmp_path / "secret"
+    secret.write_text(DEMO_TERMINAL_SECRET)
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(
+        f'[terminal]\nid = "{DEMO_TERMINAL_ID}"\nsecret_file = "{secret}"\n'
+        f'[backend]\nurl = "{backend.url}"\n[data]\ndir = "{tmp_path / "d"}"\n',
+        encoding="utf-8",
+    )
+    p = run("selfcheck", "--config", str(cfg), "--json")
+    checks = {c["name"]: c for c in json.loads(p.stdout)}
+    assert checks["backend"]["status"] == "ok", checks["backend"]
+    secret.write_text("wrong")
+    p = run("selfcheck", "--config", str(cfg), "--json")
+    assert p.returncode == 1
+    assert json.loads(p.stdout)[1]["status"] == "fail"
