@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QDateTime, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -54,11 +56,38 @@ def display_field() -> QLineEdit:
     return field
 
 
+LINE_HEIGHT = 135  # percent; Qt style sheets cannot set it, so wrapped text carries it inline
+
+
+class Text(QLabel):
+    """A label whose wrapped lines are spaced 1.35 (readable for older eyes). ``text()`` gives
+    back the plain words that were set."""
+
+    def __init__(self, text: str = "", wrap: bool = True) -> None:
+        super().__init__()
+        self._plain = ""
+        self.setWordWrap(wrap)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._plain = text
+        if self.wordWrap() and text:
+            safe = html.escape(text).replace("\n", "<br>")
+            super().setText(f'<p style="line-height:{LINE_HEIGHT}%; margin:0">{safe}</p>')
+        else:
+            super().setText(text)
+
+    def text(self) -> str:
+        return self._plain
+
+    def clear(self) -> None:
+        self.setText("")
+
+
 def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
-    lab = QLabel(text)
+    lab = Text(text, wrap)
     if name:
         lab.setObjectName(name)
-    lab.setWordWrap(wrap)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return lab
 

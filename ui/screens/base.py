@@ -21,8 +21,8 @@ class Screen(QWidget):
         self.win = win
         self.setObjectName("screen")
         self.box = QVBoxLayout(self)
-        self.box.setContentsMargins(40, 24, 40, 16)
-        self.box.setSpacing(18)
+        self.box.setContentsMargins(40, 16, 40, 10)
+        self.box.setSpacing(14)
         self.heading = label("", "title")
         self.box.addWidget(self.heading)
 

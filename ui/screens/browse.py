@@ -256,7 +256,9 @@ class MatterScreen(Screen):
             who.box.addWidget(label(g.conditions))
             cards.insert(0, who)
         cols = 1 if self.win.theme.elder or self.win.portrait else 2
+        self.body_box.setColumnStretch(1, 1 if cols == 2 else 0)
         for i, c in enumerate(cards):
+            c.box.addStretch(1)  # lines stay together at the top of a taller neighbour's row
             self.body_box.addWidget(c, i // cols, i % cols)
         action = KIND_ACTION.get(m.kind)
         if m.service in FEEDBACK_SERVICES:
