@@ -445,17 +445,7 @@ def create_app(
             account_masked=r["gjj_account"][:4] + "****" + r["gjj_account"][-3:],
             name_masked=mask_name(r["name"]),
             total_deposit=total,
-            rows=[
-                api.GjjRow(
-                    month=x["month"],
-                    employer=x["employer"],
-                    base=x["base"],
-                    personal=x["personal"],
-                    employer_part=x["employer_part"],
-                    balance=x["balance"],
-                )
-                for x in chunk
-            ],
+            rows=[api.GjjRow.model_validate(dict(x)) for x in chunk],
         )
 
     @app.get("/v1/records/si", tags=["records"], response_model=api.SiStatement)
@@ -477,17 +467,7 @@ def create_app(
             **pg.model_dump(),
             name_masked=mask_name(r["name"]),
             months_paid=len({x["month"] for x in rows}),
-            rows=[
-                api.SiRow(
-                    month=x["month"],
-                    insurance=x["insurance"],
-                    employer=x["employer"],
-                    base=x["base"],
-                    personal=x["personal"],
-                    employer_part=x["employer_part"],
-                )
-                for x in chunk
-            ],
+            rows=[api.SiRow.model_validate(dict(x)) for x in chunk],
         )
 
     @app.get("/v1/records/education", tags=["records"], response_model=api.EducationStatement)
@@ -503,17 +483,7 @@ def create_app(
         return api.EducationStatement(
             **pg.model_dump(),
             name_masked=mask_name(r["name"]),
-            rows=[
-                api.EducationRecord(
-                    kind=x["kind"],
-                    school=x["school"],
-                    major=x["major"],
-                    level=x["level"],
-                    date=x["date"],
-                    detail=x["detail"],
-                )
-                for x in chunk
-            ],
+            rows=[api.EducationRecord.model_validate(dict(x)) for x in chunk],
         )
 
     # ----- certificates -----
