@@ -72,6 +72,9 @@ def main() -> int:
     win.show()
     app.processEvents()
     services.ready()  # steady state: the start-up work is done
+    while win._builder.isActive():  # and every screen built (the window does it after start)
+        app.processEvents()
+        time.sleep(0.01)
     by_id = services.catalog.catalog.by_id()
     switches = []
     for _ in range(5):

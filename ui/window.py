@@ -142,6 +142,20 @@ class KioskWindow(QMainWindow):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
             QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
         self.go("home", record=False)
+        # once home is up, build the other screens one by one while nobody is touching anything,
+        # so that a first visit is as quick as the next
+        self._to_build = [n for n in SCREENS if n not in self.screens]
+        self._builder = QTimer(self)
+        self._builder.timeout.connect(self._build_next)
+        self._builder.start(60)
+
+    def _build_next(self) -> None:
+        if not self._to_build:
+            self._builder.stop()
+            return
+        name = self._to_build.pop(0)
+        if name not in self.screens:
+            self.screens[name]
 
     # ----- navigation -----
 

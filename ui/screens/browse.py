@@ -211,8 +211,12 @@ class MatterScreen(Screen):
         m = self.matter
         if m is None:
             return
-        self.heading.setText(m.name)
         self.note.setText("")
+        layout_key = (id(m), self.win.theme.elder, self.win.portrait)  # a reload makes new objects
+        if getattr(self, "_shown", None) == layout_key:
+            return  # the same guide, laid out for the same screen: nothing to rebuild
+        self._shown = layout_key
+        self.heading.setText(m.name)
         while self.body_box.count():
             self.body_box.takeAt(0).widget().deleteLater()
         g = m.guide
