@@ -190,6 +190,7 @@ class IdleOverlay(QFrame):
         dialog = QFrame()
         dialog.setObjectName("dialog")
         dialog.setMaximumWidth(900)
+        dialog.setMinimumWidth(720)  # the countdown sentence on one line
         box = QVBoxLayout(dialog)
         box.setContentsMargins(48, 40, 48, 40)
         box.setSpacing(24)
