@@ -58,6 +58,17 @@ class Config:
     demo: bool = True
     lang: str = "zh_CN"
     elder: bool = False
+    hot_matters: list[str] = field(default_factory=list)  # matter ids on home; empty: by catalog
+    timezone: str = "Asia/Shanghai"  # on screen and on paper, whatever the machine's clock zone
+    # devices: "" picks the mode's default (simulated in demo mode, none outside it)
+    id_reader: str = ""  # serial:PORT[:BAUD] | simulated | none
+    card_writer: str = ""  # simulated | none (a real IC-card writer driver: not yet)
+    barcode_scanner: str = ""  # keyboard (HID wedge) | none
+    help_text: str = "请到大厅服务台找工作人员，或按墙上的呼叫铃"  # the 求助 button's words
+    hotline: str = ""  # technician / service hotline shown on 求助 and out-of-service screens
+    log_level: str = "INFO"
+    heartbeat_s: int = 60
+    catalog_poll_s: int = 300
 
 
 class ConfigError(Exception):
@@ -80,6 +91,16 @@ _KEYS = {
     ("voice", "model"): "voice_model",
     ("ui", "lang"): "lang",
     ("ui", "elder"): "elder",
+    ("ui", "hot_matters"): "hot_matters",
+    ("terminal", "timezone"): "timezone",
+    ("devices", "id_reader"): "id_reader",
+    ("devices", "card_writer"): "card_writer",
+    ("devices", "barcode_scanner"): "barcode_scanner",
+    ("help", "text"): "help_text",
+    ("help", "hotline"): "hotline",
+    ("logging", "level"): "log_level",
+    ("backend", "heartbeat_s"): "heartbeat_s",
+    ("catalog", "poll_s"): "catalog_poll_s",
 }
 
 
