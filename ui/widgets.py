@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QDateTime, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -92,6 +94,172 @@ def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
     return lab
 
 
+class LabeledField(QWidget):
+    """A field with its instruction in a label above it: placeholders vanish as soon as one
+    digit is typed, so they never carry the only instruction. ``field`` is the field itself."""
+
+    def __init__(self, text: str, field: QWidget | None = None) -> None:
+        super().__init__()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(6)
+        self.label = label(text, "fieldLabel")
+        self.field = field if field is not None else display_field()
+        box.addWidget(self.label)
+        box.addWidget(self.field)
+
+    def set_label(self, text: str) -> None:
+        self.label.setText(text)
+
+
+def labeled(text: str, field: QWidget | None = None) -> LabeledField:
+    return LabeledField(text, field)
+
+
+# what an outcome is, drawn (no emoji font needed) and in colour: colour is never the only sign
+OUTCOME_COLOURS = {"ok": "#1b5e20", "error": "#b3261e", "info": "#0d47a1", "busy": "#0d47a1"}
+
+
+class _OutcomeIcon(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = "info"
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        px = self.font().pixelSize()
+        side = int((px if px > 0 else 26) * 1.5)
+        return QSize(side, side)
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height()) - 2
+        r = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(OUTCOME_COLOURS[self.kind]))
+        p.drawEllipse(r)
+        pen = QPen(QColor("white"), max(3.0, side * 0.11))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        p.setPen(pen)
+        x, y, s = r.left(), r.top(), side
+        if self.kind == "ok":  # a tick
+            path = QPainterPath(QPointF(x + s * 0.27, y + s * 0.52))
+            path.lineTo(x + s * 0.44, y + s * 0.69)
+            path.lineTo(x + s * 0.74, y + s * 0.34)
+            p.drawPath(path)
+        elif self.kind == "error":  # a cross
+            p.drawLine(QPointF(x + s * 0.32, y + s * 0.32), QPointF(x + s * 0.68, y + s * 0.68))
+            p.drawLine(QPointF(x + s * 0.68, y + s * 0.32), QPointF(x + s * 0.32, y + s * 0.68))
+        elif self.kind == "busy":  # three dots: in progress
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("white"))
+            for i in range(3):
+                p.drawEllipse(QPointF(x + s * (0.28 + 0.22 * i), y + s * 0.5), s * 0.07, s * 0.07)
+        else:  # an "i"
+            p.drawLine(QPointF(x + s * 0.5, y + s * 0.46), QPointF(x + s * 0.5, y + s * 0.74))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("white"))
+            p.drawEllipse(QPointF(x + s * 0.5, y + s * 0.29), s * 0.075, s * 0.075)
+
+
+class Outcome(QFrame):
+    """A result that matters to the resident (printed, not found, not eligible, paid, failed):
+    body-size text or larger, an icon, plain words, a tinted box. Hidden while empty.
+
+    ``ok`` is green with a tick, ``error`` red with a cross, ``info`` blue with an i, ``busy``
+    blue with dots; the words always say it too, so nothing depends on seeing colour."""
+
+    def __init__(self, text: str = "", kind: str = "info") -> None:
+        super().__init__()
+        self.setObjectName("outcome")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 14, 20, 14)
+        row.setSpacing(16)
+        self.icon = _OutcomeIcon()
+        self.words = label("", "outcomeText")
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.words, 1)
+        self._kind = ""
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        if text:
+            self._set(kind, text)
+        else:
+            self.clear()
+
+    def ok(self, text: str) -> None:
+        self._set("ok", text)
+
+    def error(self, text: str) -> None:
+        self._set("error", text)
+
+    def info(self, text: str) -> None:
+        self._set("info", text)
+
+    def busy(self, text: str) -> None:
+        self._set("busy", text)
+
+    def setText(self, text: str) -> None:
+        """For code that treats it as a label: words without a verdict are information."""
+        self._set(self._kind or "info", text) if text else self.clear()
+
+    def clear(self) -> None:
+        self._kind = ""
+        self.words.clear()
+        self.setVisible(False)
+
+    def text(self) -> str:
+        return self.words.text()
+
+    def kind(self) -> str:
+        """ "ok", "error", "info", "busy", or "" when nothing is shown."""
+        return self._kind
+
+    def _set(self, kind: str, text: str) -> None:
+        self._kind = kind
+        self.icon.kind = kind
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)  # the stylesheet picks the tint by the kind property
+        self.style().polish(self)
+        self.words.setText(text)
+        self.setAccessibleName(text)
+        self.icon.update()
+        self.setVisible(True)
+
+
+class Choice(QPushButton):
+    """One option of several (an amount, a rating, a reason): checkable, and when chosen it
+    carries a tick and a heavier frame, not only another colour."""
+
+    MARK = "✔ "
+
+    def __init__(self, text: str, slot=None) -> None:
+        super().__init__(text)
+        self._plain = text
+        self.setObjectName("choice")
+        self.setCheckable(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.toggled.connect(self._mark)
+        if slot:
+            self.clicked.connect(slot)
+
+    def _mark(self, on: bool) -> None:
+        super().setText((self.MARK if on else "") + self._plain)
+
+    def setText(self, text: str) -> None:
+        self._plain = text
+        self._mark(self.isChecked())
+
+    def text(self) -> str:
+        return self._plain
+
+    def marked_text(self) -> str:
+        """What is on the button, tick included."""
+        return super().text()
+
+
 class Tile(QPushButton):
     """A category tile: a coloured badge with the category's first character, and its name."""
 
@@ -130,33 +298,52 @@ class Tile(QPushButton):
 
 
 class MicButton(QPushButton):
-    """The large microphone button, drawn (no emoji font needed), with its words beneath."""
+    """The large microphone button, drawn (no emoji font needed), with its words beneath.
+
+    When voice is off (``set_off(True)``) it stays tappable, is drawn grey-on-light with the
+    microphone struck through, and its words say it is off; the screen tells a resident who taps
+    it that touch works."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.setObjectName("mic")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.off = False
+
+    def set_off(self, off: bool) -> None:
+        self.off = off
+        self.update()
 
     def paintEvent(self, event) -> None:
+        from ui.theme import MUTED, OFF_BG, PRIMARY
+
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect().adjusted(2, 2, -2, -2))
-        on = self.isEnabled()
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#0d47a1" if on else "#8a94a6"))
+        on = self.isEnabled() and not self.off
+        ink = QColor("white" if on else MUTED)
+        p.setPen(Qt.PenStyle.NoPen if on else QPen(QColor(MUTED), 3, Qt.PenStyle.DashLine))
+        p.setBrush(QColor(PRIMARY if on else OFF_BG))
         p.drawRoundedRect(r, 24, 24)
         h = r.height() * 0.42
         cx, top = r.center().x(), r.top() + r.height() * 0.1
-        p.setBrush(QColor("white"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(ink)
         p.drawRoundedRect(QRectF(cx - h * 0.22, top, h * 0.44, h * 0.7), h * 0.22, h * 0.22)
-        pen = QPen(QColor("white"), max(3.0, h * 0.07))
+        pen = QPen(ink, max(3.0, h * 0.07))
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawArc(QRectF(cx - h * 0.36, top + h * 0.2, h * 0.72, h * 0.72), 200 * 16, 140 * 16)
         p.drawLine(QPointF(cx, top + h * 0.92), QPointF(cx, top + h * 1.08))
+        if not on:  # struck through: off
+            slash = QPen(QColor(OFF_BG), max(7.0, h * 0.2))
+            p.setPen(slash)
+            p.drawLine(QPointF(cx - h * 0.5, top - h * 0.02), QPointF(cx + h * 0.5, top + h * 1.1))
+            p.setPen(QPen(ink, max(4.0, h * 0.09)))
+            p.drawLine(QPointF(cx - h * 0.5, top - h * 0.02), QPointF(cx + h * 0.5, top + h * 1.1))
         f = QFont(self.font())
         p.setFont(f)
-        p.setPen(QColor("white"))
+        p.setPen(ink)
         p.drawText(
             QRectF(r.left(), top + h * 1.12, r.width(), r.bottom() - top - h * 1.12),
             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
@@ -204,8 +391,8 @@ class LetterKeypad(QWidget):
             grid.addWidget(
                 button(ch, "key", lambda _=False, c=ch: self.typed.emit(c.lower())), i // 7, i % 7
             )
-        grid.addWidget(button("退格", "secondary", self.erased.emit), 3, 5)
-        grid.addWidget(button("清空", "secondary", self.cleared.emit), 3, 6)
+        grid.addWidget(button(self.tr("退格"), "secondary", self.erased.emit), 3, 5)
+        grid.addWidget(button(self.tr("清空"), "secondary", self.cleared.emit), 3, 6)
 
 
 class NumericKeypad(QWidget):
@@ -221,7 +408,7 @@ class NumericKeypad(QWidget):
             grid.addWidget(button(d, "key", lambda _=False, c=d: self.typed.emit(c)), i // 3, i % 3)
         grid.addWidget(
             button(
-                extra or "退格",
+                extra or self.tr("退格"),
                 "secondary",
                 (lambda: self.typed.emit(extra)) if extra else self.erased.emit,
             ),
@@ -229,17 +416,18 @@ class NumericKeypad(QWidget):
             0,
         )
         grid.addWidget(button("0", "key", lambda: self.typed.emit("0")), 3, 1)
-        grid.addWidget(button("确定", "", self.confirmed.emit), 3, 2)
+        grid.addWidget(button(self.tr("确定"), "", self.confirmed.emit), 3, 2)
         if extra:
-            grid.addWidget(button("退格", "secondary", self.erased.emit), 4, 0, 1, 3)
+            grid.addWidget(button(self.tr("退格"), "secondary", self.erased.emit), 4, 0, 1, 3)
 
 
 class Header(QFrame):
     """Terminal name, clock, and network / printer / voice status in words and symbols."""
 
-    def __init__(self, terminal_name: str) -> None:
+    def __init__(self, terminal_name: str, timezone: str = "Asia/Shanghai") -> None:
         super().__init__()
         self.setObjectName("header")
+        self.set_timezone(timezone)
         row = QHBoxLayout(self)
         row.setContentsMargins(24, 10, 24, 10)
         self.name = label(terminal_name, "headerTitle", wrap=False)
@@ -256,8 +444,35 @@ class Header(QFrame):
         self._update_clock()
         self.set_status(network=True, printer="ok", voice="off")
 
+    def set_timezone(self, name: str) -> None:
+        """The terminal's local time (config ``timezone``), whatever zone the machine runs in."""
+        try:
+            self.zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            import logging
+
+            logging.getLogger(__name__).warning("unknown timezone %r; using Asia/Shanghai", name)
+            self.zone = ZoneInfo("Asia/Shanghai")
+        if hasattr(self, "clock"):
+            self._update_clock()
+
+    def now(self) -> datetime:
+        return datetime.now(self.zone)
+
     def _update_clock(self) -> None:
-        self.clock.setText(QDateTime.currentDateTime().toString("yyyy年M月d日 HH:mm"))
+        self.clock.setText(format_date(self.now(), self.tr))
+
+
+# {y} {m} {d} {mon} (English month) {hm}; translated like any other words, so the clock
+# follows a language switch at its next tick
+DATE_FORMAT = QT_TRANSLATE_NOOP("Header", "{y}年{m}月{d}日 {hm}")
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def format_date(t: datetime, tr=lambda s: s) -> str:
+    return tr(DATE_FORMAT).format(
+        y=t.year, m=t.month, d=t.day, mon=MONTHS[t.month - 1], hm=t.strftime("%H:%M")
+    )
 
     def set_status(self, *, network: bool, printer: str, voice: str) -> None:
         parts = [

@@ -1,0 +1,176 @@
+"""How the kiosk looks and fits: outcomes, labels, contrast, the idle countdown, voice off,
+window size in every mode, English wording. Real widgets, offscreen (pytest-qt)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.app import make_app
+from ui.theme import Theme, contrast
+from ui.widgets import BADGE_COLOURS, Choice, LabeledField, Outcome, format_date, label
+
+
+@pytest.fixture(scope="module")
+def app():
+    return make_app()
+
+
+def styled(widget, elder: bool = False):
+    widget.setStyleSheet(Theme(elder=elder).stylesheet())
+    return widget
+
+
+def colours(widget) -> Counter:
+    img = widget.grab().toImage()
+    c: Counter = Counter()
+    for x in range(0, img.width()):
+        for y in range(0, img.height()):
+            c[img.pixelColor(x, y).name()] += 1
+    return c
+
+
+def text_contrast(widget, background: str) -> float:
+    """The strongest contrast any pixel of the rendered widget has with its background: the
+    core of the glyph strokes, i.e. the colour the text is really drawn in."""
+    return max(contrast(name, background) for name in colours(widget))
+
+
+# ----- outcomes, labelled fields, chosen options -----
+
+
+def test_outcome_says_it_in_words_with_an_icon_and_body_size_text(app, qtbot):
+    holder = styled(QWidget())
+    qtbot.addWidget(holder)
+    o = Outcome()
+    QVBoxLayout(holder).addWidget(o)
+    holder.resize(900, 160)
+    holder.show()
+    assert not o.isVisible() and o.text() == "" and o.kind() == ""
+    o.ok("打印完成，请取走您的材料")
+    assert o.isVisible() and o.kind() == "ok" and o.text() == "打印完成，请取走您的材料"
+    assert o.words.font().pixelSize() >= Theme().body  # body text or larger, never a hint
+    assert o.icon.isVisible() and o.icon.width() >= Theme().body
+    seen = colours(o)
+    assert theme.OK.lower() in seen and theme.ACCENT.lower() not in seen  # success is never red
+    o.error("没有查到您的记录")
+    assert o.kind() == "error" and theme.ACCENT.lower() in colours(o)
+    o.busy("正在打印，请稍候……")
+    assert o.kind() == "busy"
+    o.info("请到人工窗口办理")
+    assert o.kind() == "info" and o.text() == "请到人工窗口办理"
+    o.clear()
+    assert not o.isVisible() and o.text() == ""
+
+
+def test_outcome_icons_differ_by_shape_not_only_colour(app, qtbot):
+    """The same icon drawn in one colour would look alike to a colour-blind resident: each
+    kind's white glyph must have its own shape."""
+    shapes = {}
+    for kind in ("ok", "error", "info", "busy"):
+        o = styled(Outcome())
+        qtbot.addWidget(o)
+        getattr(o, kind)("x")
+        o.show()
+        img = o.icon.grab().toImage()
+        shapes[kind] = frozenset(
+            (x, y)
+            for x in range(img.width())
+            for y in range(img.height())
+            if img.pixelColor(x, y).lightness() > 230
+        )
+    kinds = list(shapes)
+    for i, a in enumerate(kinds):
+        for b in kinds[i + 1 :]:
+            assert shapes[a] != shapes[b], (a, b)
+
+
+def test_field_label_sits_above_the_field(app, qtbot):
+    f = styled(LabeledField("手机号（11位）"))
+    qtbot.addWidget(f)
+    f.resize(600, 200)
+    f.show()
+    assert f.label.text() == "手机号（11位）"
+    assert isinstance(f.field, QLineEdit)
+    assert f.label.geometry().bottom() <= f.field.geometry().top()
+
+
+def test_chosen_option_carries_a_mark(app, qtbot):
+    c = styled(Choice("50元"))
+    qtbot.addWidget(c)
+    c.resize(240, 100)
+    c.show()
+    plain = colours(c)
+    c.click()
+    assert c.isChecked() and c.marked_text().startswith("✔") and c.text() == "50元"
+    assert colours(c) != plain
+    c.click()
+    assert not c.isChecked() and c.marked_text() == "50元"
+
+
+# ----- contrast -----
+
+
+def test_every_text_colour_pair_meets_4_5_to_1():
+    for fg, bg, where in theme.PAIRS:
+        assert contrast(fg, bg) >= 4.5, (fg, bg, where, round(contrast(fg, bg), 2))
+    for badge in BADGE_COLOURS:
+        assert contrast("#ffffff", badge) >= 4.5, badge
+
+
+def test_stylesheet_uses_only_checked_text_colours():
+    """Every ``color:`` in the stylesheet is a text colour of a checked pair, and every
+    background it sets is the background of one, so no new pair slips in unchecked."""
+    css = Theme().stylesheet() + Theme(elder=True).stylesheet()
+    fgs = {fg.lower() for fg, _, _ in theme.PAIRS}
+    bgs = {bg.lower() for _, bg, _ in theme.PAIRS}
+    for value in re.findall(r"(?<![-\w])color:\s*([^;]+);", css):
+        assert value.strip().lower() in fgs, value
+    for value in re.findall(r"placeholder-text-color:\s*([^;]+);", css):
+        assert value.strip().lower() in fgs, value
+    for value in re.findall(r"background:\s*([^;]+);", css):
+        v = value.strip().lower()
+        assert v in bgs or v == "transparent" or v == theme.OVERLAY.lower(), v
+
+
+def test_rendered_placeholder_disabled_and_hint_text_meet_4_5_to_1(app, qtbot):
+    edit = styled(QLineEdit())
+    edit.setPlaceholderText("请输入手机号")
+    qtbot.addWidget(edit)
+    edit.resize(500, 100)
+    edit.show()
+    assert text_contrast(edit, "#ffffff") >= 4.5
+
+    off = styled(QPushButton("打印"))
+    off.setEnabled(False)
+    qtbot.addWidget(off)
+    off.resize(300, 100)
+    off.show()
+    assert text_contrast(off, theme.OFF_BG) >= 4.5
+
+    hint = styled(label("例如：贫困证明，按 P K Z M", "hint"))
+    qtbot.addWidget(hint)
+    hint.resize(700, 80)
+    hint.show()
+    assert text_contrast(hint, theme.PAPER) >= 4.5
+
+
+# ----- the header date -----
+
+
+def test_header_date_in_chinese_and_english():
+    t = datetime(2026, 12, 2, 0, 45, tzinfo=UTC).astimezone(
+        __import__("zoneinfo").ZoneInfo("Asia/Shanghai")
+    )
+    assert format_date(t) == "2026年12月2日 08:45"
+    english = format_date(t, lambda s: "{d} {mon} {y}, {hm}")
+    assert english == "2 Dec 2026, 08:45"
