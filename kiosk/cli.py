@@ -253,8 +253,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if args.demo:
         config.demo, config.backend_url = True, ""
-    if not config.demo and not config.secret:
-        raise UsageError("the config names a backend but no terminal secret (terminal.secret_file)")
+    from kiosk.config import start_problems
+
+    problems = start_problems(config)
+    if problems:
+        raise UsageError("; ".join(problems))
     from ui.app import run
 
     return run(config)
@@ -314,12 +317,44 @@ def cmd_voice_install(args: argparse.Namespace) -> int:
     from kiosk.config import default_data_dir
     from voice.models import ModelError, install_model
 
-    target = Path(args.target) if args.target else default_data_dir() / "voice-model"
+    if args.target:
+        target = Path(args.target)
+    elif args.config:  # the terminal's own data folder, where the kiosk looks for it
+        from kiosk.config import ConfigError, load_config
+
+        try:
+            target = load_config(Path(args.config)).data_dir / "voice-model"
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        target = default_data_dir() / "voice-model"
     try:
         path = install_model(Path(args.zip), target, args.sha256)
     except ModelError as exc:
         raise UsageError(str(exc)) from None
     print(f"installed {args.zip} -> {path}")
+    return 0
+
+
+def cmd_admin_set_pin(args: argparse.Namespace) -> int:
+    """Hash a new admin PIN into the config file (the PIN itself is stored nowhere)."""
+    from getpass import getpass
+
+    from kiosk.admin import set_pin
+    from kiosk.config import ConfigError
+
+    path = Path(args.config)
+    if sys.stdin.isatty():
+        pin = getpass("new admin PIN (6-12 digits): ")
+        if getpass("again: ") != pin:
+            raise UsageError("the two PINs differ; nothing written")
+    else:
+        pin = sys.stdin.readline().strip()
+    try:
+        set_pin(path, pin)
+    except (ValueError, ConfigError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"admin PIN set in {path}")
     return 0
 
 
@@ -424,7 +459,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("zip")
     v.add_argument("--sha256")
     v.add_argument("--target", help="where to install (default: the data folder's voice-model)")
+    v.add_argument("--config", help="the terminal's config file (its data folder is used)")
     v.set_defaults(func=cmd_voice_install)
+
+    p = sub.add_parser("admin", help="terminal administration")
+    asub = p.add_subparsers(dest="admin_command", parser_class=_Parser, required=True)
+    a = asub.add_parser("set-pin", help="set the admin PIN (asked twice; or one line on stdin)")
+    a.add_argument("--config", required=True, help="the terminal's config file to write")
+    a.set_defaults(func=cmd_admin_set_pin)
 
     p = sub.add_parser("selfcheck", help="check catalog, backend, printer, voice, data folder")
     p.add_argument("--config")

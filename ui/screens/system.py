@@ -252,7 +252,8 @@ class PinScreen(Screen):
         keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
         keys.confirmed.connect(self._check)
         self.box.addWidget(keys, 1)
-        self.gate = PinGate(win.services.config.admin_pin_hash)
+        cfg = win.services.config
+        self.gate = PinGate(cfg.admin_pin_hash, demo=cfg.demo)
 
     def enter(self, **_) -> None:
         self.field.clear()
