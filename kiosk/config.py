@@ -134,7 +134,7 @@ class _Data(_Section):
 class _Idle(_Section):
     personal_s: int | None = _seconds()
     general_s: int | None = _seconds()
-    countdown_s: int | None = Field(default=None, gt=0, le=300)
+    countdown_s: int | None = Field(default=None, ge=20, le=300)  # WCAG 2.2.1: >= 20 s
     attract_s: int | None = _seconds()
 
 

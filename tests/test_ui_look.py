@@ -174,3 +174,71 @@ def test_header_date_in_chinese_and_english():
     assert format_date(t) == "2026年12月2日 08:45"
     english = format_date(t, lambda s: "{d} {mon} {y}, {hm}")
     assert english == "2 Dec 2026, 08:45"
+
+
+# ----- the whole window -----
+
+
+@pytest.fixture(scope="module")
+def services(app, tmp_path_factory):
+    from kiosk.config import Config
+    from kiosk.services import Services
+
+    s = Services(Config(data_dir=tmp_path_factory.mktemp("look")))
+    yield s
+    s.close()
+
+
+def make_window(services, qtbot, size=(1920, 1080), elder=False):
+    from ui.window import KioskWindow
+
+    services.config.elder = elder
+    w = KioskWindow(services, lockdown=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    return w
+
+
+@pytest.fixture()
+def win(services, qtbot):
+    w = make_window(services, qtbot)
+    yield w
+    w.home()
+    w.ops.wait()
+    w.exit_app()
+
+
+def test_idle_countdown_is_20_s_in_large_digits_opaque_and_sounds(win, qtbot, services):
+    from kiosk.config import Config
+
+    assert Config().idle_countdown_s >= 20
+    services.config.idle_countdown_s = 5  # a config asking for less still gets 20 s
+    from ui.screens.system import IdleOverlay
+
+    short = IdleOverlay(win.centralWidget(), 5)
+    assert short.seconds == 20
+    win.go("category", category="社保")
+    o = win.overlay
+    o.start()
+    assert o.isVisible() and o.left >= 20 and o.digits.text() == str(o.left)
+    assert o.digits.font().pixelSize() >= 3 * win.theme.body  # large digits
+    assert o.sounds and o.sounds[-1] in ("device", "beep")  # this machine has no sound card
+    # opaque: what is underneath does not change a single pixel outside the dialog
+    first = win.grab().toImage()
+    o.hide()
+    win.go("search")
+    o.start()
+    second = win.grab().toImage()
+    dialog = o.findChild(QWidget, "dialog").geometry().translated(o.mapTo(win, o.rect().topLeft()))
+    diff = [
+        (x, y)
+        for x in range(0, first.width(), 7)
+        for y in range(0, first.height(), 7)
+        if not dialog.contains(x, y) and first.pixelColor(x, y) != second.pixelColor(x, y)
+    ]
+    assert diff == []
+    while o.left > IdleOverlay.CHIME_AT:
+        o._tick()
+    assert len(o.sounds) >= 2  # a second chime near the end
+    o._keep()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
@@ -421,6 +420,18 @@ class NumericKeypad(QWidget):
             grid.addWidget(button(self.tr("退格"), "secondary", self.erased.emit), 4, 0, 1, 3)
 
 
+# {y} {m} {d} {mon} (English month) {hm}; translated like any other words, so the clock
+# follows a language switch at its next tick
+DATE_FORMAT = QT_TRANSLATE_NOOP("Header", "{y}年{m}月{d}日 {hm}")
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def format_date(t: datetime, tr=lambda s: s) -> str:
+    return tr(DATE_FORMAT).format(
+        y=t.year, m=t.month, d=t.day, mon=MONTHS[t.month - 1], hm=t.strftime("%H:%M")
+    )
+
+
 class Header(QFrame):
     """Terminal name, clock, and network / printer / voice status in words and symbols."""
 
@@ -446,13 +457,15 @@ class Header(QFrame):
 
     def set_timezone(self, name: str) -> None:
         """The terminal's local time (config ``timezone``), whatever zone the machine runs in."""
+        from kiosk.clock import DEFAULT_TZ, zone
+
         try:
-            self.zone = ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+            self.zone = zone(name)
+        except ValueError:
             import logging
 
-            logging.getLogger(__name__).warning("unknown timezone %r; using Asia/Shanghai", name)
-            self.zone = ZoneInfo("Asia/Shanghai")
+            logging.getLogger(__name__).warning("unknown timezone %r; using %s", name, DEFAULT_TZ)
+            self.zone = zone(DEFAULT_TZ)
         if hasattr(self, "clock"):
             self._update_clock()
 
@@ -461,18 +474,6 @@ class Header(QFrame):
 
     def _update_clock(self) -> None:
         self.clock.setText(format_date(self.now(), self.tr))
-
-
-# {y} {m} {d} {mon} (English month) {hm}; translated like any other words, so the clock
-# follows a language switch at its next tick
-DATE_FORMAT = QT_TRANSLATE_NOOP("Header", "{y}年{m}月{d}日 {hm}")
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-def format_date(t: datetime, tr=lambda s: s) -> str:
-    return tr(DATE_FORMAT).format(
-        y=t.year, m=t.month, d=t.day, mon=MONTHS[t.month - 1], hm=t.strftime("%H:%M")
-    )
 
     def set_status(self, *, network: bool, printer: str, voice: str) -> None:
         parts = [
@@ -496,3 +497,44 @@ class Card(QFrame):
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(28, 22, 28, 22)
         self.box.setSpacing(12)
+
+
+CHIME_RATE = 22_050
+
+
+def chime_samples(seconds: float = 0.5):
+    """Two soft rising tones (660 Hz then 880 Hz), faded in and out: noticeable, not alarming."""
+    import numpy as np
+
+    n = int(CHIME_RATE * seconds / 2)
+    t = np.arange(n) / CHIME_RATE
+    fade = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.03)
+    tones = [0.35 * np.sin(2 * np.pi * f * t) * fade for f in (660, 880)]
+    return np.concatenate(tones).astype(np.float32)
+
+
+def chime() -> str:
+    """Sound the attention chime without blocking the UI thread: through the sound card when
+    there is one (sounddevice, on a worker thread), else the platform beep. Returns which way
+    ("device" or "beep"); a kiosk without speakers stays silent, never fails."""
+    try:
+        import sounddevice as sd
+
+        sd.query_devices(kind="output")  # raises when there is no output device
+    except Exception:  # no PortAudio, no device: the system beep is all there is
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.beep()
+        return "beep"
+    import threading
+
+    def play() -> None:
+        try:
+            sd.play(chime_samples(), CHIME_RATE, blocking=True)
+        except Exception as exc:  # a busy or vanished device: silence, logged
+            import logging
+
+            logging.getLogger(__name__).info("chime not played: %s", exc)
+
+    threading.Thread(target=play, name="chime", daemon=True).start()
+    return "device"

@@ -177,24 +177,35 @@ class MessageScreen(Screen):
 
 
 class IdleOverlay(QFrame):
-    """还需要更多时间吗？ with a countdown， over whatever is on screen."""
+    """还需要更多时间吗？ with a countdown in large digits, over whatever is on screen.
+
+    Opaque (nothing personal shows through while the resident is away), at least 20 seconds
+    (WCAG 2.2.1), and a chime when it appears and again near the end, for a resident who turned
+    away from the screen."""
 
     keep = Signal()
     expired = Signal()
+    MIN_S = 20
+    CHIME_AT = 5  # seconds left: the second chime
 
     def __init__(self, parent: QWidget, seconds: int) -> None:
         super().__init__(parent)
         self.setObjectName("overlay")
-        self.seconds = seconds
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.seconds = max(int(seconds), self.MIN_S)
+        self.sounds: list[str] = []  # how each chime went ("device" / "beep"), for the log
         outer = QVBoxLayout(self)
         dialog = QFrame()
         dialog.setObjectName("dialog")
-        dialog.setMaximumWidth(900)
-        dialog.setMinimumWidth(720)  # the countdown sentence on one line
+        dialog.setMaximumWidth(1000)
+        dialog.setMinimumWidth(min(760, max(parent.width() - 80, 600)))
         box = QVBoxLayout(dialog)
-        box.setContentsMargins(48, 40, 48, 40)
-        box.setSpacing(24)
+        box.setContentsMargins(48, 36, 48, 36)
+        box.setSpacing(18)
         box.addWidget(label(self.tr("还需要更多时间吗？"), "title"))
+        self.digits = label("", "countdown", wrap=False)
+        self.digits.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.digits)
         self.count = label("")
         box.addWidget(self.count)
         box.addWidget(button(self.tr("需要，继续办理"), "", self._keep))
@@ -204,26 +215,34 @@ class IdleOverlay(QFrame):
         outer.addStretch(1)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
-        self.left = seconds
+        self.left = self.seconds
         self.hide()
 
     def start(self) -> None:
+        from ui.widgets import chime
+
         self.left = self.seconds
         self.setGeometry(self.parentWidget().rect())
         self._show_left()
         self.show()
         self.raise_()
         self.timer.start(1000)
+        self.sounds.append(chime())
 
     def _show_left(self) -> None:
+        self.digits.setText(str(self.left))
         self.count.setText(self.tr("%1 秒后将结束办理并清除您的信息").replace("%1", str(self.left)))
 
     def _tick(self) -> None:
+        from ui.widgets import chime
+
         self.left -= 1
         if self.left <= 0:
             self._end()
-        else:
-            self._show_left()
+            return
+        self._show_left()
+        if self.left == self.CHIME_AT:
+            self.sounds.append(chime())
 
     def _keep(self) -> None:
         self.timer.stop()
