@@ -34,7 +34,7 @@ from kiosk.backend.auth import (
     verify,
 )
 from kiosk.backend.faults import FaultMiddleware, Faults
-from kiosk.backend.store import Store
+from kiosk.backend.store import Store, add_attempt, attempts
 from kiosk.catalog import DEMO_CATALOG
 from kiosk.privacy import mask_address, mask_id, mask_name, valid_id_number
 
@@ -42,10 +42,21 @@ log = logging.getLogger(__name__)
 
 CST = timezone(timedelta(hours=8))
 SESSION_TTL_S = 600
+# A resident token unused this long is dead on the server too, whatever the kiosk does: longer
+# than the kiosk's own idle end (60 s + 10 s countdown) so that a resident reading a statement
+# can still print it.
+SESSION_IDLE_S = 180
 ORDER_TTL_S = 300
 SMS_TTL_S = 300
 SMS_RESEND_S = 60
 IDEMPOTENCY_KEEP_S = 48 * 3600
+# Attempt limits: (how many, per how many seconds). A wrong code counts even though the request
+# fails: the count is committed before the refusal is raised.
+SMS_MAX_TRIES = 5  # wrong codes per SMS code; then a new code is needed
+SMS_SENDS_PER_PHONE = (5, 3600)
+SMS_SENDS_PER_TERMINAL = (30, 3600)
+WRONG_CODES_PER_TERMINAL = (20, 900)  # SMS and complaint codes together
+COMPLAINT_TRIES = (5, 3600)  # wrong verify codes per complaint number
 ISSUERS = {
     api.CertificateKind.HARDSHIP: ("困难群众证明", "安阳市文峰区民政局"),
     api.CertificateKind.HOUSEHOLD: ("户籍证明", "安阳市公安局文峰分局"),
@@ -55,13 +66,35 @@ ISSUERS = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, detail: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(code)
         self.status, self.code, self.message, self.detail = status, code, message, detail
+        self.headers = headers
 
     def response(self) -> JSONResponse:
         body = api.Error(code=self.code, message=self.message, detail=self.detail)
-        return JSONResponse(body.model_dump(), status_code=self.status)
+        return JSONResponse(body.model_dump(), status_code=self.status, headers=self.headers)
+
+
+def too_many(what: str, window_s: float) -> ApiError:
+    return ApiError(
+        429,
+        "too_many_attempts",
+        "尝试次数过多，请稍后再试，或到人工窗口办理",
+        f"{what}: limit reached",
+        headers={"Retry-After": str(int(window_s))},
+    )
+
+
+def window_full(db, kind: str, subject: str, limit: tuple[int, float], now: float) -> bool:
+    return attempts(db, kind, subject, now - limit[1]) >= limit[0]
 
 
 ERRORS = {
@@ -84,6 +117,10 @@ CertCode = Annotated[str, PathParam(pattern=r"^[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){3
 AccountNo = Annotated[str, PathParam(pattern=r"^\d{6,20}$")]
 OrderNo = Annotated[str, PathParam(pattern=r"^GO\d{8}[0-9a-f]{10}$")]
 ComplaintNo = Annotated[str, PathParam(pattern=r"^12345\d{14}$")]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _iso(ts: float) -> str:
@@ -303,16 +340,26 @@ def create_app(
     ):
         if not x_resident_token:
             raise ApiError(401, "identity_required", "请先刷身份证或验证手机号")
-        row = backend.store.one(
-            "SELECT r.*, s.terminal_id AS bound, s.expires_at FROM sessions s "
-            "JOIN residents r ON r.id_number=s.id_number WHERE s.token=?",
-            x_resident_token,
-        )
-        if (
-            row is None
-            or row["expires_at"] < backend.now()
-            or (row["bound"] != terminal_id and not backend.open_mode)
-        ):
+        now = backend.now()
+        with backend.store.tx() as db:
+            row = db.execute(
+                "SELECT r.*, s.terminal_id AS bound, s.expires_at, s.last_used, s.revoked "
+                "FROM sessions s JOIN residents r ON r.id_number=s.id_number WHERE s.token=?",
+                (token_hash(x_resident_token),),
+            ).fetchone()
+            alive = (
+                row is not None
+                and not row["revoked"]
+                and row["expires_at"] >= now
+                and now - row["last_used"] <= SESSION_IDLE_S
+                and (row["bound"] == terminal_id or backend.open_mode)
+            )
+            if alive:  # each use keeps the session from idling out
+                db.execute(
+                    "UPDATE sessions SET last_used=? WHERE token=?",
+                    (now, token_hash(x_resident_token)),
+                )
+        if not alive:  # revoked, idle, too old, unknown or another terminal's: one answer
             raise ApiError(401, "identity_expired", "身份验证已过期，请重新刷身份证")
         return row
 
@@ -320,11 +367,13 @@ def create_app(
 
     def session_for(terminal_id: str, row) -> api.ResidentSession:
         token = secrets.token_urlsafe(24)
+        now = backend.now()
         with backend.store.tx() as db:
-            db.execute("DELETE FROM sessions WHERE expires_at<?", (backend.now(),))
-            db.execute(
-                "INSERT INTO sessions VALUES (?,?,?,?)",
-                (token, terminal_id, row["id_number"], backend.now() + SESSION_TTL_S),
+            db.execute("DELETE FROM sessions WHERE expires_at<?", (now,))
+            db.execute(  # only the token's hash is kept: a copied database holds no live token
+                "INSERT INTO sessions (token, terminal_id, id_number, expires_at, last_used) "
+                "VALUES (?,?,?,?,?)",
+                (token_hash(token), terminal_id, row["id_number"], now + SESSION_TTL_S, now),
             )
         return api.ResidentSession(
             token=token,
@@ -365,33 +414,56 @@ def create_app(
         return session_for(terminal_id, row)
 
     @app.post("/v1/identity/sms", tags=["identity"], response_model=api.SmsSent)
-    def sms_send(body: api.SmsSend, _: Terminal) -> api.SmsSent:
-        row = backend.store.one("SELECT * FROM residents WHERE phone=?", body.phone)
-        if row is None:
-            raise ApiError(404, "phone_not_found", "这个手机号没有登记，请改用身份证")
+    def sms_send(body: api.SmsSend, terminal_id: Terminal) -> api.SmsSent:
         now = backend.now()
-        prev = backend.store.one("SELECT sent_at FROM sms WHERE phone=?", body.phone)
-        if prev and now - prev["sent_at"] < SMS_RESEND_S:
-            wait = int(SMS_RESEND_S - (now - prev["sent_at"])) + 1
-            return api.SmsSent(sent=False, retry_after_s=wait)
-        code = f"{secrets.randbelow(10**6):06d}"
-        with backend.store.tx() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO sms VALUES (?,?,?,?,0)",
-                (body.phone, code, now + SMS_TTL_S, now),
-            )
+        error: ApiError | None = None
+        with backend.store.tx() as db:  # committed even when refused: a refusal is an attempt
+            prev = db.execute("SELECT sent_at FROM sms WHERE phone=?", (body.phone,)).fetchone()
+            if prev and now - prev["sent_at"] < SMS_RESEND_S:
+                wait = int(SMS_RESEND_S - (now - prev["sent_at"])) + 1
+                return api.SmsSent(sent=False, retry_after_s=wait)
+            if window_full(db, "sms_send_terminal", terminal_id, SMS_SENDS_PER_TERMINAL, now):
+                error = too_many("SMS sends from this terminal", SMS_SENDS_PER_TERMINAL[1])
+            elif window_full(db, "sms_send_phone", body.phone, SMS_SENDS_PER_PHONE, now):
+                error = too_many("SMS sends to this phone", SMS_SENDS_PER_PHONE[1])
+            else:
+                add_attempt(db, "sms_send_terminal", terminal_id, now)
+                add_attempt(db, "sms_send_phone", body.phone, now)
+                row = db.execute(
+                    "SELECT 1 FROM residents WHERE phone=?", (body.phone,)
+                ).fetchone()
+                if row is None:
+                    error = ApiError(404, "phone_not_found", "这个手机号没有登记，请改用身份证")
+                else:
+                    code = f"{secrets.randbelow(10**6):06d}"
+                    db.execute(
+                        "INSERT OR REPLACE INTO sms VALUES (?,?,?,?,0)",
+                        (body.phone, code, now + SMS_TTL_S, now),
+                    )
+        if error:
+            raise error
         return api.SmsSent(sent=True, retry_after_s=SMS_RESEND_S)
 
     @app.post("/v1/identity/sms/verify", tags=["identity"], response_model=api.ResidentSession)
     def sms_verify(body: api.SmsVerify, terminal_id: Terminal) -> api.ResidentSession:
-        with backend.store.tx() as db:
+        now = backend.now()
+        error: ApiError | None = None
+        with backend.store.tx() as db:  # the tries are committed, then the refusal raised
             sms = db.execute("SELECT * FROM sms WHERE phone=?", (body.phone,)).fetchone()
-            if sms is None or sms["expires_at"] < backend.now() or sms["tries"] >= 5:
-                raise ApiError(401, "code_expired", "验证码已失效，请重新获取")
-            if not secrets.compare_digest(sms["code"], body.code):
+            if window_full(db, "wrong_code", terminal_id, WRONG_CODES_PER_TERMINAL, now):
+                error = too_many("wrong codes from this terminal", WRONG_CODES_PER_TERMINAL[1])
+            elif sms is None or sms["expires_at"] < now or sms["tries"] >= SMS_MAX_TRIES:
+                error = ApiError(401, "code_expired", "验证码已失效，请重新获取")
+            elif not secrets.compare_digest(sms["code"], body.code):
+                add_attempt(db, "wrong_code", terminal_id, now)
                 db.execute("UPDATE sms SET tries=tries+1 WHERE phone=?", (body.phone,))
-                raise ApiError(401, "code_wrong", "验证码不正确，请重新输入")
-            db.execute("DELETE FROM sms WHERE phone=?", (body.phone,))
+                left = SMS_MAX_TRIES - sms["tries"] - 1
+                again = f"还可以再试{left}次" if left else "请重新获取验证码"
+                error = ApiError(401, "code_wrong", f"验证码不正确，{again}")
+            else:
+                db.execute("DELETE FROM sms WHERE phone=?", (body.phone,))
+        if error:
+            raise error
         row = backend.store.one("SELECT * FROM residents WHERE phone=?", body.phone)
         if row is None:
             raise ApiError(404, "phone_not_found", "这个手机号没有登记，请改用身份证")
@@ -399,11 +471,16 @@ def create_app(
 
     @app.delete("/v1/identity/session", tags=["identity"], status_code=204)
     def end_session(
-        _: Terminal, x_resident_token: Annotated[str | None, Header()] = None
+        terminal_id: Terminal, x_resident_token: Annotated[str | None, Header()] = None
     ) -> Response:
+        """Revoke the token. Only its own terminal can; the answer is 204 either way, so it
+        tells nobody whether a token exists."""
         if x_resident_token:
             with backend.store.tx() as db:
-                db.execute("DELETE FROM sessions WHERE token=?", (x_resident_token,))
+                db.execute(
+                    "UPDATE sessions SET revoked=1 WHERE token=? AND (terminal_id=? OR ?)",
+                    (token_hash(x_resident_token), terminal_id, backend.open_mode),
+                )
         return Response(status_code=204)
 
     # ----- records -----
@@ -499,7 +576,8 @@ def create_app(
         issued = _iso(backend.now())
         with backend.store.tx() as db:
             db.execute(
-                "INSERT INTO certificates VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO certificates (code, kind, id_number, name, title, issued_at, "
+                "issuer, body, fields) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     code,
                     kind.value,
@@ -653,7 +731,8 @@ def create_app(
         order_id = "GO" + datetime.fromtimestamp(now, CST).strftime("%Y%m%d") + secrets.token_hex(5)
         with backend.store.tx() as db:
             db.execute(
-                "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO orders (order_id, terminal_id, account, amount, status, meter_type, "
+                "created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)",
                 (
                     order_id,
                     terminal_id,
@@ -663,9 +742,6 @@ def create_app(
                     row["meter_type"],
                     now,
                     now + ORDER_TTL_S,
-                    None,
-                    None,
-                    None,
                 ),
             )
         order = backend.store.one("SELECT * FROM orders WHERE order_id=?", order_id)
@@ -690,7 +766,8 @@ def create_app(
             ).fetchone()
             if row is None:
                 db.execute(
-                    "INSERT INTO idempotency VALUES (?,?,?,'in_flight',NULL,NULL,?)",
+                    "INSERT INTO idempotency (terminal_id, key, request_hash, state, created_at) "
+                "VALUES (?,?,?,'in_flight',?)",
                     (terminal_id, key, digest, now),
                 )
         if row is not None:
@@ -877,11 +954,25 @@ def create_app(
 
     @app.get("/v1/complaints/{number}", tags=["feedback"], response_model=api.ComplaintProgress)
     def complaint_progress(
-        number: ComplaintNo, code: Annotated[str, Query(pattern=r"^\d{6}$")], _: Terminal
+        number: ComplaintNo, code: Annotated[str, Query(pattern=r"^\d{6}$")], terminal_id: Terminal
     ) -> api.ComplaintProgress:
-        row = backend.store.one("SELECT * FROM complaints WHERE number=?", number)
-        if row is None or not secrets.compare_digest(row["verify_code"], code):
-            raise ApiError(404, "complaint_not_found", "没有查到这个诉求，请核对诉求编号和验证码")
+        now = backend.now()
+        error: ApiError | None = None
+        with backend.store.tx() as db:  # a wrong code is counted and committed, then refused
+            row = db.execute("SELECT * FROM complaints WHERE number=?", (number,)).fetchone()
+            if window_full(db, "wrong_code", terminal_id, WRONG_CODES_PER_TERMINAL, now):
+                error = too_many("wrong codes from this terminal", WRONG_CODES_PER_TERMINAL[1])
+            elif window_full(db, "complaint_code", number, COMPLAINT_TRIES, now):
+                error = too_many("wrong codes for this complaint", COMPLAINT_TRIES[1])
+            elif row is None or not secrets.compare_digest(row["verify_code"], code):
+                add_attempt(db, "wrong_code", terminal_id, now)
+                add_attempt(db, "complaint_code", number, now)
+                error = ApiError(
+                    404, "complaint_not_found", "没有查到这个诉求，请核对诉求编号和验证码"
+                )
+        if error:
+            raise error
+        assert row is not None
         submitted = float(row["submitted_at"])
         age = backend.now() - submitted
         steps = ["已受理：诉求已登记"]

@@ -50,10 +50,38 @@ CREATE TABLE IF NOT EXISTS complaints (number TEXT PRIMARY KEY, verify_code TEXT
 CREATE TABLE IF NOT EXISTS evaluations (id TEXT PRIMARY KEY, case_number TEXT, level TEXT,
     comment TEXT, at TEXT, terminal_id TEXT);
 CREATE TABLE IF NOT EXISTS heartbeats (terminal_id TEXT PRIMARY KEY, payload TEXT, at TEXT);
+CREATE TABLE IF NOT EXISTS attempts (kind TEXT, subject TEXT, at REAL);
+CREATE INDEX IF NOT EXISTS attempts_by_subject ON attempts (kind, subject, at);
 """
+
+# Columns added after the first release: an existing database gains them at start.
+ADDED_COLUMNS = [
+    ("sessions", "last_used", "REAL"),  # idle expiry on the server
+    ("sessions", "revoked", "INTEGER NOT NULL DEFAULT 0"),
+    ("idempotency", "locked_until", "REAL"),  # an in-flight lock expires
+    ("idempotency", "owner", "TEXT"),  # which backend process (and attempt) holds it
+    ("orders", "late_paid_at", "REAL"),  # paid after cancel or expiry ...
+    ("orders", "refunded_at", "REAL"),  # ... and refunded automatically
+    ("certificates", "valid_until", "TEXT"),
+    ("certificates", "revoked_at", "TEXT"),
+    ("certificates", "revoke_reason", "TEXT"),
+]
 
 DEMO_TERMINAL_ID = "demo-terminal-01"
 DEMO_TERMINAL_SECRET = "demo-secret-change-me"  # demo and tests only; real secrets are issued
+
+
+def attempts(db: sqlite3.Connection, kind: str, subject: str, since: float) -> int:
+    """How many attempts of ``kind`` on ``subject`` (a phone, a terminal, ...) since ``since``."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM attempts WHERE kind=? AND subject=? AND at>=?", (kind, subject, since)
+    ).fetchone()
+    return row[0]
+
+
+def add_attempt(db: sqlite3.Connection, kind: str, subject: str, at: float) -> None:
+    db.execute("DELETE FROM attempts WHERE at<?", (at - 24 * 3600,))  # no window is longer
+    db.execute("INSERT INTO attempts VALUES (?,?,?)", (kind, subject, at))
 
 
 def make_id(region: str, birth: str, seq: str) -> str:
@@ -142,6 +170,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        self._migrate()
         if not self.one("SELECT value FROM meta WHERE key='seeded'"):
             self._seed()
 
@@ -164,6 +193,12 @@ class Store:
     def all(self, sql: str, *args) -> list[sqlite3.Row]:
         with self.lock:
             return self.db.execute(sql, args).fetchall()
+
+    def _migrate(self) -> None:
+        for table, column, decl in ADDED_COLUMNS:
+            have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def close(self) -> None:
         with self.lock:
