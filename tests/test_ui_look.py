@@ -242,3 +242,28 @@ def test_idle_countdown_is_20_s_in_large_digits_opaque_and_sounds(win, qtbot, se
         o._tick()
     assert len(o.sounds) >= 2  # a second chime near the end
     o._keep()
+
+
+def test_voice_off_shows_off_and_a_tap_says_touch_works(win, qtbot, services):
+    from PySide6.QtCore import Qt
+
+    home = win.screens["home"]
+    win._update_status()
+    if services.voice_state == "ready":
+        pytest.skip("voice is on here")
+    assert home.mic.off and home.mic.isEnabled()  # tappable, drawn off
+    assert "未开启" in home.mic.text()
+    # drawn light grey with a dashed frame, not like a live (blue) button
+    assert colours(home.mic).most_common(1)[0][0] == theme.OFF_BG.lower()
+    qtbot.mouseClick(home.mic, Qt.MouseButton.LeftButton)
+    assert win.current == "home"
+    said = home.voice_note.text()
+    assert home.voice_note.isVisible() and "不能用语音" in said and "手指" in said
+
+
+def test_header_clock_follows_the_configured_timezone(win, services):
+    from zoneinfo import ZoneInfo
+
+    assert win.header.zone == ZoneInfo(services.config.timezone)
+    now = datetime.now(ZoneInfo(services.config.timezone))
+    assert win.header.clock.text() in (format_date(now), format_date(now.replace(minute=0)))

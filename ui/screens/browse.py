@@ -10,11 +10,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.catalog import Kind, Matter
+from kiosk.catalog import Matter
+from kiosk.flows import flow_for, hot_matters
 from ui.screens.base import Screen
-from ui.widgets import BigList, Card, LetterKeypad, MicButton, Tile, button, display_field, label
+from ui.widgets import (
+    BigList,
+    Card,
+    LetterKeypad,
+    MicButton,
+    Outcome,
+    Tile,
+    button,
+    display_field,
+    label,
+)
 
-HOT = ["mz-001", "gjj-002", "si-001", "gy-001", "ga-001", "mi-003"]
 # Why voice may be off (set by kiosk.services / voice.audio), offered to lupdate for translation.
 VOICE_REASONS = (
     QT_TRANSLATE_NOOP("HomeScreen", "未安装语音模型"),
@@ -34,9 +44,10 @@ class HomeScreen(Screen):
         top.setSpacing(16)
         self.mic = MicButton(self.tr("点我说话"))
         self.mic.setMinimumSize(240, 150)
-        self.mic.setEnabled(False)
-        self.mic.clicked.connect(lambda: win.go("listening"))
+        self.mic.set_off(True)
+        self.mic.clicked.connect(self._mic)
         self.mic_hint = label(self.tr("语音助手准备中"), "hint")
+        self.voice_note = Outcome()  # said when the resident taps the microphone while it is off
         self.search_btn = search = button(self.tr("按拼音首字母查找"), "", lambda: win.go("search"))
         search.setMinimumHeight(150)
         self.elder = elder = button(self.tr("长辈模式"), "secondary", win.toggle_elder)
@@ -45,6 +56,7 @@ class HomeScreen(Screen):
         self.lang.setMinimumHeight(150)
         self.box.addLayout(top)
         self.box.addWidget(self.mic_hint)
+        self.box.addWidget(self.voice_note)
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
         self.box.addLayout(self.grid, 3)
@@ -103,24 +115,32 @@ class HomeScreen(Screen):
                 i // cols,
                 i % cols,
             )
-        by_id = self.services.catalog.catalog.by_id()
         hot_cols = 3 if self.win.theme.elder or portrait else 6
-        shown_hot = [
-            by_id[m]
-            for m in HOT[: 3 if self.win.theme.elder else 6]
-            if m in by_id and by_id[m].enabled
-        ]
+        shown_hot = hot_matters(
+            self.services.catalog.catalog,
+            self.services.config.hot_matters,
+            3 if self.win.theme.elder else 6,
+        )
         for i, m in enumerate(shown_hot):
             self.hot.addWidget(
-                button(
-                    _short(m), "secondary", lambda _=False, x=m: self.win.go("matter", matter=x)
-                ),
+                button(_short(m), "secondary", lambda _=False, x=m: self.win.open_matter(x)),
                 i // hot_cols,
                 i % hot_cols,
             )
 
+    def _mic(self) -> None:
+        if self.mic.off:
+            self.voice_note.info(
+                self.tr("现在不能用语音。请直接用手指点屏幕上的按钮，一样可以办理。")
+            )
+        else:
+            self.win.go("listening")
+
     def set_voice(self, state: str, why: str = "") -> None:
-        self.mic.setEnabled(state == "ready")
+        self.mic.set_off(state != "ready")
+        self.mic.setText(self.tr("点我说话") if state == "ready" else self.tr("语音未开启"))
+        if state == "ready":
+            self.voice_note.clear()
         why = self.tr(why) if why else ""
         self.mic_hint.setText(
             {
@@ -162,17 +182,19 @@ class CategoryScreen(Screen):
         if kind == "cat":
             self.win.go("category", category=v)
         else:
-            self.win.go("matter", matter=v)
+            self.win.open_matter(v)
 
 
-KIND_ACTION = {
-    Kind.QUERY: QT_TRANSLATE_NOOP("MatterScreen", "刷身份证查询"),
-    Kind.CERTIFICATE: QT_TRANSLATE_NOOP("MatterScreen", "刷身份证开证明"),
-    Kind.PAYMENT: QT_TRANSLATE_NOOP("MatterScreen", "开始缴费"),
-    Kind.COMPLAINT: QT_TRANSLATE_NOOP("MatterScreen", "在这里办理"),
-}
-# matters this kiosk can run itself, by the backend service named in the catalog
-FEEDBACK_SERVICES = {"hotline.submit", "hotline.track", "evaluations.submit"}
+# the action buttons' words come from kiosk.flows; listed here for lupdate
+ACTION_WORDS = (
+    QT_TRANSLATE_NOOP("MatterScreen", "刷身份证查询"),
+    QT_TRANSLATE_NOOP("MatterScreen", "刷身份证开证明"),
+    QT_TRANSLATE_NOOP("MatterScreen", "开始缴费"),
+    QT_TRANSLATE_NOOP("MatterScreen", "开始补写"),
+    QT_TRANSLATE_NOOP("MatterScreen", "在这里办理"),
+    QT_TRANSLATE_NOOP("MatterScreen", "在这里查询"),
+    QT_TRANSLATE_NOOP("MatterScreen", "在这里评价"),
+)
 
 
 class MatterScreen(Screen):
@@ -212,6 +234,8 @@ class MatterScreen(Screen):
         if m is None:
             return
         self.note.setText("")
+        self._warned = False
+        self._set_action(m)
         layout_key = (id(m), self.win.theme.elder, self.win.portrait)  # a reload makes new objects
         if getattr(self, "_shown", None) == layout_key:
             return  # the same guide, laid out for the same screen: nothing to rebuild
@@ -264,28 +288,33 @@ class MatterScreen(Screen):
         for i, c in enumerate(cards):
             c.box.addStretch(1)  # lines stay together at the top of a taller neighbour's row
             self.body_box.addWidget(c, i // cols, i % cols)
-        action = KIND_ACTION.get(m.kind)
-        if m.service in FEEDBACK_SERVICES:
-            action = KIND_ACTION[Kind.COMPLAINT]
-        elif m.kind is Kind.COMPLAINT:
-            action = None  # a complaint the kiosk cannot take: the guide says where to go
-        self.act.setVisible(bool(action))
-        self.act.setText(self.tr(action) if action else "")
+
+    def _set_action(self, m: Matter) -> None:
+        """The action comes from the flow registry: only what this kiosk can finish is offered;
+        anything else is a guide that says where to go."""
+        flow = flow_for(m)
+        self.act.setVisible(flow.runs_here)
+        self.act.setEnabled(True)
+        self.act.setText(self.tr(flow.action) if flow.runs_here else "")
+        if not flow.runs_here:
+            self.note.setText(
+                self.tr("这项事项不能在本机办理。请按上面写的地点和时间办理，或打印这份指南带上。")
+            )
 
     def _act(self) -> None:
         m = self.matter
         if m is None:
             return
-        if m.service in FEEDBACK_SERVICES:
-            self.win.go("feedback", matter=m)
-        elif m.service == "utilities.gas_rewrite":
-            self.win.go("rewrite")
-        elif m.kind is Kind.PAYMENT:
-            self.win.go("topup", matter=m)
-        else:
-            self.win.require_identity(
-                lambda: self.win.go("records" if m.kind is Kind.QUERY else "certificate", matter=m)
+        flow = flow_for(m)
+        if flow.prints and not self.win.printing_ok and not self._warned:
+            # before anyone swipes a card: the paper this service ends in cannot come out now
+            self._warned = True
+            self.note.setText(
+                self.tr("打印机现在不能用，开出的材料暂时打印不出来。")
+                + self.tr("您可以稍后再来，或到人工窗口办理；仍要继续请再点一次。")
             )
+            return
+        self.win.start_flow(m)
 
     def _print(self) -> None:
         from datetime import datetime
@@ -297,7 +326,10 @@ class MatterScreen(Screen):
             return
         stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
         self.win.print_document(
-            lambda: render_guide(m, printed_at=stamp), f"办事指南 {m.name}", self.note
+            lambda: render_guide(m, printed_at=stamp),
+            f"办事指南 {m.name}",
+            self.note,
+            button=self.print_btn,
         )
 
 
@@ -321,7 +353,7 @@ class SearchScreen(Screen):
         self.status = label("", "hint")
         left.addWidget(self.status)
         self.results = BigList()
-        self.results.chosen.connect(lambda m: self.win.go("matter", matter=m))
+        self.results.chosen.connect(self.win.open_matter)
         left.addWidget(self.results, 1)
 
     def enter(self, query: str = "", **_) -> None:
@@ -330,6 +362,17 @@ class SearchScreen(Screen):
     def show_results(self, query: str) -> None:
         """Also used by the voice assistant: show what the engine found for a query."""
         self.field.setText(query)
+        if query and not self.services.search_ready:
+            # the index is still being built at start-up: never wait for it here
+            self.status.setText(self.tr("正在准备查找，请稍候……"))
+            services = self.services
+            self.win.run(
+                "search-ready",
+                lambda: services.search,
+                lambda _e: self.show_results(self.field.text()),
+                lambda _e: None,
+            )
+            return
         r = self.services.search.search(query, top=8) if query else None
         if r is None:
             self.results.set_items([])
