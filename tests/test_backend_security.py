@@ -124,3 +124,66 @@ def test_complaint_guessing_across_numbers_is_limited_per_terminal(fresh):
             rejected(c.complaint_progress, r.number, wrong(r.verify_code))
     err = rejected(c.complaint_progress, receipts[0].number, receipts[0].verify_code)
     assert err.status == 429
+
+
+# ----- 2. sessions and terminals -----
+
+
+def test_another_terminal_cannot_end_a_residents_session(fresh):
+    c = fresh.client(retries=0)
+    token = c.login_id_card(WANG["name"], WANG["id_number"]).token
+    other = add_terminal(fresh, "other-terminal", "other-secret-0123456789")
+    other.end_session(token)  # 204 as always: nothing tells it whether the token exists
+    assert c.gjj_statement(token).total  # still alive
+    c.end_session(token)  # its own terminal revokes it
+    assert rejected(c.gjj_statement, token).code == "identity_expired"
+
+
+def test_resident_tokens_idle_out_on_the_server(fresh):
+    c = fresh.client(retries=0)
+    token = c.login_id_card(WANG["name"], WANG["id_number"]).token
+    for offset in (120, 240):  # used every 2 minutes: alive
+        c.sandbox("POST", "/clock", {"offset_s": offset})
+        assert c.gjj_statement(token).total
+    c.sandbox("POST", "/clock", {"offset_s": 240 + 181})  # left alone over 3 minutes
+    err = rejected(c.gjj_statement, token)
+    assert err.code == "identity_expired" and "重新刷身份证" in err.message
+
+
+def test_tokens_are_stored_hashed(fresh):
+    c = fresh.client(retries=0)
+    token = c.login_id_card(WANG["name"], WANG["id_number"]).token
+    data = (fresh.data_dir / "backend.sqlite3").read_bytes()
+    wal = fresh.data_dir / "backend.sqlite3-wal"
+    data += wal.read_bytes() if wal.exists() else b""
+    assert token.encode() not in data
+
+
+def test_a_terminal_acts_only_on_its_own_orders(fresh):
+    c = fresh.client(retries=0)
+    order = c.create_gas_order(IC_ACCOUNT, 30_00, str(uuid.uuid4()))
+    other = add_terminal(fresh, "other-terminal", "other-secret-0123456789")
+    assert rejected(other.gas_order, order.order_id).code == "order_not_found"
+    assert rejected(other.cancel_gas_order, order.order_id).code == "order_not_found"
+    assert c.gas_order(order.order_id).status.value == "created"
+    # a paid purchase waiting for its card can still be written at any terminal (待圈存)
+    c.sandbox("POST", f"/orders/{order.order_id}/pay")
+    assert [o.order_id for o in other.pending_writes(IC_ACCOUNT)] == [order.order_id]
+    assert other.card_token(order.order_id).order_id == order.order_id
+
+
+def get_signed(running, path, *, terminal=DEMO_TERMINAL_ID, secret=DEMO_TERMINAL_SECRET, **kw):
+    headers = {HEADER_TERMINAL: terminal, **sign(secret, "GET", path, b"", **kw)}
+    return requests.get(running.url + path, headers=headers, timeout=5)
+
+
+def test_unknown_terminal_and_bad_signature_look_the_same(fresh):
+    path = f"/v1/utilities/gas/accounts/{IC_ACCOUNT}"
+    bad = get_signed(fresh, path, secret="wrong-secret")
+    unknown = get_signed(fresh, path, terminal="no-such-terminal")
+    assert bad.status_code == unknown.status_code == 401
+    assert bad.json() == unknown.json() and bad.json()["code"] == "bad_signature"
+    old = dict(now=0)  # a stale clock: the same answer whether the terminal exists or not
+    skew = get_signed(fresh, path, secret="wrong", **old)
+    skew_unknown = get_signed(fresh, path, terminal="no-such-terminal", **old)
+    assert skew.json()["code"] == skew_unknown.json()["code"] == "clock_skew"

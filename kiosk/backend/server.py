@@ -8,6 +8,7 @@ that the client's and the top-up's handling of them can be tested against a real
 import hashlib
 import json
 import logging
+import re
 import secrets
 import threading
 import time
@@ -117,6 +118,14 @@ CertCode = Annotated[str, PathParam(pattern=r"^[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){3
 AccountNo = Annotated[str, PathParam(pattern=r"^\d{6,20}$")]
 OrderNo = Annotated[str, PathParam(pattern=r"^GO\d{8}[0-9a-f]{10}$")]
 ComplaintNo = Annotated[str, PathParam(pattern=r"^12345\d{14}$")]
+
+
+# What the signing headers may look like; anything else is refused before any work is done.
+TERMINAL_ID_RE = r"[A-Za-z0-9._-]{1,64}"
+TIMESTAMP_RE = r"\d{1,12}"
+NONCE_RE = r"[A-Za-z0-9_-]{16,64}"
+SIGNATURE_RE = r"[0-9a-f]{64}"
+_UNKNOWN_TERMINAL_SECRET = secrets.token_hex(32)
 
 
 def token_hash(token: str) -> str:
@@ -294,9 +303,13 @@ def create_app(
         x_nonce: Annotated[str | None, Header()] = None,
         x_signature: Annotated[str | None, Header()] = None,
     ) -> str:
-        """The calling terminal's id, after checking the request's signature, age and nonce."""
+        """The calling terminal's id, after checking the request's signature, age and nonce.
+
+        Shapes are checked before anything is looked up or stored; an unknown terminal and a
+        wrong signature get the same answer (a dummy secret is checked, so timing is the same
+        too), so that answers never tell which terminal ids exist."""
         if backend.open_mode:
-            return x_terminal_id or "open"
+            return (x_terminal_id or "open")[:64]
         if not (x_terminal_id and x_timestamp and x_nonce and x_signature):
             raise ApiError(
                 401,
@@ -304,13 +317,17 @@ def create_app(
                 "终端未授权，请联系工作人员",
                 f"missing {HEADER_TERMINAL}/{HEADER_TIMESTAMP}/{HEADER_NONCE}/{HEADER_SIGNATURE}",
             )
-        row = backend.store.one("SELECT secret FROM terminals WHERE id=?", x_terminal_id)
-        if row is None:
-            raise ApiError(401, "unknown_terminal", "终端未授权，请联系工作人员")
-        try:
-            ts = int(x_timestamp)
-        except ValueError:
-            raise ApiError(401, "bad_timestamp", "终端时间异常，请联系工作人员") from None
+        for name, value, pattern in (
+            (HEADER_TERMINAL, x_terminal_id, TERMINAL_ID_RE),
+            (HEADER_TIMESTAMP, x_timestamp, TIMESTAMP_RE),
+            (HEADER_NONCE, x_nonce, NONCE_RE),
+            (HEADER_SIGNATURE, x_signature, SIGNATURE_RE),
+        ):
+            if not re.fullmatch(pattern, value):
+                raise ApiError(
+                    401, "unauthenticated", "终端未授权，请联系工作人员", f"malformed {name}"
+                )
+        ts = int(x_timestamp)
         now = backend.wall()
         if abs(now - ts) > MAX_SKEW_S:
             raise ApiError(
@@ -319,9 +336,12 @@ def create_app(
                 "终端时间异常，请联系工作人员",
                 f"timestamp {ts} is {int(now - ts)} s from server time",
             )
+        row = backend.store.one("SELECT secret FROM terminals WHERE id=?", x_terminal_id)
+        secret = row["secret"] if row else _UNKNOWN_TERMINAL_SECRET
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        body = await request.body()
-        if not verify(row["secret"], request.method, path, body, x_timestamp, x_nonce, x_signature):
+        body = await request.body()  # at most MAX_BODY bytes: the limits middleware saw to it
+        good = verify(secret, request.method, path, body, x_timestamp, x_nonce, x_signature)
+        if not good or row is None:
             raise ApiError(401, "bad_signature", "终端未授权，请联系工作人员")
         with backend.store.tx() as db:
             db.execute("DELETE FROM nonces WHERE ts<?", (int(now) - 2 * MAX_SKEW_S,))
@@ -820,13 +840,21 @@ def create_app(
             raise ApiError(404, "order_not_found", "没有找到这笔订单")
         return row
 
+    def own_order_row(order_id: str, terminal_id: str):
+        """Another terminal's order is "not found" here: it can neither read nor cancel it.
+        (Paid purchases waiting for the card are another matter: any terminal may write them.)"""
+        row = get_order_row(order_id)
+        if row["terminal_id"] != terminal_id and not backend.open_mode:
+            raise ApiError(404, "order_not_found", "没有找到这笔订单")
+        return row
+
     @app.get("/v1/utilities/gas/orders/{order_id}", tags=["gas"], response_model=api.Order)
-    def get_order(order_id: OrderNo, _: Terminal) -> api.Order:
-        return order_model(get_order_row(order_id))
+    def get_order(order_id: OrderNo, terminal_id: Terminal) -> api.Order:
+        return order_model(own_order_row(order_id, terminal_id))
 
     @app.post("/v1/utilities/gas/orders/{order_id}/cancel", tags=["gas"], response_model=api.Order)
-    def cancel_order(order_id: OrderNo, _: Terminal) -> api.Order:
-        row = get_order_row(order_id)
+    def cancel_order(order_id: OrderNo, terminal_id: Terminal) -> api.Order:
+        row = own_order_row(order_id, terminal_id)
         if row["status"] in ("cancelled", "expired"):
             return order_model(row)
         if row["status"] != "created":
@@ -851,13 +879,15 @@ def create_app(
             )
         acct = gas_account(row["account"])
         seq = acct["card_sequence"] + 1
-        mac = hashlib.sha256(f"{order_id}|{row['account']}|{row['amount']}|{seq}".encode())
+        from kiosk.backend.topup_routes import card_write_token  # keyed: HMAC, the card key
+
+        mac = card_write_token(order_id, row["account"], row["amount"], seq)
         return api.CardToken(
             order_id=order_id,
             account=row["account"],
             amount=row["amount"],
             sequence=seq,
-            token=mac.hexdigest()[:32],
+            token=mac,
         )
 
     @app.post(
@@ -1000,9 +1030,16 @@ def create_app(
         version = json.loads(data).get("version", "")
         return api.HeartbeatAck(server_time=_iso(backend.now()), catalog_version=str(version))
 
+    from kiosk.backend.catalog_routes import add_catalog_routes
     from kiosk.backend.sandbox_routes import add_sandbox_routes
+    from kiosk.backend.topup_routes import add_topup_routes
 
     add_sandbox_routes(app, backend, Terminal)
+    from kiosk.backend.service_routes import add_service_routes  # utilities, 办件编号, 求助
+
+    add_service_routes(app, backend, Terminal)
+    add_topup_routes(app, backend, Terminal)
+    add_catalog_routes(app, backend, Terminal)
     return app
 
 
