@@ -254,7 +254,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.demo:
         config.demo, config.backend_url = True, ""
     from kiosk.config import start_problems
+    from kiosk.devices import resolve_devices
 
+    try:  # a bad device value stops the start here, never at the first resident
+        resolve_devices(config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
     problems = start_problems(config)
     if problems:
         raise UsageError("; ".join(problems))

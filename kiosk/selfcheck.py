@@ -65,6 +65,7 @@ def run_checks(config: Config) -> list[Check]:
 
     reason = microphone_status()
     out.append(Check("microphone", "warn" if reason else "ok", reason or "an input device opens"))
+    out += device_checks(config)
     try:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         probe = config.data_dir / ".selfcheck"
@@ -74,3 +75,105 @@ def run_checks(config: Config) -> list[Check]:
     except OSError as exc:
         out.append(Check("data folder", "fail", f"{config.data_dir}: {exc}"))
     return out
+
+
+# ----- devices -----
+
+_NAMES = {"id_reader": "id reader", "card_writer": "card writer", "barcode_scanner": "bill scanner"}
+_WITHOUT = {
+    "id_reader": "card identification hidden, residents identify by SMS",
+    "card_writer": "gas top-up hidden",
+    "barcode_scanner": "bills are typed on the keypad",
+}
+
+
+def device_checks(config: Config) -> list[Check]:
+    """Every configured device: its config value, then whether it answers."""
+    from kiosk.devices import DeviceConfigError, resolve_devices
+
+    try:
+        devices = resolve_devices(config)
+    except DeviceConfigError as exc:
+        return [Check("devices", "fail", str(exc))]
+    out = []
+    for spec in devices.specs():
+        name = _NAMES[spec.key]
+        if not spec.present:
+            out.append(Check(name, "warn", f"none: {_WITHOUT[spec.key]}"))
+        elif spec.key == "id_reader":
+            out.append(_check_id_reader(spec))
+        elif spec.kind == "simulated":
+            out.append(Check(name, "ok", "simulated (demo mode)"))
+        else:  # a keyboard-wedge scanner types like a keyboard: nothing to ask it
+            out.append(Check(name, "ok", f"{spec.kind}: scan a bill on the 燃气 screen to try it"))
+    out.append(_check_receipt_printer(config.receipt_printer))
+    return out
+
+
+def _check_id_reader(spec) -> Check:
+    """Open the port, ask the security module for its status, look for a card."""
+    from kiosk.devices.idcard import ReaderProblem, SamReader
+
+    sim = None
+    if spec.kind == "simulated":
+        from kiosk.devices.idcard_sim import SimulatedIdReader
+
+        sim = SimulatedIdReader()
+        port, baud, where = sim.port, 115200, "simulated on a pty (demo mode)"
+    else:
+        port, baud, where = spec.port, spec.baud, f"{spec.port} at {spec.baud} baud"
+    reader = None
+    try:
+        reader = SamReader.open(port, baud)
+        reader.sam_status()
+        card = "a card lies on it" if reader.present() else "no card on it"
+        return Check("id reader", "ok", f"{where}: security module answers, {card}")
+    except ReaderProblem as exc:
+        return Check("id reader", "fail", f"{where}: {exc.detail}")
+    finally:
+        if reader:
+            reader.close()
+        if sim:
+            sim.close()
+
+
+def _check_receipt_printer(value: str) -> Check:
+    """printing.receipt: network:HOST[:PORT] answers on TCP, a serial device node exists, a USB
+    VID:PID is on the bus. Printing itself is tried from the admin screen's printer test."""
+    import socket
+    from pathlib import Path
+
+    kind, _, rest = (value or "none").partition(":")
+    if kind == "none":
+        return Check("receipts", "ok", "none: receipts print on A4")
+    if kind == "network":
+        host, _, port = rest.partition(":")
+        try:
+            with socket.create_connection((host, int(port or 9100)), timeout=3):
+                return Check("receipts", "ok", f"{rest} accepts connections")
+        except (OSError, ValueError) as exc:
+            return Check("receipts", "fail", f"{rest}: {exc}")
+    if kind == "serial":
+        dev = rest.rsplit(":", 1)[0] if rest.rsplit(":", 1)[-1].isdigit() else rest
+        ok = Path(dev).exists() or dev.upper().startswith("COM")
+        return Check(
+            "receipt printer",
+            "ok" if ok else "fail",
+            f"{dev}: {'present' if ok else 'no such device'}",
+        )
+    if kind == "usb":
+        want = rest.lower().replace("0x", "")
+        found = set()
+        for d in Path("/sys/bus/usb/devices").glob("*"):
+            try:
+                vid, pid = ((d / f).read_text().strip() for f in ("idVendor", "idProduct"))
+                found.add(f"{vid}:{pid}")
+            except OSError:
+                continue
+        ok = want in found
+        return Check(
+            "receipt printer",
+            "ok" if ok else "fail",
+            f"usb {rest}: {'on the bus' if ok else 'not on the bus'}",
+        )
+    return Check("receipts", "fail", f"printing.receipt = {value!r}: unknown kind {kind!r}")
