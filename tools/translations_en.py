@@ -220,6 +220,12 @@ EN = {
     "这张卡没有待写入的购气": "Nothing is waiting to be written to this card",
     "补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表": "Written: %1 purchase(s), %2 yuan. Put the card back into your meter",
     "正在核对，请稍后再查": "Being checked, look again later",
+    "退格": "Delete",
+    "清空": "Clear",
+    "确定": "OK",
+    "语音未开启": "Voice is off",
+    "现在不能用语音。请直接用手指点屏幕上的按钮，一样可以办理。": "Voice is not available now. Just tap the buttons on the screen with your finger; everything works by touch.",
+    "{y}年{m}月{d}日 {hm}": "{d} {mon} {y}  {hm}",
 }
 
 
