@@ -226,7 +226,7 @@ _EXPECTED = {
     "int_parsing": "expected a whole number",
     "int_from_float": "expected a whole number",
     "string_type": "expected a string in quotes",
-    "list_type": "expected a list of strings, e.g. [\"a\", \"b\"]",
+    "list_type": 'expected a list of strings, e.g. ["a", "b"]',
     "model_type": "must be a table ([section] with keys)",
     "model_attributes_type": "must be a table ([section] with keys)",
 }

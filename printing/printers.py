@@ -1,8 +1,18 @@
 """Printers behind one small interface: CUPS queues, a file outbox (demo), ESC/POS receipts.
 
-Documents are rendered into a private spool folder (0700) and deleted when their job ends, and
-at start-up, so that nothing a resident printed outlives the job. A job that cannot be printed
-(queue missing, printer disabled, time-out) is reported in words and kept for a retry, not lost.
+CUPS is driven through libcups (pycups): jobs are submitted over IPP straight from memory and
+followed by their IPP job state, so the answer never depends on the language ``lp`` speaks
+(on zh_CN ``lp`` says "请求 ID 为 ..."), and queue names are matched as CUPS matches them,
+ignoring case. Nothing personal outlives its job: the kiosk writes no file for CUPS; when the job
+ends (completed, failed, stalled or timed out) the kiosk cancels and purges it, so CUPS keeps
+neither the document nor its history (scripts/setup also sets ``PreserveJobFiles No``). A stalled
+or timed-out job is cancelled rather than left to print later, unattended, for nobody: the
+resident is told to ask staff and prints again once the printer is fixed.
+
+Without pycups, ``lp``/``lpstat``/``cancel`` run under ``LC_ALL=C`` (their English answers are
+parsed) with the document in a private spool file (0600, folder 0700) deleted as soon as ``lp``
+has returned. The file outbox is a demo and technician tool: files 0600 in a 0700 folder, each
+removed after ``keep_s`` (5 minutes) or when the resident's session ends, whichever comes first.
 """
 
 from __future__ import annotations
@@ -19,6 +29,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
+
+try:  # libcups bindings; the lp fallback below covers a machine without them
+    import cups
+except ImportError:  # pragma: no cover - pycups is a dependency; kept for odd builds
+    cups = None
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +96,13 @@ class Spool:
     def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
+    @classmethod
+    def private(cls) -> Spool:
+        """A per-user spool under the temp folder (the lp fallback with no spool given)."""
+        import tempfile
+
+        return cls(Path(tempfile.gettempdir()) / f"kiosk-spool-{os.getuid()}")
+
 
 @dataclass
 class PrinterHealth:
@@ -135,90 +157,244 @@ def pdf_pages(pdf: bytes) -> int:
     return max(1, len(re.findall(rb"/Type\s*/Page[^s]", pdf)))
 
 
+# IPP job-state and printer-state values (RFC 8011), so the fallback needs no pycups
+_PENDING, _HELD, _PROCESSING, _STOPPED, _CANCELED, _ABORTED, _COMPLETED = 3, 4, 5, 6, 7, 8, 9
+_PRINTER_STOPPED = 5
+_C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C", "LANGUAGE": "C"}
+
+
 class CupsPrinter:
-    """A CUPS queue, driven with lp and lpstat."""
+    """A CUPS queue, through libcups (pycups) or, without it, lp/lpstat under LC_ALL=C."""
 
     def __init__(
-        self, queue: str, spool: Spool, health: PrinterHealth | None = None, poll_s: float = 0.3
+        self,
+        queue: str,
+        spool: Spool | None = None,
+        health: PrinterHealth | None = None,
+        poll_s: float = 0.3,
+        use_ipp: bool | None = None,
     ) -> None:
         self.name = queue
-        self.queue = queue
+        self.queue = queue  # as configured; the queue's own spelling is looked up per job
         self.spool = spool
         self.health = health or PrinterHealth()
         self.poll_s = poll_s
+        self.use_ipp = cups is not None if use_ipp is None else use_ipp
 
     def print_pdf(self, pdf: bytes, title: str, timeout_s: float = 60.0) -> PrintResult:
-        path = self.spool.write(pdf)
         try:
-            result = self._submit_and_follow(path, title, timeout_s)
-        finally:
-            # CUPS keeps its own copy once lp returns; ours goes now, whatever happened. A refused
-            # job leaves nothing on disk: the caller still holds the bytes and may retry.
-            Spool.remove(path)
+            if self.use_ipp:
+                result = self._print_ipp(pdf, title, timeout_s)
+            else:
+                result = self._print_lp(pdf, title, timeout_s)
+        except Exception as exc:  # a scheduler gone mid-job: say so, never raise into a screen
+            result = PrintResult(JobState.FAILED, detail=f"{type(exc).__name__}: {exc}"[:300])
         self.health.record(result, pdf_pages(pdf))
-        log.info("print %s on %s: %s %s", title, self.queue, result.state, result.detail)
+        level = logging.INFO if result.ok else logging.WARNING
+        log.log(level, "print %r on %s: %s %s", title, self.queue, result.state, result.detail)
         return result
 
-    def _submit_and_follow(self, path: Path, title: str, timeout_s: float) -> PrintResult:
+    # ----- libcups -----
+
+    def _resolve(self, conn) -> str | None:
+        """The queue's name as CUPS spells it (CUPS compares queue names ignoring case)."""
+        names = list(conn.getPrinters()) + list(conn.getClasses())
+        return next((n for n in names if n.casefold() == self.queue.casefold()), None)
+
+    def _print_ipp(self, pdf: bytes, title: str, timeout_s: float) -> PrintResult:
         try:
-            p = subprocess.run(
-                ["lp", "-d", self.queue, "-t", title, str(path)],
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
-        except FileNotFoundError:
+            conn = cups.Connection()  # one per job: pycups connections are not thread-safe
+        except RuntimeError as exc:
+            return PrintResult(JobState.FAILED, detail=f"CUPS not reachable: {exc}")
+        name = self._resolve(conn)
+        if name is None:
+            return PrintResult(JobState.FAILED, detail=f"queue {self.queue} does not exist")
+        attrs = conn.getPrinterAttributes(
+            name, requested_attributes=["printer-is-accepting-jobs", "printer-state"]
+        )
+        if not attrs.get("printer-is-accepting-jobs", True):
+            return PrintResult(JobState.FAILED, detail=f"queue {name} is rejecting jobs")
+        job = conn.createJob(name, title, {})
+        job_id = f"{name}-{job}"
+        try:
+            conn.startDocument(name, job, title, "application/pdf", 1)
+            conn.writeRequestData(pdf, len(pdf))
+            conn.finishDocument(name)
+            return self._follow_ipp(conn, name, job, job_id, timeout_s)
+        finally:
+            self._purge_ipp(conn, job)
+
+    def _follow_ipp(self, conn, name: str, job: int, job_id: str, timeout_s: float) -> PrintResult:
+        wanted = ["job-state", "job-state-reasons", "job-printer-state-message"]
+        deadline = time.monotonic() + timeout_s
+        while True:
+            a = conn.getJobAttributes(job, requested_attributes=wanted)
+            state, reasons = a.get("job-state"), a.get("job-state-reasons", "")
+            if state == _COMPLETED:
+                return PrintResult(JobState.COMPLETED, job_id)
+            if state in (_CANCELED, _ABORTED):
+                why = a.get("job-printer-state-message") or reasons
+                return PrintResult(JobState.FAILED, job_id, f"job {state}: {why}"[:300])
+            printer_state = conn.getPrinterAttributes(
+                name, requested_attributes=["printer-state"]
+            ).get("printer-state")
+            if state == _STOPPED or printer_state == _PRINTER_STOPPED:
+                return PrintResult(JobState.STALLED, job_id, "queue stopped; job cancelled")
+            if time.monotonic() >= deadline:
+                return PrintResult(JobState.TIMEOUT, job_id, f"no outcome after {timeout_s:.0f} s")
+            time.sleep(self.poll_s)
+
+    @staticmethod
+    def _purge_ipp(conn, job: int) -> None:
+        """Cancel (if still active) and purge: CUPS drops the document and the job's history."""
+        try:
+            conn.cancelJob(job, purge_job=True)
+        except Exception as exc:  # the job stays in CUPS until its own PreserveJob* limits
+            log.warning("could not purge CUPS job %s: %s", job, exc)
+
+    # ----- lp / lpstat fallback (answers parsed in the C locale) -----
+
+    def _lp(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(args, capture_output=True, text=True, timeout=30, env=_C_LOCALE)
+
+    def _resolve_lp(self) -> str | None:
+        out = self._lp("lpstat", "-e").stdout.split()
+        return next((n for n in out if n.casefold() == self.queue.casefold()), None)
+
+    def _print_lp(self, pdf: bytes, title: str, timeout_s: float) -> PrintResult:
+        if not shutil.which("lp"):
             return PrintResult(JobState.FAILED, detail="lp not installed (cups-client)")
-        except subprocess.TimeoutExpired:
-            return PrintResult(JobState.FAILED, detail="lp did not answer in 30 s")
+        name = self._resolve_lp()
+        if name is None:
+            return PrintResult(JobState.FAILED, detail=f"queue {self.queue} does not exist")
+        spool = self.spool or Spool.private()
+        path = spool.write(pdf)
+        try:
+            p = self._lp("lp", "-d", name, "-t", title, str(path))
+        finally:
+            Spool.remove(path)  # lp has handed CUPS its copy (or failed): ours goes now
         m = re.search(r"request id is (\S+)", p.stdout)
         if p.returncode != 0 or not m:
             return PrintResult(JobState.FAILED, detail=(p.stderr or p.stdout).strip()[:300])
-        job = m.group(1)
+        job_id = m.group(1)
+        try:
+            return self._follow_lp(name, job_id, timeout_s)
+        finally:
+            self._lp("cancel", "-x", job_id)  # -x: purge the job's files and history
+
+    def _follow_lp(self, name: str, job_id: str, timeout_s: float) -> PrintResult:
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if not self._listed(job, "not-completed"):
-                if self._listed(job, "completed"):
-                    return PrintResult(JobState.COMPLETED, job)
-            elif self._stopped():
-                return PrintResult(JobState.STALLED, job, "queue stopped; job kept in CUPS")
+        while True:
+            if not self._listed(name, job_id, "not-completed"):
+                if self._listed(name, job_id, "completed"):
+                    return PrintResult(JobState.COMPLETED, job_id)
+                return PrintResult(JobState.FAILED, job_id, "job cancelled or aborted")
+            if self._stopped_lp(name):
+                return PrintResult(JobState.STALLED, job_id, "queue stopped; job cancelled")
+            if time.monotonic() >= deadline:
+                return PrintResult(JobState.TIMEOUT, job_id, f"no outcome after {timeout_s:.0f} s")
             time.sleep(self.poll_s)
-        return PrintResult(JobState.TIMEOUT, job, f"no outcome after {timeout_s:.0f} s")
 
-    def _listed(self, job: str, which: str) -> bool:
-        out = subprocess.run(
-            ["lpstat", "-W", which, "-o", self.queue], capture_output=True, text=True, timeout=15
-        ).stdout
-        return any(line.split()[:1] == [job] for line in out.splitlines())
+    def _listed(self, name: str, job_id: str, which: str) -> bool:
+        out = self._lp("lpstat", "-W", which, "-o", name).stdout
+        return any(line.split()[:1] == [job_id] for line in out.splitlines())
 
-    def _stopped(self) -> bool:
-        out = subprocess.run(
-            ["lpstat", "-p", self.queue], capture_output=True, text=True, timeout=15
-        ).stdout
+    def _stopped_lp(self, name: str) -> bool:
+        out = self._lp("lpstat", "-p", name).stdout
         return "disabled" in out or "stopped" in out
+
+    # ----- state for the header and the heartbeat -----
+
+    def status(self) -> str:
+        """ok / low / out / error / offline, asked of CUPS (blocks: call it on a worker)."""
+        try:
+            stopped, reasons = self._queue_state()
+        except Exception as exc:
+            log.warning("printer check on %s: %s", self.queue, exc)
+            return "offline"
+        if stopped is None:
+            return "offline"
+        if any(r.startswith(("media-empty", "media-needed", "media-jam")) for r in reasons):
+            return "out"
+        if stopped:
+            return "out" if self.health.stalled else "offline"
+        if self.health.state == "error":
+            return "error"
+        if any(r.startswith("media-low") for r in reasons):
+            return "low"
+        return self.health.paper
+
+    def _queue_state(self) -> tuple[bool | None, list[str]]:
+        """(stopped, printer-state-reasons); stopped None when the queue does not exist."""
+        if self.use_ipp:
+            conn = cups.Connection()
+            name = self._resolve(conn)
+            if name is None:
+                return None, []
+            a = conn.getPrinterAttributes(
+                name, requested_attributes=["printer-state", "printer-state-reasons"]
+            )
+            reasons = a.get("printer-state-reasons") or []
+            reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+            return a.get("printer-state") == _PRINTER_STOPPED, [r for r in reasons if r != "none"]
+        name = self._resolve_lp()
+        return (None, []) if name is None else (self._stopped_lp(name), [])
 
 
 class FilePrinter:
-    """Demo and development: 'prints' by writing the PDF into an outbox folder."""
+    """Demo and technician tool: 'prints' by writing the PDF into a private outbox folder.
 
-    def __init__(self, outbox: Path) -> None:
+    Files are 0600 in a 0700 folder and live at most ``keep_s`` seconds, and not past the end of
+    the resident's session (``session_ended``): long enough to open one and look, never a
+    collection of residents' certificates.
+    """
+
+    def __init__(self, outbox: Path, keep_s: float = 300.0) -> None:
         self.name = f"file:{outbox}"
         self.outbox = outbox
+        self.keep_s = keep_s
         self.health = PrinterHealth()
+        self.sweep()
 
     def print_pdf(self, pdf: bytes, title: str, timeout_s: float = 60.0) -> PrintResult:
+        self.sweep()
         try:
-            self.outbox.mkdir(parents=True, exist_ok=True)
+            self.outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.outbox, 0o700)
             stamp = time.strftime("%Y%m%d-%H%M%S")
             safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", title)[:40]
             path = self.outbox / f"{stamp}-{safe}-{uuid.uuid4().hex[:6]}.pdf"
-            path.write_bytes(pdf)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(pdf)
         except OSError as exc:
             result = PrintResult(JobState.FAILED, detail=str(exc))
         else:
             result = PrintResult(JobState.COMPLETED, str(path))
         self.health.record(result, pdf_pages(pdf))
+        log.info("print %r to the outbox: %s", title, result.state)
         return result
+
+    def sweep(self, max_age_s: float | None = None) -> int:
+        """Remove outbox files older than ``max_age_s`` (default ``keep_s``); returns how many."""
+        limit = self.keep_s if max_age_s is None else max_age_s
+        now, removed = time.time(), 0
+        try:
+            files = list(self.outbox.glob("*.pdf"))
+        except OSError:
+            return 0
+        for path in files:
+            try:
+                if now - path.stat().st_mtime >= limit:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+    def session_ended(self) -> None:
+        """The resident has gone: what was 'printed' for them goes too."""
+        self.sweep(0)
 
 
 class EscposReceiptPrinter:

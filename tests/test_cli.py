@@ -123,6 +123,7 @@ def test_selfcheck(tmp_path, backend):
 
     secret = tmp_path / "secret"
     secret.write_text(DEMO_TERMINAL_SECRET)
+    secret.chmod(0o600)  # a secret others can read is refused
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(
         f'[terminal]\nid = "{DEMO_TERMINAL_ID}"\nsecret_file = "{secret}"\n'

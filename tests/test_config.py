@@ -43,7 +43,7 @@ def test_example_config_loads(tmp_path):
         ("[idle]\npersonal_s = 'soon'\n", "idle.personal_s: expected a whole number, got 'soon'"),
         ("terminal = 3\n", "terminal must be a table"),
         ("[terminal\n", "config"),
-        ("[ui]\nelder = \"no\"\n", "ui.elder: expected true or false"),
+        ('[ui]\nelder = "no"\n', "ui.elder: expected true or false"),
         ("[ui]\nelder = 1\n", "ui.elder: expected true or false"),
         ("[idle]\npersonal_s = true\n", "idle.personal_s: expected a whole number"),
         ("[idle]\npersonal_s = 1.5\n", "idle.personal_s: expected a whole number"),
