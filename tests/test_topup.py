@@ -142,7 +142,7 @@ def test_restart_reconciles_every_unfinished_entry(parts, client, tmp_path):
     written = flow.start(account, 45_00)
     client.sandbox("POST", f"/orders/{written.order_id}/pay")
     token = client.card_token(written.order_id)
-    writer.write(ic, 45_00, token.sequence, token.token)
+    writer.write(ic, 45_00, token.sequence, token.token, written.order_id)
     journal.advance(
         written.key, State.CARD_WRITTEN, sequence=token.sequence, card_serial="CARD-301"
     )
@@ -152,7 +152,8 @@ def test_restart_reconciles_every_unfinished_entry(parts, client, tmp_path):
     assert journal.unfinished() == []
     assert outcomes[lonely.key].entry.state is State.CANCELLED
     assert outcomes[unpaid.key].entry.state is State.CANCELLED
-    assert outcomes[written.key].entry.state is State.CONFIRMED
+    # the card still in the slot holds purchase 4 (its records say so): confirmed, not rewritten
+    assert journal.get(written.key).state is State.CONFIRMED
     assert outcomes[paid.key].entry.state is State.WRITE_PENDING
     assert "待圈存" in outcomes[paid.key].message
     # 补写卡: the card holds purchase 4 already; purchase 2 is written now, once

@@ -323,6 +323,11 @@ class BackendClient:
     def pending_writes(self, account: str) -> list[api.Order]:
         return self._call("GET", f"/v1/utilities/gas/accounts/{account}/pending", list[api.Order])
 
+    def terminal_gas_orders(self) -> list[api.Order]:
+        """This terminal's unfinished gas orders (unpaid, or paid and not on a card): what a
+        damaged top-up journal is rebuilt from."""
+        return self._call("GET", "/v1/terminal/gas-orders", list[api.Order])
+
     # ----- feedback -----
 
     def evaluate(
