@@ -4,14 +4,18 @@ payments, public certificate verification. Every test talks to a real backend ov
 
 from __future__ import annotations
 
-import json
+import hashlib
+import hmac
+import select
+import socket
 import sqlite3
+import time
 import uuid
 
 import pytest
 import requests
 
-from kiosk.backend.auth import HEADER_TERMINAL, sign
+from kiosk.backend.auth import HEADER_TERMINAL, sign, signing_string
 from kiosk.backend.client import BackendClient, BackendRejected
 from kiosk.backend.demo import start_backend
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, demo_residents
@@ -187,3 +191,102 @@ def test_unknown_terminal_and_bad_signature_look_the_same(fresh):
     skew = get_signed(fresh, path, secret="wrong", **old)
     skew_unknown = get_signed(fresh, path, terminal="no-such-terminal", **old)
     assert skew.json()["code"] == skew_unknown.json()["code"] == "clock_skew"
+
+
+# ----- 3. request limits before any work -----
+
+
+def raw_request(running, head: bytes) -> socket.socket:
+    host, port = running.url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=10)
+    sock.sendall(head)
+    return sock
+
+
+def read_status(sock: socket.socket) -> tuple[int, bytes]:
+    """Status and whole answer; the server closes the connection after a refusal."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return int(data.split(b" ", 2)[1]), data
+
+
+BAD_SIGNED = (
+    f"{HEADER_TERMINAL}: {DEMO_TERMINAL_ID}\r\nX-Timestamp: 1\r\n"
+    f"X-Nonce: {'n' * 24}\r\nX-Signature: {'0' * 64}\r\n"
+)
+
+
+def test_declared_large_body_is_refused_unread(fresh):
+    head = (
+        "POST /v1/utilities/gas/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        f"{BAD_SIGNED}Content-Length: {300 * 1024 * 1024}\r\n\r\n"
+    ).encode()
+    sock = raw_request(fresh, head)  # not one byte of the 300 MB is sent
+    status, data = read_status(sock)
+    sock.close()
+    assert status == 413 and b"body_too_large" in data and b"connection: close" in data.lower()
+
+
+def test_streamed_body_is_cut_off_at_the_limit(fresh):
+    """A chunked upload of up to 256 MB with a bad signature: the server answers 413 once it has
+    read 64 KiB and closes the connection; it never reads (or holds) the rest."""
+    head = (
+        "POST /v1/utilities/gas/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        f"{BAD_SIGNED}Transfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    sock = raw_request(fresh, head)
+    piece = b"x" * 65536
+    chunk = b"%x\r\n" % len(piece) + piece + b"\r\n"
+    sent, target = 0, 256 * 1024 * 1024
+    try:
+        while sent < target:
+            if select.select([sock], [], [], 0)[0]:
+                break  # the answer came
+            sock.sendall(chunk)
+            sent += len(piece)
+    except OSError:  # the server closed the connection under us
+        pass
+    status, data = read_status(sock)
+    sock.close()
+    assert status == 413 and b"body_too_large" in data
+    # what was sent is at most the limit plus what the two kernels' socket buffers held
+    assert sent < 32 * 1024 * 1024, f"server kept reading: {sent} bytes taken"
+
+
+def test_body_at_the_limit_is_read(fresh):
+    c = fresh.client(retries=0)
+    big = "长" * 2000  # the largest complaint the API allows: well under 64 KiB
+    assert c.complain(big).number
+
+
+def signed_with_nonce(method: str, path: str, nonce: str) -> dict:
+    ts = str(int(time.time()))
+    mac = hmac.new(
+        DEMO_TERMINAL_SECRET.encode(),
+        signing_string(method, path, ts, nonce, b""),
+        hashlib.sha256,
+    )
+    return {
+        HEADER_TERMINAL: DEMO_TERMINAL_ID,
+        "X-Timestamp": ts,
+        "X-Nonce": nonce,
+        "X-Signature": mac.hexdigest(),
+    }
+
+
+def test_long_nonces_and_headers_are_refused_and_never_stored(fresh):
+    path = f"/v1/utilities/gas/accounts/{IC_ACCOUNT}"
+    nonce = "a" * 3000  # correctly signed, but no nonce is that long
+    r = requests.get(fresh.url + path, headers=signed_with_nonce("GET", path, nonce), timeout=5)
+    assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
+    db = sqlite3.connect(fresh.data_dir / "backend.sqlite3")
+    longest = db.execute("SELECT MAX(LENGTH(nonce)) FROM nonces").fetchone()[0] or 0
+    db.close()
+    assert longest <= 64
+    ok = requests.get(
+        fresh.url + path, headers=signed_with_nonce("GET", path, "b" * 24), timeout=5
+    )
+    assert ok.status_code == 200
+    huge = requests.get(fresh.url + path, headers={"X-Anything": "x" * 5000}, timeout=5)
+    assert huge.status_code == 431 and huge.json()["code"] == "headers_too_large"

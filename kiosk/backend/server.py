@@ -35,6 +35,7 @@ from kiosk.backend.auth import (
     verify,
 )
 from kiosk.backend.faults import FaultMiddleware, Faults
+from kiosk.backend.limits import LimitsMiddleware
 from kiosk.backend.store import Store, add_attempt, attempts
 from kiosk.catalog import DEMO_CATALOG
 from kiosk.privacy import mask_address, mask_id, mask_name, valid_id_number
@@ -257,6 +258,7 @@ def create_app(
     )
     app.state.backend = backend
     app.add_middleware(FaultMiddleware, faults=backend.faults)
+    app.add_middleware(LimitsMiddleware)  # added last: outermost, before any other work
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
