@@ -23,7 +23,7 @@ import time
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, chain
 
@@ -40,9 +40,13 @@ KIND_BONUS = 0.04
 WEAK_WEIGHT = 0.3
 EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95, 0.35
 MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
-WHOLE_NAME = 0.9
+WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
+PART_QCOV, PART_EXPLAINED = 0.9, 2.5
 CANDIDATES = 32
 MAX_ALTERNATIVES = 16
+# Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
+# character in at most IDF_RARE of the matters counts in full.
+IDF_FLOOR, IDF_RARE = 0.5, 0.02
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Hangul syllables are pieces of their own (matched as written, no pinyin): the voice tests run a
@@ -74,6 +78,7 @@ class Hit:
     score: float
     q_cov: float
     m_cov: float
+    explained: float = 0.0  # informative weight of the query this matter explains (in tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +108,42 @@ def _syl_init(syls: tuple[str, ...], fallback: str) -> str:
     return syls[0][0] if syls else fallback[:1]
 
 
-def text_tokens(text: str, weak: Iterable[str] = ()) -> list[Tok]:
-    """Tokens of written text (a matter name, an alias, a Chinese query)."""
-    pieces = _PIECE.findall(normalize(text))
+def text_tokens(text: str, weak: Iterable[str] = (), brackets: bool = False) -> list[Tok]:
+    """Tokens of written text (a matter name, an alias, a Chinese query).
+
+    With ``brackets`` (matter texts), what stands in brackets counts lightly: published names carry
+    qualifiers there (（县级行使）, （包括临时）) that residents never say.
+    """
+    norm = normalize(text)
+    pieces = _PIECE.findall(norm)
     weights = _weak_weights(pieces, weak)
+    if brackets and "(" in norm:
+        weights = [
+            min(w, WEAK_WEIGHT) if inside else w
+            for w, inside in zip(weights, _bracketed(norm), strict=True)
+        ]
     toks = [_tok_of(p) for p in pieces]
     return [t if w == 1.0 else replace(t, weight=w) for t, w in zip(toks, weights, strict=True)]
+
+
+def _bracketed(norm: str) -> list[bool]:
+    """For each piece of ``norm`` (as _PIECE finds them): whether it stands inside brackets."""
+    out: list[bool] = []
+    depth = 0
+    pos = 0
+    for m in _PIECE.finditer(norm):
+        between = norm[pos : m.start()]
+        depth = max(
+            0,
+            depth
+            + between.count("(")
+            + between.count("[")
+            - between.count(")")
+            - between.count("]"),
+        )
+        out.append(depth > 0)
+        pos = m.end()
+    return out
 
 
 def _weak_weights(pieces: Sequence[str], weak: Iterable[str]) -> list[float]:
@@ -159,7 +194,7 @@ def _pair_keys(a: Tok, b: Tok) -> list[str]:
 
 
 def _form(text: str, weak: Iterable[str]) -> _Form:
-    toks = text_tokens(text, weak)
+    toks = text_tokens(text, weak, brackets=True)
     pairs: dict[str, list[int]] = {}
     for j in range(len(toks) - 1):
         a, b = toks[j], toks[j + 1]
@@ -197,6 +232,7 @@ class _Query:
     phrases: dict[str, list[_Phrase]]
     keys: set[str]
     memo: dict[int, tuple[list[float] | None, float]]  # id(form) -> _match_form(form)
+    weights: list[float] = field(default_factory=list)  # per query token: _informative
 
     @classmethod
     def of(cls, items: list[_Item], phrases: list[_Phrase]) -> _Query:
@@ -276,8 +312,11 @@ class SearchEngine:
 
         blob: list[str] = []
         init_blob: list[str] = []
+        char_df: dict[str, int] = {}
         for idx, m in enumerate(self.matters):
             norms = [normalize(t) for t in self._texts(m)]
+            for ch in set("".join(norms)):
+                char_df[ch] = char_df.get(ch, 0) + 1
             for norm in norms:
                 name_index.setdefault(norm, []).append(idx)
             per_text = list(map(text_keys, norms))
@@ -308,6 +347,9 @@ class SearchEngine:
                 self._idf[key] = math.log(1.0 + n / len(chunk))
         self._known_bigrams = known
         self._exact = name_index
+        self._char_df = char_df
+        self._n = len(self.matters)
+        self._idf_hi = math.log((self._n + 1) / (IDF_RARE * self._n + 1)) or 1.0
 
     def _build_lexicon_index(self) -> None:
         self._lex_single: dict[str, list[str]] = {}
@@ -434,6 +476,23 @@ class SearchEngine:
             hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
         return hit
 
+    def _informative(self, toks: list[Tok]) -> list[float]:
+        """Weight of each query token: its lexical weight times how rare its character is here.
+
+        A character most matters share (证, 申, 理) says little about which one is meant; one the
+        catalog does not have at all keeps its full weight, so unknown talk still counts against
+        a match (out-of-scope speech stays out).
+        """
+        out = []
+        for t in toks:
+            w = t.weight
+            df = self._char_df.get(t.char or "", 0) if t.char else 0
+            if df:
+                idf = math.log((self._n + 1) / (df + 1))
+                w *= IDF_FLOOR + (1 - IDF_FLOOR) * min(1.0, idf / self._idf_hi)
+            out.append(w)
+        return out
+
     def _score(self, idx: int, toks: list[Tok], query: _Query, intents: set[Kind]) -> Hit:
         forms = self._forms(idx)
         m = self.matters[idx]
@@ -455,10 +514,12 @@ class SearchEngine:
         for i, t in enumerate(toks):
             if qcov[i] < LONE_CHAR and t.char in chars and t.weight == 1.0:
                 qcov[i] = LONE_CHAR
-        total = sum(t.weight for t in toks) or 1.0
-        q_cov = sum(c * t.weight for c, t in zip(qcov, toks, strict=True)) / total
+        weights = query.weights
+        total = sum(weights) or 1.0
+        explained = sum(c * w for c, w in zip(qcov, weights, strict=True))
+        q_cov = explained / total
         score = W_QUERY * q_cov + W_MATTER * best_m + (KIND_BONUS if m.kind in intents else 0.0)
-        return Hit(m, min(score, 1.0), q_cov, best_m)
+        return Hit(m, min(score, 1.0), q_cov, best_m, explained)
 
     @staticmethod
     def _initials_score(m: Matter, toks: list[Tok], forms: list[_Form]) -> Hit:
@@ -492,22 +553,28 @@ class SearchEngine:
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
         items, phrases = self._items(toks)
         query = _Query.of(items, phrases)
+        query.weights = self._informative(toks)
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
         hits = [self._score(int(i), toks, query, intents) for i in found]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
-        matched = bool(
-            top
-            and top.score >= MIN_SCORE
-            and top.m_cov >= MIN_MCOV
-            # most of what was said is explained, or a whole name was said with a topic beside
-            # it ("投诉 噪音": the complaint's subject is the resident's own)
-            and (top.q_cov >= MIN_QCOV or (top.m_cov >= WHOLE_NAME and top.q_cov >= 0.5))
+        matched = bool(top and top.score >= MIN_SCORE and _confident(top)) and not (
+            top is not None and self._outside(norm, top.matter)
         )
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
         return hits, matched
+
+    def _outside(self, norm: str, m: Matter) -> bool:
+        """The query names a thing no government service handles (银行卡) and the matter doesn't."""
+        texts = None
+        for word in self.lexicon.outside:
+            if word in norm:
+                texts = texts or "".join(normalize(t) for t in self._texts(m))
+                if word not in texts:
+                    return True
+        return False
 
     def _lone_token(self, tok: Tok, exclude: set[int]) -> list[Hit]:
         """A one-character query: suggestions that contain it, never a confident match."""
@@ -515,6 +582,23 @@ class SearchEngine:
             return []
         hits = self._blob.matters(tok.char, limit=20, exclude=exclude)
         return [Hit(self.matters[i], 0.3, 1.0, 0.0) for i in hits]
+
+
+def _confident(top: Hit) -> bool:
+    """Is the best hit what the resident asked for? Three ways to be sure:
+
+    - most of what was said is explained and a fair part of the name was said;
+    - a whole name (or alias) was said, with the resident's own words around it (给孩子报户口,
+      "投诉 噪音": the complaint's subject is the resident's own);
+    - everything said is found in one name, and it is more than a word: published names are
+      long (基本医疗保险参保人员享受门诊慢特病病种待遇认定) and residents say the part they need.
+    """
+    if top.q_cov >= MIN_QCOV and top.m_cov >= MIN_MCOV:
+        return True
+    if top.m_cov >= WHOLE_NAME and top.q_cov >= WHOLE_NAME_QCOV:
+        # with more of the resident's own words than the name's, the name must be more than a word
+        return top.q_cov >= 0.5 or top.explained >= PART_EXPLAINED
+    return top.q_cov >= PART_QCOV and top.explained >= PART_EXPLAINED
 
 
 class _Blob:

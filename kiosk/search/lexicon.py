@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,9 @@ class Lexicon:
     alternatives: dict[str, set[str]] = field(default_factory=dict)
     fillers: set[str] = field(default_factory=set)
     weak: set[str] = field(default_factory=set)
+    # things no government service handles (银行卡, 外卖): a query naming one is never `matched`
+    # to a matter that does not name it too
+    outside: set[str] = field(default_factory=set)
 
     def add_group(self, said: list[str], means: list[str]) -> None:
         for term in said:
@@ -50,4 +54,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             lex.weak.update(line.removeprefix("weak:").split())
         else:
             lex.fillers.update(line.split())
+    outside = directory / "outside.txt"
+    if outside.exists():
+        for line in _lines(outside):
+            lex.outside.update(normalize_word(w) for w in line.split())
     return lex
+
+
+def normalize_word(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).lower()
