@@ -48,19 +48,46 @@ def set_language(app: QApplication, lang: str) -> bool:
     return False
 
 
+def start_watchdog(parent, notifier=None):
+    """Under systemd (Type=notify, WatchdogSec=): READY once the event loop runs, then pings
+    from a timer on the UI thread, so a hung UI misses them and is restarted. Else nothing."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.watchdog import Notifier
+
+    notifier = notifier or Notifier()
+    if not notifier.enabled:
+        return None
+    QTimer.singleShot(0, lambda: notifier.ready("serving"))
+    if notifier.ping_ms is None:
+        return None
+    timer = QTimer(parent)
+    timer.timeout.connect(lambda: notifier.ping())  # a bound method would be held weakly
+    timer.start(notifier.ping_ms)
+    return timer
+
+
 def run(config: Config) -> int:
     from kiosk.services import Services
     from ui.window import KioskWindow
 
     app = make_app()
     set_language(app, config.lang)
-    services = Services(config)
+    from kiosk.catalog_sync import NoCatalog
+
+    try:
+        services = Services(config)
+    except NoCatalog as exc:  # no catalog and none kept: 暂停服务, never a black screen
+        from ui.screens.out_of_service import out_of_service
+
+        return run(config) if out_of_service(app, config, exc.problems) else 1
     win = KioskWindow(services)
     if win.lockdown:
         win.showFullScreen()
     else:
         win.resize(1920, 1080)
         win.show()
+    start_watchdog(win)
     try:
         return app.exec()
     finally:
