@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ class Services:
         self._pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="startup")
         self._search: Future = self._pool.submit(self._build_search)
         self._client: Future = self._pool.submit(self._start_client)
+        self._topup_stop = threading.Event()  # ends the periodic top-up reconciliation
         self._topup: Future = self._pool.submit(self._start_topup)
         self._search_override = None
         self._client_override = None
@@ -114,6 +116,9 @@ class Services:
         writer = SimulatedCardWriter(root / "gas-card.json")
         flow = TopupFlow(journal, self._client.result(), writer)
         outcomes = flow.reconcile()  # before the kiosk takes a new resident
+        from kiosk.topup.flow import RECONCILE_EVERY_S  # and again every few minutes
+
+        flow.reconcile_every(RECONCILE_EVERY_S, self._topup_stop)
         for o in outcomes:
             log.info("top-up %s settled at start: %s", o.entry.key[:8], o.entry.state)
         return flow
@@ -211,6 +216,7 @@ class Services:
                 log.info("ending session at the backend failed: %s", type(exc).__name__)
 
     def close(self) -> None:
+        self._topup_stop.set()
         with contextlib.suppress(Exception):  # start-up failed: nothing to stop
             self._client.result(timeout=30)  # never leave a half-started backend behind
         self._pool.shutdown(wait=True)

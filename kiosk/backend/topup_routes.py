@@ -6,8 +6,7 @@ demo mode and tests), over the order's identity, account, amount and card sequen
 secure element checks it (``kiosk.topup.token``).
 """
 
-from __future__ import annotations
-
+# no "from __future__ import annotations": FastAPI must see the dependency annotation itself
 from fastapi import FastAPI
 
 from kiosk.backend import api
