@@ -73,14 +73,7 @@ def run(config: Config) -> int:
 
     app = make_app()
     set_language(app, config.lang)
-    from kiosk.catalog_sync import NoCatalog
-
-    try:
-        services = Services(config)
-    except NoCatalog as exc:  # no catalog and none kept: 暂停服务, never a black screen
-        from ui.screens.out_of_service import out_of_service
-
-        return run(config) if out_of_service(app, config, exc.problems) else 1
+    services = Services(config)
     win = KioskWindow(services)
     if win.lockdown:
         win.showFullScreen()
