@@ -559,9 +559,9 @@ class SearchEngine:
         hits = [self._score(int(i), toks, query, intents) for i in found]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
-        matched = bool(top and top.score >= MIN_SCORE and _confident(top)) and not (
-            top is not None and self._outside(norm, top.matter)
-        )
+        matched = bool(
+            top and top.score >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents)
+        ) and not (top is not None and self._outside(norm, top.matter))
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
         return hits, matched
@@ -584,7 +584,7 @@ class SearchEngine:
         return [Hit(self.matters[i], 0.3, 1.0, 0.0) for i in hits]
 
 
-def _confident(top: Hit) -> bool:
+def _confident(top: Hit, complaint: bool) -> bool:
     """Is the best hit what the resident asked for? Three ways to be sure:
 
     - most of what was said is explained and a fair part of the name was said;
@@ -597,7 +597,12 @@ def _confident(top: Hit) -> bool:
         return True
     if top.m_cov >= WHOLE_NAME and top.q_cov >= WHOLE_NAME_QCOV:
         # with more of the resident's own words than the name's, the name must be more than a word
-        return top.q_cov >= 0.5 or top.explained >= PART_EXPLAINED
+        # (a complaint's subject is always the resident's own: "投诉 噪音")
+        return (
+            top.q_cov >= 0.5
+            or top.explained >= PART_EXPLAINED
+            or (complaint and top.matter.kind is Kind.COMPLAINT)
+        )
     return top.q_cov >= PART_QCOV and top.explained >= PART_EXPLAINED
 
 
