@@ -235,9 +235,15 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def cmd_tour(args: argparse.Namespace) -> int:
-    from ui.tour import run_tour
+    from ui.tour import ScreensDoNotFit, run_tour
 
-    shots = run_tour(Path(args.out), _size(args.size), args.lang, args.elder)
+    try:
+        shots = run_tour(Path(args.out), _size(args.size), args.lang, args.elder)
+    except ScreensDoNotFit as exc:  # the pictures are taken all the same, to look at
+        for path in exc.shots:
+            print(path)
+        print(exc, file=sys.stderr)
+        return 1
     for path in shots:
         print(path)
     return 0

@@ -2,6 +2,10 @@
 
 One PNG per screen, ``NN-screen-name.png``. Backend calls really happen (against the in-process
 reference backend); the tour waits for them as a resident would.
+
+Every screen must fit the size asked for: the window may not grow, and no screen may need more
+room than it has (which would make it scroll). The tour takes all its pictures, then raises
+``ScreensDoNotFit`` naming each screen that did not fit (``kiosk tour`` exits 1).
 """
 
 from __future__ import annotations
@@ -11,6 +15,36 @@ import time
 from pathlib import Path
 
 from kiosk.config import Config
+
+
+class ScreensDoNotFit(Exception):
+    def __init__(self, size: tuple[int, int], problems: list[str], shots: list[Path]) -> None:
+        self.problems, self.shots = problems, shots
+        w, h = size
+        super().__init__(f"screens that do not fit {w}x{h}:\n  " + "\n  ".join(problems))
+
+
+def misfits(win, size: tuple[int, int], name: str = "") -> list[str]:
+    """What does not fit the screen ``size`` right now: the window itself (grown, or needing to
+    grow) and the screen on show (content needing more room than its page has)."""
+    w, h = size
+    name = name or win.current
+    problems = []
+    got, need = win.size(), win.minimumSizeHint()
+    if got.width() > w or got.height() > h:
+        problems.append(f"{name}: the window grew to {got.width()}x{got.height()}")
+    if need.width() > w or need.height() > h:
+        problems.append(f"{name}: the window needs {need.width()}x{need.height()}")
+    screen = win.stack.currentWidget()
+    scroll = getattr(screen, "page_scroll", None)
+    if scroll is not None:
+        want, room = scroll.needed(), scroll.size()
+        if want.width() > room.width() or want.height() > room.height():
+            problems.append(
+                f"{name}: needs {want.width()}x{want.height()}, "
+                f"has {room.width()}x{room.height()}"
+            )
+    return problems
 
 
 def _settle(app, win, seconds: float = 10.0) -> None:
@@ -40,12 +74,16 @@ def run_tour(
     win.resize(*size)
     win.show()
     shots: list[Path] = []
+    problems: list[str] = []
 
     def shot(name: str) -> None:
         _settle(app, win)
+        problems.extend(misfits(win, size, name))
         path = out / f"{len(shots) + 1:02d}-{name}.png"
         win.grab().save(str(path))
         shots.append(path)
+        if win.width() > size[0] or win.height() > size[1]:
+            win.resize(*size)  # the next picture shows its own screen at the size asked for
 
     by_id = services.catalog.catalog.by_id()
     people = {r["name"]: r for r in demo_residents()}
@@ -104,4 +142,6 @@ def run_tour(
     finally:
         win.exit_app()
         services.close()
+    if problems:
+        raise ScreensDoNotFit(size, problems, shots)
     return shots

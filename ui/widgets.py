@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QScroller,
     QSizePolicy,
     QVBoxLayout,
@@ -91,6 +92,43 @@ def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
         lab.setObjectName(name)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return lab
+
+
+class PageScroll(QScrollArea):
+    """A screen's content, scrollable when it needs more room than the window has.
+
+    Without it a screen's minimum size becomes the window's: one tall page (elder mode, a long
+    guide, an English sentence) grows the window past the screen, and 返回/首页 fall off it.
+    Screens are laid out to fit 1920x1080 and 1080x1920 in every mode (``kiosk tour`` checks it);
+    this is the safety net that keeps the window its size when some content still does not."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.viewport().setAutoFillBackground(False)
+        self.setWidget(page)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 0)
+
+    def needed(self) -> QSize:
+        """What the content needs to show without scrolling."""
+        w = self.widget()
+        return w.minimumSizeHint().expandedTo(w.minimumSize())
+
+
+def fit_page(screen: QWidget) -> QVBoxLayout:
+    """Give ``screen`` a scrollable page and return the page's layout (see ``PageScroll``)."""
+    outer = QVBoxLayout(screen)
+    outer.setContentsMargins(0, 0, 0, 0)
+    page = QWidget()
+    page.setObjectName("screen")
+    screen.page_scroll = PageScroll(page)
+    outer.addWidget(screen.page_scroll)
+    return QVBoxLayout(page)
 
 
 class LabeledField(QWidget):
@@ -324,30 +362,45 @@ class MicButton(QPushButton):
         p.setPen(Qt.PenStyle.NoPen if on else QPen(QColor(MUTED), 3, Qt.PenStyle.DashLine))
         p.setBrush(QColor(PRIMARY if on else OFF_BG))
         p.drawRoundedRect(r, 24, 24)
-        h = r.height() * 0.42
-        cx, top = r.center().x(), r.top() + r.height() * 0.1
+        f = QFont(self.font())
+        p.setFont(f)
+        fm = p.fontMetrics()
+        text_w, text_h = fm.horizontalAdvance(self.text()), fm.height()
+        if r.width() > 2.4 * r.height():  # wide and low: the microphone beside its words
+            h = r.height() * 0.5
+            block = h * 0.8 + 16 + text_w
+            left = max(r.left() + 12, r.center().x() - block / 2)
+            self._draw_mic(p, left + h * 0.4, r.center().y() - h * 0.54, h, ink, on)
+            text_rect = QRectF(
+                left + h * 0.8 + 16, r.top(), r.right() - left - h * 0.8 - 16, r.height()
+            )
+            align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        else:  # the microphone above its words
+            h = min(r.height() * 0.42, (r.height() - text_h * 1.3) / 1.25)
+            top = r.top() + r.height() * 0.08
+            self._draw_mic(p, r.center().x(), top, h, ink, on)
+            text_rect = QRectF(r.left(), top + h * 1.15, r.width(), r.bottom() - top - h * 1.15)
+            align = Qt.AlignmentFlag.AlignCenter
+        p.setPen(ink)
+        p.drawText(text_rect, align | Qt.TextFlag.TextWordWrap, self.text())
+
+    @staticmethod
+    def _draw_mic(p: QPainter, cx: float, top: float, h: float, ink: QColor, on: bool) -> None:
+        from ui.theme import OFF_BG
+
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(ink)
         p.drawRoundedRect(QRectF(cx - h * 0.22, top, h * 0.44, h * 0.7), h * 0.22, h * 0.22)
-        pen = QPen(ink, max(3.0, h * 0.07))
-        p.setPen(pen)
+        p.setPen(QPen(ink, max(3.0, h * 0.07)))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawArc(QRectF(cx - h * 0.36, top + h * 0.2, h * 0.72, h * 0.72), 200 * 16, 140 * 16)
         p.drawLine(QPointF(cx, top + h * 0.92), QPointF(cx, top + h * 1.08))
         if not on:  # struck through: off
-            slash = QPen(QColor(OFF_BG), max(7.0, h * 0.2))
-            p.setPen(slash)
-            p.drawLine(QPointF(cx - h * 0.5, top - h * 0.02), QPointF(cx + h * 0.5, top + h * 1.1))
+            a, b = QPointF(cx - h * 0.5, top - h * 0.02), QPointF(cx + h * 0.5, top + h * 1.1)
+            p.setPen(QPen(QColor(OFF_BG), max(7.0, h * 0.2)))
+            p.drawLine(a, b)
             p.setPen(QPen(ink, max(4.0, h * 0.09)))
-            p.drawLine(QPointF(cx - h * 0.5, top - h * 0.02), QPointF(cx + h * 0.5, top + h * 1.1))
-        f = QFont(self.font())
-        p.setFont(f)
-        p.setPen(ink)
-        p.drawText(
-            QRectF(r.left(), top + h * 1.12, r.width(), r.bottom() - top - h * 1.12),
-            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-            self.text(),
-        )
+            p.drawLine(a, b)
 
 
 class BigList(QListWidget):
@@ -383,6 +436,7 @@ class LetterKeypad(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        self.setObjectName("keypad")  # keys give a little height where the screen is short
         grid = QGridLayout(self)
         grid.setSpacing(10)
         letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -392,6 +446,7 @@ class LetterKeypad(QWidget):
             )
         grid.addWidget(button(self.tr("退格"), "secondary", self.erased.emit), 3, 5)
         grid.addWidget(button(self.tr("清空"), "secondary", self.cleared.emit), 3, 6)
+        _keys_fill(self)
 
 
 class NumericKeypad(QWidget):
@@ -401,6 +456,7 @@ class NumericKeypad(QWidget):
 
     def __init__(self, extra: str = "") -> None:
         super().__init__()
+        self.setObjectName("keypad")
         grid = QGridLayout(self)
         grid.setSpacing(10)
         for i, d in enumerate("123456789"):
@@ -418,6 +474,13 @@ class NumericKeypad(QWidget):
         grid.addWidget(button(self.tr("确定"), "", self.confirmed.emit), 3, 2)
         if extra:
             grid.addWidget(button(self.tr("退格"), "secondary", self.erased.emit), 4, 0, 1, 3)
+        _keys_fill(self)
+
+
+def _keys_fill(pad: QWidget) -> None:
+    """Keys share the height the screen gives the keypad (between the stylesheet's bounds)."""
+    for b in pad.findChildren(QPushButton):
+        b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
 
 # {y} {m} {d} {mon} (English month) {hm}; translated like any other words, so the clock
@@ -439,21 +502,46 @@ class Header(QFrame):
         super().__init__()
         self.setObjectName("header")
         self.set_timezone(timezone)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 10, 24, 10)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(24, 8, 24, 8)
+        self.grid.setHorizontalSpacing(24)
+        self.grid.setVerticalSpacing(4)
         self.name = label(terminal_name, "headerTitle", wrap=False)
         self.status = label("", wrap=False)
         self.clock = label("", wrap=False)
-        row.addWidget(self.name)
-        row.addStretch(1)
-        row.addWidget(self.status)
-        row.addSpacing(24)
-        row.addWidget(self.clock)
+        for lab in (self.name, self.status, self.clock):
+            # the header never widens the window: when one row is too narrow, it takes two
+            lab.setMinimumWidth(1)
+        self.grid.setColumnStretch(1, 1)
+        self.rows = 0
+        self._arrange()
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(1000)
         self._update_clock()
         self.set_status(network=True, printer="ok", voice="off")
+
+    def _arrange(self) -> None:
+        """Name, status and clock on one row when they fit, else status on a second row."""
+        spacing = self.grid.horizontalSpacing() * 3 + 48
+        wide = sum(x.sizeHint().width() for x in (self.name, self.status, self.clock)) + spacing
+        rows = 1 if self.width() >= wide else 2
+        if rows == self.rows:
+            return
+        self.rows = rows
+        for lab in (self.name, self.status, self.clock):
+            self.grid.removeWidget(lab)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self.grid.addWidget(self.name, 0, 0)
+        self.grid.addWidget(self.clock, 0, 3, right)
+        if rows == 1:
+            self.grid.addWidget(self.status, 0, 2, right)
+        else:
+            self.grid.addWidget(self.status, 1, 0, 1, 4)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
 
     def set_timezone(self, name: str) -> None:
         """The terminal's local time (config ``timezone``), whatever zone the machine runs in."""
@@ -488,6 +576,7 @@ class Header(QFrame):
             ),
         ]
         self.status.setText("   ".join(parts))
+        self._arrange()
 
 
 class Card(QFrame):

@@ -103,7 +103,7 @@ class KioskWindow(QMainWindow):
         outer = QVBoxLayout(root)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.header = Header(cfg.terminal_name)
+        self.header = Header(cfg.terminal_name, cfg.timezone)
         outer.addWidget(self.header)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack, 1)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
-from ui.widgets import label
+from ui.widgets import fit_page, label
 
 if TYPE_CHECKING:
     from ui.window import KioskWindow
@@ -20,7 +20,7 @@ class Screen(QWidget):
         super().__init__()
         self.win = win
         self.setObjectName("screen")
-        self.box = QVBoxLayout(self)
+        self.box = fit_page(self)  # scrolls rather than growing the window (ui.widgets)
         self.box.setContentsMargins(40, 16, 40, 10)
         self.box.setSpacing(14)
         self.heading = label("", "title")
