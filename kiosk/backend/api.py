@@ -260,6 +260,13 @@ class Heartbeat(_Body):
     catalog_version: Annotated[str, Field(max_length=40)]
     printer: Annotated[str, Field(max_length=40)]  # ok / offline / error
     paper: Annotated[str, Field(max_length=40)]  # ok / low / out / unknown
+    # optional (kiosk/heartbeat.py); older terminals send only the four above
+    reader: Annotated[str, Field(max_length=40)] | None = None  # ok / error / none / unknown
+    microphone: Annotated[str, Field(max_length=40)] | None = None  # ok / none / unknown
+    voice_model: Annotated[str, Field(max_length=40)] | None = None  # ready / loading / off:why
+    unresolved_topups: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    catalog_refused: Annotated[str, Field(max_length=200)] | None = None  # last refused update
+    local_time: Annotated[str, Field(max_length=40)] | None = None  # the terminal's clock
 
 
 class HeartbeatAck(BaseModel):

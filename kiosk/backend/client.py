@@ -360,8 +360,9 @@ class BackendClient:
     # ----- terminal -----
 
     def heartbeat(
-        self, app_version: str, catalog_version: str, printer: str, paper: str
+        self, app_version: str, catalog_version: str, printer: str, paper: str, **more: Any
     ) -> api.HeartbeatAck:
+        """``more``: api.Heartbeat's optional fields (reader, microphone, ...: kiosk/heartbeat)."""
         return self._call(
             "POST",
             "/v1/terminal/heartbeat",
@@ -372,6 +373,7 @@ class BackendClient:
                 catalog_version=catalog_version,
                 printer=printer,
                 paper=paper,
+                **more,
             ),
         )
 

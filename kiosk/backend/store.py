@@ -194,6 +194,11 @@ class Store:
         with self.lock:
             return self.db.execute(sql, args).fetchall()
 
+    def latest_heartbeats(self) -> list[dict]:
+        """The latest heartbeat of every terminal (``at``: when the backend received it)."""
+        rows = self.all("SELECT terminal_id, payload, at FROM heartbeats ORDER BY terminal_id")
+        return [{"terminal_id": r[0], "at": r[2], **json.loads(r[1])} for r in rows]
+
     def _migrate(self) -> None:
         for table, column, decl in ADDED_COLUMNS:
             have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
