@@ -11,31 +11,13 @@ import logging
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.catalog import CatalogStore
 from kiosk.config import Config
+from kiosk.session import IdlePolicy, Revoker, Session
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ResidentSession:
-    """Who is being served now. Everything personal hangs here and goes with ``wipe``."""
-
-    token: str = ""
-    name_masked: str = ""
-    id_masked: str = ""
-    data: dict = field(default_factory=dict)
-
-    @property
-    def identified(self) -> bool:
-        return bool(self.token)
-
-    def wipe(self) -> None:
-        self.token = self.name_masked = self.id_masked = ""
-        self.data.clear()
 
 
 class Services:
@@ -48,7 +30,11 @@ class Services:
         feed WAV files); None means the microphone."""
         self.config = config
         self.catalog = CatalogStore.open(config.catalog)
-        self.session = ResidentSession()
+        # the resident's session (kiosk.session): tokens are revoked at the backend on its thread
+        self.session = Session(
+            Revoker(lambda token: self.client.end_session(token)),
+            IdlePolicy(config.idle_general_s, config.idle_personal_s, config.attract_s),
+        )
         self._backend = None
         self._tmp: tempfile.TemporaryDirectory | None = None
         if config.demo:
@@ -185,6 +171,15 @@ class Services:
         self._search_override = engine
 
     @property
+    def search_ready(self) -> bool:
+        """True once the search index is built (a screen asks instead of waiting)."""
+        return self._search_override is not None or self._search.done()
+
+    @property
+    def topup_ready(self) -> bool:
+        return self._topup.done()
+
+    @property
     def client(self):
         return self._client_override or self._client.result()
 
@@ -205,18 +200,15 @@ class Services:
             return CupsPrinter(self.config.printer_queue, Spool(spool_root / "spool"))
         return FilePrinter(spool_root / "outbox")
 
-    def end_session(self) -> None:
-        """Drop the resident's token at the backend (best effort) and here."""
-        token = self.session.token
-        self.session.wipe()
-        if token:
-            try:
-                self.client.end_session(token)
-            except Exception as exc:  # the token expires by itself within minutes anyway
-                log.info("ending session at the backend failed: %s", type(exc).__name__)
+    def end_session(self, reason: str = "ended") -> None:
+        """End the resident's session: the token is revoked at the backend (in the background,
+        retried while the network is down), everything personal is forgotten here now."""
+        self.session.end(reason)
 
     def close(self) -> None:
         self._topup_stop.set()
+        self.session.revoker.wait(5)  # a token handed in at the last moment is still revoked
+        self.session.revoker.close()
         with contextlib.suppress(Exception):  # start-up failed: nothing to stop
             self._client.result(timeout=30)  # never leave a half-started backend behind
         self._pool.shutdown(wait=True)

@@ -1,10 +1,14 @@
-"""The kiosk window: header, screens, the Back / Home bar, idle handling and lockdown."""
+"""The kiosk window: header, screens, the Back / Help / Home bar, idle handling and lockdown.
+
+The window renders the resident's session (kiosk.session): it sends the session events and
+shows the screen the state names. Who may see what, when a session ends and how long the
+resident may be idle are the session's to say, not the window's.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -16,7 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.catalog import Matter
+from kiosk.errors import user_message
 from kiosk.services import Services
+from kiosk.session import Activity, State
 from ui.ops import Operations
 from ui.screens.base import Screen
 from ui.screens.system import IdleOverlay
@@ -33,10 +40,13 @@ SCREENS = {
     "matter": "ui.screens.browse:MatterScreen",
     "search": "ui.screens.browse:SearchScreen",
     "identify": "ui.screens.resident:IdentifyScreen",
+    "consent": "ui.screens.resident:ConsentScreen",
     "records": "ui.screens.resident:RecordsScreen",
     "certificate": "ui.screens.resident:CertificateScreen",
     "topup": "ui.screens.system:TopupScreen",
+    "utility": "ui.screens.topup_pay:UtilityScreen",
     "message": "ui.screens.system:MessageScreen",
+    "help": "ui.screens.help:HelpScreen",
     "pin": "ui.screens.system:PinScreen",
     "admin": "ui.screens.system:AdminScreen",
     "listening": "ui.screens.voice:ListeningScreen",
@@ -73,31 +83,40 @@ PRINT_WORDS = (
     QT_TRANSLATE_NOOP("KioskWindow", "打印机暂时不能使用，请联系工作人员"),
     QT_TRANSLATE_NOOP("KioskWindow", "打印机暂停工作（可能缺纸或卡纸），请联系工作人员"),
     QT_TRANSLATE_NOOP("KioskWindow", "打印时间过长，请查看打印机或联系工作人员"),
+    QT_TRANSLATE_NOOP(
+        "KioskWindow", "没有连接打印机：材料已保存为文件，没有打印出纸张，请联系工作人员"
+    ),
 )
 ADMIN_CORNER_PX = 120
 ADMIN_TAPS, ADMIN_WINDOW_S = 5, 3.0
+HEALTH_MS = 60_000  # printer and backend checked at start and every minute
 INPUT_EVENTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.TouchBegin,
     QEvent.Type.KeyPress,
     QEvent.Type.Wheel,
 }
+NO_HELP = {"help", "pin", "admin", "attract"}
 
 
 class KioskWindow(QMainWindow):
     def __init__(self, services: Services, *, lockdown: bool | None = None) -> None:
         super().__init__()
         self.services = services
+        self.session = services.session
         cfg = services.config
         self.lockdown = (not cfg.demo) if lockdown is None else lockdown
         self.theme = Theme(elder=cfg.elder)
         self.lang = cfg.lang
         self.ops = Operations(self)
+        self.ops.generation = self.session.state.generation
         self.history: list[str] = []
         self.network_ok = True
+        self.printer_state = "ok"  # ok / low / out / error / offline: from the health check
         self.current = "home"
         self._allow_close = False
         self._taps: list[float] = []
+        self._activity = self.session.state.activity
 
         root = QWidget()
         outer = QVBoxLayout(root)
@@ -115,11 +134,16 @@ class KioskWindow(QMainWindow):
         self.back_btn = button(self.tr("◀ 返回"), "secondary", self.back)
         self.mic_btn = button(self.tr("说话"), "", lambda: self.go("listening"))
         self.mic_btn.setVisible(False)
+        self.help_btn = button(self.tr("求助"), "secondary", self.ask_help)
+        self.rate_btn = button(self.tr("评价本次服务"), "", self.rate_service)
+        self.rate_btn.setVisible(False)
         self.home_btn = button(self.tr("首页"), "secondary", self.home)
         self.busy = label("", "hint", wrap=False)
         bar.addWidget(self.back_btn, 1)
         bar.addWidget(self.busy, 2, Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.rate_btn, 1)
         bar.addWidget(self.mic_btn, 1)
+        bar.addWidget(self.help_btn, 1)
         bar.addWidget(self.home_btn, 1)
         outer.addWidget(nav)
         self.setCentralWidget(root)
@@ -130,12 +154,20 @@ class KioskWindow(QMainWindow):
         self.idle.timeout.connect(self._idle_timeout)
         self.overlay = IdleOverlay(root, cfg.idle_countdown_s)
         self.overlay.keep.connect(self._touched)
-        self.overlay.expired.connect(self.home)
+        self.overlay.expired.connect(lambda: self.end_session("idle"))
+        self.session.observe(self._state_changed)
 
         self.apply_theme()
         self._voice_poll = QTimer(self)
         self._voice_poll.timeout.connect(self._update_status)
         self._voice_poll.start(500)
+        self._catalog_timer = QTimer(self)  # kiosk.catalog_sync: swap a new catalog when free
+        self._catalog_timer.timeout.connect(self._catalog_tick)
+        self._catalog_timer.start(1000)
+        self._health = QTimer(self)
+        self._health.timeout.connect(self.check_health)
+        self._health.start(HEALTH_MS)
+        QTimer.singleShot(0, self.check_health)
         QApplication.instance().installEventFilter(self)
         if self.lockdown:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -166,61 +198,132 @@ class KioskWindow(QMainWindow):
     def screen_named(self, name: str) -> Screen:
         return self.screens[name]
 
+    def _allowed(self, name: str) -> bool:
+        """No screen with a resident's data without that resident identified: by any path."""
+        screen_cls = self.screens[name]
+        return not screen_cls.needs_identity or self.session.identified
+
     def go(self, name: str, *, replace: bool = False, record: bool = True, **kwargs) -> None:
-        self.ops.cancel_all()  # a result for the screen we leave is not wanted any more
+        if not self._allowed(name):
+            log.info("refused %s: nobody identified", name)
+            name, kwargs, record = "home", {}, False
+        self.ops.cancel(self.current)  # results for the screen we leave are not wanted
         if record and not replace and self.current != name:
             self.history.append(self.current)
         self.current = name
         screen = self.screens[name]
         self.stack.setCurrentWidget(screen)
         screen.enter(**kwargs)
+        self._nav_buttons()
+        if name != "help":  # asking for help changes nothing about the session
+            self.session.show(name, personal=screen.personal)
+        self._touched()
+
+    def _nav_buttons(self) -> None:
+        name = self.current
         self.back_btn.setVisible(name != "home")
         self.home_btn.setVisible(name != "home")
+        self.help_btn.setVisible(name not in NO_HELP)
+        self.rate_btn.setVisible(bool(self.session.state.case_number) and name != "feedback")
         self.mic_btn.setVisible(
             self.services.voice_state == "ready" and name not in ("home", "listening")
         )
-        self._touched()
 
     def back(self) -> None:
-        if not self.history:
-            self.home()
+        target = self.history.pop() if self.history else "home"
+        while target in ("identify", "consent", "help") and self.history:
+            target = self.history.pop()  # never step back into a finished identification
+        if target in ("identify", "consent"):
+            target = "home"
+        if target == "home":
+            self.end_session("back to home")  # 返回 to home ends the session like 首页
             return
-        target = self.history.pop()
-        if target == "identify":  # never step back into a finished identification
-            target = self.history.pop() if self.history else "home"
-        self.ops.cancel_all()
+        if not self._allowed(target):
+            self.end_session("personal screen after the session ended")
+            return
+        self.ops.cancel(self.current)
         self.current = target
-        self.stack.setCurrentWidget(self.screens[target])
-        self.back_btn.setVisible(target != "home")
-        self.home_btn.setVisible(target != "home")
+        screen = self.screens[target]
+        self.stack.setCurrentWidget(screen)
+        screen.resume()
+        self._nav_buttons()
         self._touched()
 
+    def forget(self, *names: str) -> None:
+        """Steps that must not be stepped back into (a finished top-up's amount page)."""
+        self.history = [h for h in self.history if h not in names]
+
     def home(self) -> None:
-        """End the resident's session: token dropped, every screen wiped, back to home."""
-        self.ops.cancel_all()
+        self.end_session("home")
+
+    def end_session(self, reason: str) -> None:
+        """End the resident's session: one way for 首页, 返回 to home, idle, language switch."""
         self.overlay.hide()
         self.overlay.timer.stop()
-        token_held = self.services.session.identified
-        for screen in self.screens.values():
-            screen.wipe()
-        if token_held:
-            self.ops.run("end-session", self.services.end_session, lambda _: None, lambda _: None)
-        self.services.session.wipe()
-        self.history.clear()
-        self.go("home", record=False)
+        self.session.end(reason)  # the observer wipes the screens and goes home
 
-    def require_identity(self, then: Callable[[], None]) -> None:
-        if self.services.session.identified:
+    def _state_changed(self, state: State) -> None:
+        self.rate_btn.setVisible(bool(state.case_number) and self.current != "feedback")
+        if state.generation != self.ops.generation:
+            self.ops.new_generation(state.generation)
+            for screen in self.screens.values():
+                screen.wipe()
+            self.history.clear()
+            self.go("home", record=False)
+            return
+        if state.activity != self._activity:
+            self._activity = state.activity
+            if self.overlay.isVisible() and state.activity is not Activity.BROWSING:
+                # something happened for the resident (a payment landed, a print started):
+                # they are very likely here; the countdown starts again from the beginning
+                self.overlay.hide()
+                self.overlay.timer.stop()
+            self._touched()
+
+    # ----- flows: the session decides where a matter's action leads -----
+
+    def open_matter(self, matter: Matter) -> None:
+        self.go("matter", matter=matter)
+        self.session.open_matter(matter)
+
+    def start_flow(self, matter: Matter | None = None) -> None:
+        self._follow(self.session.start(matter))
+
+    def identified(self, resident) -> None:
+        """IdentifyScreen: the backend accepted the card or the SMS code."""
+        self._follow(
+            self.session.identified_as(resident.token, resident.name_masked, resident.id_masked)
+        )
+
+    def consent(self, agree: bool) -> None:
+        state = self.session.consent(agree)
+        if not agree:
+            self.back()
+            return
+        self._follow(state)
+
+    def _follow(self, state: State) -> None:
+        if state.step == self.current:
+            return
+        replace = self.current in ("identify", "consent")
+        self.go(state.step, replace=replace, matter=state.matter, flow=state.flow)
+
+    def require_identity(self, then) -> None:
+        """For screens outside the flow registry (kept for older callers)."""
+        if self.session.identified:
             then()
         else:
-            self.go("identify", then=then)
+            self.go("identify")
 
     # ----- slow work -----
 
-    def run(self, name: str, fn, on_result, on_error) -> None:
-        """Run ``fn`` off the UI thread; 'no connection' goes to a page with a retry."""
+    def run(self, name: str, fn, on_result, on_error, *, owner: str | None = "") -> None:
+        """Run ``fn`` off the UI thread for the current screen; 'no connection' goes to a page
+        with a retry. ``owner=None``: the result is wanted even if the resident moves on."""
 
         from kiosk.backend.client import BackendUnavailable
+
+        owner = self.current if owner == "" else owner
 
         def succeeded(value) -> None:
             self._network(True)
@@ -238,26 +341,114 @@ class KioskWindow(QMainWindow):
             else:
                 on_error(exc)
 
-        self.ops.run(name, fn, succeeded, failed)
+        self.ops.run(name, fn, succeeded, failed, owner=owner)
 
-    def print_document(self, render: Callable[[], bytes], title: str, msg) -> None:
+    def print_document(self, render, title: str, msg, button=None, on_done=None) -> None:
+        """Render and print on a worker; ``button`` is disabled until the printer's outcome (one
+        print per tap); the words say what really happened ("完成" only when it was printed)."""
+        from kiosk.health import print_outcome
+
+        if button is not None:
+            if not button.isEnabled():
+                return
+            button.setEnabled(False)
         msg.setText(self.tr("正在打印，请稍候……"))
+        printer = self.services.printer
+        self.session.printing()
 
         def work():
-            return self.services.printer.print_pdf(render(), title)
+            return printer.print_pdf(render(), title)
 
         def done(result) -> None:
-            msg.setText(self.tr(result.message))
-            self._update_status()
+            self.session.settled()
+            ok, words = print_outcome(printer, result)
+            _show(msg, ok, self.tr(words))
+            if button is not None:
+                button.setEnabled(True)
+            self._printer_seen(result)
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: Exception) -> None:
+            self.session.settled()
+            _show(msg, False, user_message(exc, self.tr("打印没有成功，请联系工作人员")))
+            if button is not None:
+                button.setEnabled(True)
+
+        self.ops.run("print", work, done, failed, owner=None)
+
+    # ----- the end of a service: its 办件编号, and 好差评 offered with it -----
+
+    def finish_service(self, service: str) -> None:
+        """A service was done here: the backend hands out its 办件编号 (nothing personal sent);
+        the 评价 button offers 好差评 with it filled in."""
+        matter = self.session.state.matter
+        matter_id = matter.id if matter else None
+        services = self.services
+        generation = self.session.state.generation
+
+        def got(case) -> None:
+            if self.session.state.generation == generation:
+                self.session.finished(case.case_number)
 
         self.ops.run(
-            "print",
-            work,
-            done,
-            lambda exc: msg.setText(
-                getattr(exc, "message", self.tr("打印没有成功，请联系工作人员"))
-            ),
+            "case-number",
+            lambda: services.client.new_case(service, matter_id),
+            got,
+            lambda _e: None,
+            owner=None,
         )
+
+    def rate_service(self) -> None:
+        from kiosk.flows import FlowKind, flow_for
+
+        case = self.session.state.case_number
+        rating = next(
+            (
+                m
+                for m in self.services.catalog.catalog.enabled()
+                if flow_for(m).kind is FlowKind.EVALUATE
+            ),
+            None,
+        )
+        self.go("feedback", matter=rating, case_number=case)
+
+    # ----- help -----
+
+    def ask_help(self) -> None:
+        self.go("help", where=self.current)
+
+    # ----- health: printer and backend, at start and every minute, on a worker -----
+
+    def check_health(self) -> None:
+        from kiosk.health import check
+
+        services = self.services
+        if getattr(self, "_health_running", False):
+            return  # never two checks at once
+        self._health_running = True
+
+        def done(h) -> None:
+            self._health_running = False
+            self.network_ok = h.backend_ok
+            self.printer_state = h.printer
+            self._update_status()
+
+        def failed(_exc) -> None:
+            self._health_running = False
+
+        self.ops.run("health", lambda: check(services), done, failed, owner=None)
+
+    def _printer_seen(self, result) -> None:
+        from kiosk.health import printer_state_after
+
+        s = self.services
+        self.printer_state = printer_state_after(s.printer, result, s.config.demo)
+        self._update_status()
+
+    @property
+    def printing_ok(self) -> bool:
+        return self.printer_state in ("ok", "low")
 
     # ----- appearance -----
 
@@ -270,8 +461,9 @@ class KioskWindow(QMainWindow):
             self.retranslate()
 
     def retranslate(self) -> None:
-        """After a language switch: rebuild the screens (their words come from tr())."""
-        self.home()
+        """After a language switch: the session ends, the screens are rebuilt (their words come
+        from tr())."""
+        self.end_session("language")
         for screen in self.screens.values():  # built again, in the new language, when next shown
             self.stack.removeWidget(screen)
             screen.deleteLater()
@@ -279,6 +471,7 @@ class KioskWindow(QMainWindow):
         self.mic_btn.setText(self.tr("说话"))
         self.back_btn.setText(self.tr("◀ 返回"))
         self.home_btn.setText(self.tr("首页"))
+        self.help_btn.setText(self.tr("求助"))
         self._update_status()
         self.apply_theme()
         self.go("home", record=False)
@@ -292,10 +485,15 @@ class KioskWindow(QMainWindow):
         self.apply_theme()
 
     def catalog_changed(self) -> None:
-        from kiosk.search import SearchEngine
-
-        self.services.search = SearchEngine(self.services.catalog.catalog)
+        """Services swapped catalog, search and voice: home is redrawn; the other screens are
+        wiped between residents and read the catalog when next entered."""
         self.screens["home"].rebuild()
+
+    def _catalog_tick(self) -> None:
+        """A published catalog, prepared off this thread, goes in only while nobody is served."""
+        idle = self.current in ("home", "attract") and not self.services.session.identified
+        if idle and not self.ops._active and self.services.apply_pending_catalog():
+            self.catalog_changed()
 
     def _network(self, ok: bool) -> None:
         if ok != self.network_ok:
@@ -304,9 +502,8 @@ class KioskWindow(QMainWindow):
 
     def _update_status(self) -> None:
         s = self.services
-        health = getattr(s.printer, "health", None)
         self.header.set_status(
-            network=self.network_ok, printer=health.paper if health else "ok", voice=s.voice_state
+            network=self.network_ok, printer=self.printer_state, voice=s.voice_state
         )
         self.screens["home"].set_voice(s.voice_state, s.voice_reason)
         self.mic_btn.setVisible(
@@ -340,23 +537,24 @@ class KioskWindow(QMainWindow):
     def _touched(self) -> None:
         if self.overlay.isVisible():
             return
-        cfg = self.services.config
-        personal = self.screens[self.current].personal or self.services.session.identified
-        seconds = cfg.idle_personal_s if personal else cfg.idle_general_s
         if self.current == "attract":
             self.idle.stop()
             return
-        if self.current == "home" and not self.services.session.identified:
-            # nothing to protect on home: after a long while, the attract screen
-            self.idle.start(cfg.attract_s * 1000)
+        rule = self.session.idle_rule()
+        if rule.seconds is None:
+            self.idle.stop()  # writing a card, printing: never interrupted
             return
-        self.idle.start(seconds * 1000)
+        self._idle_then = "attract" if self.current == "home" else rule.then
+        self.idle.start(int(rule.seconds * 1000))
 
     def _idle_timeout(self) -> None:
-        if self.current == "home" and not self.services.session.identified:
+        if self.current == "home" and not self.session.identified:
             self.go("attract", record=False)
-        else:
-            self.overlay.start()
+            return
+        rule = self.session.idle_rule()
+        if rule.seconds is None:
+            return
+        self.overlay.start()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         t = event.type()
@@ -388,6 +586,8 @@ class KioskWindow(QMainWindow):
             event.ignore()
             return
         self.ops.cancel_all()
+        self._health.stop()
+        self.session.unobserve(self._state_changed)
         super().closeEvent(event)
 
     def exit_app(self) -> None:
@@ -399,3 +599,11 @@ class KioskWindow(QMainWindow):
         super().resizeEvent(event)
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.centralWidget().rect())
+
+
+def _show(msg, ok: bool, text: str) -> None:
+    """An outcome in an Outcome widget (icon and words) or, for older screens, a label."""
+    if hasattr(msg, "ok") and callable(msg.ok):
+        (msg.ok if ok else msg.error)(text)
+    else:
+        msg.setText(text)

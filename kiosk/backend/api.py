@@ -272,3 +272,64 @@ class Heartbeat(_Body):
 class HeartbeatAck(BaseModel):
     server_time: str
     catalog_version: str
+
+
+# ----- utilities without a card: water, electricity, heating (backend/service_routes.py) -----
+
+
+class UtilityKind(StrEnum):
+    WATER = "water"  # 自来水费
+    POWER = "power"  # 电费
+    HEATING = "heating"  # 供暖费
+
+
+class UtilityAccount(BaseModel):
+    kind: UtilityKind
+    account: str
+    holder_masked: str
+    address_masked: str
+    due: Money  # the bill outstanding now; 0 when nothing is owed
+    min_amount: Money
+    max_amount: Money
+
+
+class UtilityOrderCreate(_Body):
+    account: Annotated[str, Field(pattern=r"^\d{6,20}$")]
+    amount: Annotated[int, Field(gt=0, le=10_000_00)]
+
+
+class UtilityOrder(BaseModel):
+    order_id: str
+    kind: UtilityKind
+    account: str
+    amount: Money
+    status: OrderStatus  # created / credited (paid and booked) / cancelled / expired
+    pay_qr: str
+    created_at: str
+    expires_at: str
+    paid_at: str | None = None
+
+
+# ----- the paper trail: 办件编号 for 好差评, and 求助 -----
+
+
+class CaseCreate(_Body):
+    """A service finished at the kiosk: which one, nothing about the resident."""
+
+    service: Annotated[str, Field(min_length=1, max_length=60)]
+    matter_id: Annotated[str, Field(max_length=64)] | None = None
+
+
+class CaseNumber(BaseModel):
+    case_number: str  # 办件编号, what 好差评 is given for
+
+
+class HelpRequest(_Body):
+    """A resident pressed 求助: the terminal (from the signature) and the screen, nothing more."""
+
+    screen: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class HelpAck(BaseModel):
+    request_id: str
+    received_at: str

@@ -1040,6 +1040,9 @@ def create_app(
     from kiosk.backend.service_routes import add_service_routes  # utilities, 办件编号, 求助
 
     add_service_routes(app, backend, Terminal)
+    from kiosk.backend.service_routes import add_service_routes  # utilities, 办件编号, 求助
+
+    add_service_routes(app, backend, Terminal)
     add_topup_routes(app, backend, Terminal)
     add_catalog_routes(app, backend, Terminal)
     return app

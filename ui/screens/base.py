@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 class Screen(QWidget):
     personal = False  # shows a resident's data: shorter idle time, wiped at session end
+    needs_identity = False  # shows an identified resident's records: never without one
     name = ""
 
     def __init__(self, win: KioskWindow) -> None:
@@ -51,6 +52,9 @@ class Screen(QWidget):
 
     def enter(self, **kwargs) -> None:
         """Called each time the screen is shown, with what the caller passed to ``go``."""
+
+    def resume(self) -> None:
+        """Shown again by 返回 (not entered anew): a screen whose content went stale says so."""
 
     def wipe(self) -> None:
         """Forget everything personal this screen shows."""

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
 from kiosk.backend import api
 from kiosk.backend.store import demo_residents
 from kiosk.catalog import Matter
+from kiosk.errors import user_message
+from kiosk.flows import GUIDE, Flow, fetch_all, flow_for, statement_period
+from kiosk.privacy import mask_id, mask_name
 from ui.screens.base import Screen
 from ui.widgets import Card, NumericKeypad, button, display_field, label
 
@@ -123,27 +126,68 @@ class IdentifyScreen(Screen):
         self.msg.setText(hint)
 
     def _logged_in(self, s: api.ResidentSession) -> None:
-        sess = self.services.session
-        sess.token, sess.name_masked, sess.id_masked = s.token, s.name_masked, s.id_masked
         self.wipe()
-        if self.then:
+        self.win.identified(s)  # the session says where the resident goes next
+        if self.then:  # older callers: something to do once identified
             then, self.then = self.then, None
             then()
 
     def _failed(self, exc: Exception) -> None:
-        self.msg.setText(getattr(exc, "message", self.tr("出了点问题，请再试一次")))
+        self.msg.setText(user_message(exc, self.tr("出了点问题，请再试一次")))
 
 
-RECORDS = {
-    "records.gjj_statement": ("gjj", QT_TRANSLATE_NOOP("RecordsScreen", "住房公积金缴存明细")),
-    "records.si_rights": ("si", QT_TRANSLATE_NOOP("RecordsScreen", "社会保险个人权益记录")),
-    "records.education": ("edu", QT_TRANSLATE_NOOP("RecordsScreen", "学历信息")),
-    "records.zk_scores": ("edu", QT_TRANSLATE_NOOP("RecordsScreen", "自学考试成绩")),
+class ConsentScreen(Screen):
+    """告知同意 (个人信息保护法): before the first personal query of a session, what will be read
+    and why, in plain words; one tap to agree, one to go back."""
+
+    name = "consent"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.heading.setText(self.tr("查询前请您知道"))
+        self.text = label("")
+        self.box.addWidget(self.text)
+        self.box.addStretch(1)
+        row = QHBoxLayout()
+        self.agree = button(self.tr("我同意，继续"), "", lambda: self.win.consent(True))
+        self.decline = button(self.tr("不同意，返回"), "secondary", lambda: self.win.consent(False))
+        row.addWidget(self.agree, 2)
+        row.addWidget(self.decline, 1)
+        self.box.addLayout(row)
+
+    def enter(self, flow: Flow = GUIDE, **_) -> None:
+        reads = self.tr(flow.reads) if flow.reads else self.tr("您本人的相关记录")
+        self.text.setText(
+            "\n".join(
+                [
+                    self.tr("为了给您办理这项业务，本机将向有关部门查询：") + reads + "。",
+                    self.tr("这些信息只用于这次办理，只显示在这块屏幕上，由您决定是否打印。"),
+                    self.tr("您离开或点“首页”后，屏幕上的信息会全部清除，本机不保存。"),
+                    self.tr("依据《中华人民共和国个人信息保护法》，需要您先同意。"),
+                ]
+            )
+        )
+
+
+# what the kiosk reads for each record flow (kiosk.flows), as the table and printout are titled
+RECORD_TITLES = {
+    "records.gjj_statement": QT_TRANSLATE_NOOP("RecordsScreen", "住房公积金缴存明细"),
+    "records.si_rights": QT_TRANSLATE_NOOP("RecordsScreen", "社会保险个人权益记录"),
+    "records.education": QT_TRANSLATE_NOOP("RecordsScreen", "学历信息"),
+    "records.zk_scores": QT_TRANSLATE_NOOP("RecordsScreen", "自学考试成绩"),
 }
+CONSENT_WORDS = (  # kiosk.flows' "reads", for lupdate
+    QT_TRANSLATE_NOOP("ConsentScreen", "您的住房公积金缴存记录"),
+    QT_TRANSLATE_NOOP("ConsentScreen", "您的社会保险参保缴费记录"),
+    QT_TRANSLATE_NOOP("ConsentScreen", "您的学历和自学考试记录"),
+    QT_TRANSLATE_NOOP("ConsentScreen", "您的户籍和困难群众认定信息"),
+    QT_TRANSLATE_NOOP("ConsentScreen", "您的户籍信息"),
+)
 
 
 class RecordsScreen(Screen):
     personal = True
+    needs_identity = True
     name = "records"
     PAGE = 8  # rows per page in landscape; portrait shows more (see page_size)
 
@@ -175,24 +219,27 @@ class RecordsScreen(Screen):
     def enter(self, matter: Matter | None = None, **_) -> None:
         self.wipe()
         self.matter = matter or self.matter
-        kind, title = RECORDS.get((self.matter and self.matter.service) or "", ("", ""))
-        self.kind = kind
+        service = (self.matter and self.matter.service) or ""
+        self.kind = flow_for(self.matter).param  # the registry only routes record flows here
+        title = RECORD_TITLES.get(service, "")
         self.heading.setText(self.tr(title) if title else (self.matter.name if self.matter else ""))
-        if not kind:
-            self.msg.setText(self.tr("这项查询暂时不能在自助终端办理，请到窗口办理。"))
-            self._buttons(False)
-            return
-        self.who.setText(f"{self.services.session.name_masked}  {self.services.session.id_masked}")
+        session = self.services.session
+        self.who.setText(f"{session.name_masked}  {session.id_masked}")
         self._load(1)
 
-    def _fetch(self, page: int, size: int):
-        """Runs on a worker thread: touches no widget."""
-        c, token = self.services.client, self.services.session.token
-        if self.kind == "gjj":
-            return c.gjj_statement(token, page=page, page_size=size)
-        if self.kind == "si":
-            return c.si_statement(token, page=page, page_size=size)
-        return c.education(token, page=page, page_size=size)
+    def _fetcher(self):
+        """A function of (page, size) for the worker: the client and token, never a widget."""
+        services, token, kind = self.services, self.services.session.token, self.kind
+
+        def fetch(page: int, size: int):
+            c = services.client
+            if kind == "gjj":
+                return c.gjj_statement(token, page=page, page_size=size)
+            if kind == "si":
+                return c.si_statement(token, page=page, page_size=size)
+            return c.education(token, page=page, page_size=size)
+
+        return fetch
 
     @property
     def page_size(self) -> int:
@@ -202,9 +249,8 @@ class RecordsScreen(Screen):
         if page < 1 or page > self.pages:
             return
         self.msg.setText(self.tr("正在查询，请稍候……"))
-        self.win.run(
-            "records", lambda size=self.page_size: self._fetch(page, size), self._show, self._failed
-        )
+        fetch, size = self._fetcher(), self.page_size
+        self.win.run("records", lambda: fetch(page, size), self._show, self._failed)
 
     def _show(self, st) -> None:
         self.page, self.pages = st.page, st.pages
@@ -233,39 +279,36 @@ class RecordsScreen(Screen):
         self.print_btn.setEnabled(on)
 
     def _failed(self, exc: Exception) -> None:
-        self.msg.setText(getattr(exc, "message", self.tr("查询没有成功，请再试一次")))
+        self.msg.setText(user_message(exc, self.tr("查询没有成功，请再试一次")))
         self._buttons(False)
 
     def _print(self) -> None:
         from printing.documents import Statement, render_statement
 
         session, kind, title = self.services.session, self.kind, self.heading.text()
+        holder, id_masked = session.name_masked, session.id_masked
+        terminal = self.services.config.terminal_name
         stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+        fetch = self._fetcher()
 
         def render() -> bytes:
-            st = (
-                self.services.client.gjj_statement(session.token, page_size=100)
-                if kind == "gjj"
-                else self.services.client.si_statement(session.token, page_size=100)
-                if kind == "si"
-                else self.services.client.education(session.token, page_size=100)
-            )
+            st = fetch_all(fetch)  # every page: the heading's period holds every row of it
             cols, rows = table_rows(kind, st)
             return render_statement(
                 Statement(
                     title=title,
-                    holder=session.name_masked,
-                    id_masked=session.id_masked,
-                    period=f"{rows[-1][0]} 至 {rows[0][0]}" if rows else "",
+                    holder=holder,
+                    id_masked=id_masked,
+                    period=statement_period(kind, st.rows),
                     columns=cols,
                     rows=rows,
                     printed_at=stamp,
-                    terminal=self.services.config.terminal_name,
+                    terminal=terminal,
                     numeric_columns=[i for i, c in enumerate(cols) if c in NUMERIC],
                 )
             )
 
-        self.win.print_document(render, title, self.msg)
+        self.win.print_document(render, title, self.msg, button=self.print_btn)
 
     def wipe(self) -> None:
         self.table.clear()
@@ -320,16 +363,12 @@ def table_rows(kind: str, st) -> tuple[list[str], list[list[str]]]:
     )
 
 
-CERTS = {
-    "certificates.hardship": api.CertificateKind.HARDSHIP,
-    "certificates.household": api.CertificateKind.HOUSEHOLD,
-    "certificates.gjj_deposit": api.CertificateKind.GJJ_DEPOSIT,
-    "certificates.si_payment": api.CertificateKind.SI_PAYMENT,
-}
-
-
 class CertificateScreen(Screen):
+    """A preview with the ID masked like every other screen; the certificate is issued only when
+    the resident taps 开具并打印, then printed at once (its paper copy carries the full ID)."""
+
     personal = True
+    needs_identity = True
     name = "certificate"
 
     def __init__(self, win) -> None:
@@ -351,49 +390,83 @@ class CertificateScreen(Screen):
         self.box.addWidget(self.paper, 1)
         self.msg = label("", "hint")
         self.box.addWidget(self.msg)
-        self.print_btn = button(self.tr("打印证明"), "", self._print)
+        self.print_btn = button(self.tr("开具并打印"), "", self._print)
         self.box.addWidget(self.print_btn)
         self.cert: api.Certificate | None = None
+        self.kind: api.CertificateKind | None = None
+        self.matter: Matter | None = None
 
     def enter(self, matter: Matter | None = None, **_) -> None:
         self.wipe()
-        kind = CERTS.get((matter and matter.service) or "")
+        self.matter = matter
         self.heading.setText(self.tr("证明预览"))
-        if kind is None:
-            self.msg.setText(self.tr("这份证明暂时不能在自助终端开具，请到窗口办理。"))
+        self.kind = api.CertificateKind(flow_for(matter).param)
+        session = self.services.session
+        self.p_title.setText(matter.name if matter else "")
+        self.p_body.setText(
+            self.tr("申请人：")
+            + session.name_masked
+            + "\n"
+            + self.tr("公民身份号码：")
+            + session.id_masked
+        )
+        self.msg.setText(
+            self.tr("点“开具并打印”后开具证明并马上打印。纸质证明上印有您完整的姓名和身份证号码。")
+        )
+        self.print_btn.setText(self.tr("开具并打印"))
+        self.print_btn.setEnabled(True)
+
+    def _print(self) -> None:
+        if not self.print_btn.isEnabled():
+            return  # one issue, one print per tap
+        if self.cert is not None:
+            self._print_cert(self.cert)
             return
+        self.print_btn.setEnabled(False)
         self.msg.setText(self.tr("正在开具，请稍候……"))
-        token = self.services.session.token
+        services, token, kind = self.services, self.services.session.token, self.kind
         self.win.run(
             "certificate",
-            lambda: self.services.client.issue_certificate(token, kind),
-            self._show,
+            lambda: services.client.issue_certificate(token, kind),
+            self._issued,
             self._failed,
         )
 
-    def _show(self, cert: api.Certificate) -> None:
+    def _issued(self, cert: api.Certificate) -> None:
         self.cert = cert
+        self._show(cert)
+        self._print_cert(cert)
+
+    def _show(self, cert: api.Certificate) -> None:
+        """On screen: the name and ID masked, wherever the certificate's text carries them."""
+
+        def masked(text: str) -> str:
+            return text.replace(cert.id_number, mask_id(cert.id_number)).replace(
+                cert.name, mask_name(cert.name)
+            )
+
         self.p_title.setText(cert.title)
-        self.p_body.setText(cert.body)
-        self.p_fields.setText("\n".join(f"{k}:{v}" for k, v in cert.fields.items()))
+        self.p_body.setText(masked(cert.body))
+        self.p_fields.setText("\n".join(f"{k}：{masked(v)}" for k, v in cert.fields.items()))
         self.p_issuer.setText(f"{cert.issuer}\n{cert.issued_at[:10]}")
         self.p_code.setText(self.tr("验证码：") + cert.code)
-        self.msg.setText(self.tr("请核对内容，无误后点“打印证明”"))
-        self.print_btn.setEnabled(True)
 
-    def _failed(self, exc: Exception) -> None:
-        self.msg.setText(getattr(exc, "message", self.tr("开具没有成功，请再试一次")))
-
-    def _print(self) -> None:
+    def _print_cert(self, cert: api.Certificate) -> None:
         from printing.documents import render_certificate
 
-        cert = self.cert
-        if cert is None:
-            return
         demo, terminal = self.services.config.demo, self.services.config.terminal_name
+        self.print_btn.setEnabled(True)  # print_document disables it until the outcome
         self.win.print_document(
-            lambda: render_certificate(cert, sample=demo, terminal=terminal), cert.title, self.msg
+            lambda: render_certificate(cert, sample=demo, terminal=terminal),
+            cert.title,
+            self.msg,
+            button=self.print_btn,
+            on_done=lambda _r: self.print_btn.setText(self.tr("再打印一份")),
         )
+
+    def _failed(self, exc: Exception) -> None:
+        self.msg.setText(user_message(exc, self.tr("开具没有成功，请再试一次")))
+        self.print_btn.setEnabled(True)
 
     def wipe(self) -> None:
         self.cert = None

@@ -1,27 +1,90 @@
-"""Gas top-up after the amount: confirm -> order -> payment QR with a countdown, status polled ->
-paid -> 请插入燃气卡 and the card write (IC-card meters) -> receipt. Cancel until payment.
+"""Paying by QR: the gas top-up after the amount (confirm -> order -> the order's own QR with its
+own expiry, status polled -> paid -> 请插入燃气卡 and the card write -> receipt), water /
+electricity / heating bills (account -> amount -> QR -> receipt, no card), and 补写卡.
 
-Every step runs through the top-up flow (kiosk.topup.flow) on the worker thread; the journal
-makes each step durable before the next, so a crash here is settled at the next start.
+Rules (issue 15): idle never cancels a valid QR (the session's idle policy runs until the order's
+``expires_at`` plus a grace); a payment that lands at any moment goes on to the card write and the
+receipt, or, if the resident has gone, ends in 待圈存 with a printed note; an expired QR offers a
+new code; a finished top-up cannot be paid again from a stale screen.
+
+Every step runs through the top-up flow (kiosk.topup.flow) on a worker; the journal makes each step
+durable before the next, so a crash here is settled at the next start.
 """
 
 from __future__ import annotations
 
 import io
+import time
+import uuid
 from datetime import datetime
 
 import segno
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel
 
 from kiosk.backend import api
 from kiosk.backend.client import BackendUnavailable
+from kiosk.errors import user_message
+from kiosk.flows import flow_for
+from kiosk.health import print_outcome
+from kiosk.session import iso_epoch
 from kiosk.topup.journal import Entry, State
 from ui.screens.base import Screen
-from ui.widgets import Card, button, label
+from ui.widgets import Card, NumericKeypad, button, display_field, label
 
 POLL_MS = 2000
+
+
+def qr_pixmap(payload: str) -> QPixmap:
+    buf = io.BytesIO()
+    segno.make(payload, error="m").save(buf, kind="png", scale=10, border=2)
+    pix = QPixmap()
+    pix.loadFromData(buf.getvalue(), "PNG")
+    return pix
+
+
+def left_words(tr, until: float) -> str:
+    left = max(int(until - time.time()), 0)
+    words = tr("二维码 %1 分 %2 秒后失效")
+    return words.replace("%1", str(left // 60)).replace("%2", f"{left % 60:02d}")
+
+
+def print_receipt(services, title: str, lines: list[tuple[str, str]], notice: str = ""):
+    """A receipt on the receipt printer, or on the page printer when there is none."""
+    from printing.documents import Receipt, render_receipt_pdf
+    from printing.printers import receipt_printer_from_config
+
+    receipt = Receipt(title=title, lines=lines, notice=notice, footer=services.config.terminal_name)
+    device = receipt_printer_from_config(services.config.receipt_printer)
+    if device:
+        return device.print_receipt(receipt)
+    return services.printer.print_pdf(render_receipt_pdf(receipt), title)
+
+
+def settle_left_topup(services, entry: Entry) -> tuple[Entry, object | None]:
+    """The resident left (首页, idle) with a top-up open. Runs on a worker. Unpaid: cancelled
+    (a payment that beat the cancel is followed). Paid and not on the card: 待圈存 at the
+    backend, with a printed note. Credited: the receipt."""
+    flow = services.topup
+    if entry.state in (State.CREATED, State.ORDERED):
+        entry = flow.cancel(entry) if entry.order_id else entry
+    if entry.state is State.PAID:
+        entry = flow.journal.advance(
+            entry.key, State.WRITE_PENDING, note="待圈存: the resident left before the card write"
+        )
+        lines = [
+            ("订单号", entry.order_id or ""),
+            ("燃气户号", entry.account),
+            ("已付金额", f"{entry.amount / 100:.2f}元"),
+            ("结果", "已付款，尚未写入燃气卡（待圈存）"),
+            ("时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ]
+        notice = "钱不会丢失：请持燃气卡到任意自助终端，点“燃气购气补写卡”写入。"
+        return entry, print_receipt(services, "燃气购气待写卡通知", lines, notice)
+    if entry.state is State.CONFIRMED:
+        return entry, services.print_topup_receipt(entry)
+    return entry, None
 
 
 class TopupPayScreen(Screen):
@@ -52,12 +115,13 @@ class TopupPayScreen(Screen):
         row.addWidget(self.card_btn, 1)
         row.addWidget(self.cancel_btn, 1)
         self.box.addLayout(row)
-        self.timer = QTimer(self)
+        self.timer = QTimer(self)  # the countdown's words only; the status is polled by ops
         self.timer.timeout.connect(self._tick)
+        self.poller = None
         self.account: api.GasAccount | None = None
         self.amount = 0
         self.entry: Entry | None = None
-        self.expires: datetime | None = None
+        self.order: api.Order | None = None
         self.step = "confirm"
 
     # ----- steps -----
@@ -83,6 +147,10 @@ class TopupPayScreen(Screen):
             go=self.tr("确认，去付款"),
         )
 
+    def resume(self) -> None:
+        if self.step == "paying" and self.order is not None:
+            self.win.session.paying(self.order.expires_at)
+
     def _show(
         self,
         step: str,
@@ -97,11 +165,12 @@ class TopupPayScreen(Screen):
         self.hint.setText(hint)
         self.go_btn.setText(go)
         self.go_btn.setVisible(bool(go))
+        self.go_btn.setEnabled(True)
         self.cancel_btn.setVisible(cancel)
         self.card_btn.setVisible(card and self.services.config.demo)
 
     def _go(self) -> None:
-        if self.step == "confirm":
+        if self.step in ("confirm", "expired"):
             self._order()
         elif self.step == "insert_card":
             self._write()
@@ -109,46 +178,52 @@ class TopupPayScreen(Screen):
             self.win.home()
 
     def _order(self) -> None:
-        flow, account, amount = self.services.topup, self.account, self.amount
+        services, account, amount = self.services, self.account, self.amount
+
+        def work():
+            flow = services.topup  # waited for here, on the worker, never on the UI thread
+            entry = flow.start(account, amount)
+            return entry, flow.client.gas_order(entry.order_id)
+
+        self.qr.clear()
         self._show("ordering", self.tr("正在生成订单……"), cancel=False)
-        self.win.run("order", lambda: flow.start(account, amount), self._ordered, self._failed)
+        self.win.run("order", work, self._ordered, self._failed)
 
-    def _ordered(self, entry: Entry) -> None:
-        self.entry = entry
-        self._qr_for(entry)
-        self._show("paying", self.tr("请用手机扫码付款"), "", cancel=True)
-        self.timer.start(POLL_MS)
-        self._tick()
+    def _ordered(self, result: tuple[Entry, api.Order]) -> None:
+        self.entry, self.order = result
+        self.qr.setPixmap(qr_pixmap(self.order.pay_qr))
+        self._until = iso_epoch(self.order.expires_at)
+        self._show("paying", self.tr("请用手机扫码付款"), left_words(self.tr, self._until))
+        self.win.session.paying(self.order.expires_at)  # idle waits for the QR's own expiry
+        self.timer.start(1000)
+        services, entry_key = self.services, self.entry.key
 
-    def _qr_for(self, entry: Entry) -> None:
-        buf = io.BytesIO()
-        payload = f"https://pay.example.gov.cn/gas/{entry.order_id}"
-        segno.make(payload, error="m").save(buf, kind="png", scale=10, border=2)
-        pix = QPixmap()
-        pix.loadFromData(buf.getvalue(), "PNG")
-        self.qr.setPixmap(pix)
-        self.expires_in = 300
-        self.started = datetime.now()
+        def poll():
+            flow = services.topup
+            return flow.poll(flow.journal.get(entry_key))
+
+        self.poller = self.win.ops.poll("poll", poll, self._polled, self._poll_failed, POLL_MS)
 
     def _tick(self) -> None:
-        if self.step != "paying" or self.entry is None:
-            return
-        left = self.expires_in - int((datetime.now() - self.started).total_seconds())
-        self.hint.setText(
-            self.tr("二维码 %1 分 %2 秒后失效")
-            .replace("%1", str(max(left, 0) // 60))
-            .replace("%2", f"{max(left, 0) % 60:02d}")
-        )
-        flow, entry = self.services.topup, self.entry
-        self.win.ops.run("poll", lambda: flow.poll(entry), self._polled, self._poll_failed)
+        if self.step == "paying":
+            self.hint.setText(left_words(self.tr, self._until))
+
+    def _stop_polling(self) -> None:
+        self.timer.stop()
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
 
     def _polled(self, entry: Entry) -> None:
+        if self.step not in ("paying", "cancelling"):
+            return
         self.entry = entry
         if entry.state is State.ORDERED:
             return
-        self.timer.stop()
+        self._stop_polling()
         self.qr.clear()
         if entry.state is State.PAID:
+            self.win.session.settled(personal=True)  # paid: the card write is next
             self._show(
                 "insert_card",
                 self.tr("付款成功！请插入燃气卡"),
@@ -160,13 +235,17 @@ class TopupPayScreen(Screen):
         elif entry.state is State.CONFIRMED:
             self._success(self.tr("充值成功，已直接充到燃气表"))
         elif entry.state is State.EXPIRED:
+            self.win.session.settled(personal=True)
             self._show(
-                "closed",
-                self.tr("二维码已失效，订单已取消，没有扣款"),
-                go=self.tr("回到首页"),
-                cancel=False,
+                "expired",
+                self.tr("二维码已失效，没有扣款"),
+                self.tr("还要充值，请点“重新生成二维码”"),
+                go=self.tr("重新生成二维码"),
+                cancel=True,
             )
+            self.entry = None
         else:
+            self.win.session.settled(personal=True)
             self._show(
                 "closed", self.tr("订单已取消，没有扣款"), go=self.tr("回到首页"), cancel=False
             )
@@ -176,16 +255,22 @@ class TopupPayScreen(Screen):
         if isinstance(exc, BackendUnavailable):
             self.hint.setText(self.tr("网络不稳定，正在重新查询付款结果……"))
         else:
-            self.hint.setText(getattr(exc, "message", ""))
+            self.hint.setText(user_message(exc))
 
     def _cancel(self) -> None:
-        self.timer.stop()
         if self.entry is None:
+            self._stop_polling()
             self.win.back()
             return
-        flow, entry = self.services.topup, self.entry
+        self._stop_polling()
+        services, entry = self.services, self.entry
+        self.step = "cancelling"
         self._show("cancelling", self.tr("正在取消……"), cancel=False)
-        self.win.run("cancel", lambda: flow.cancel(entry), self._polled, self._failed)
+        self.win.run("cancel", lambda: services.topup.cancel(entry), self._cancelled, self._failed)
+
+    def _cancelled(self, entry: Entry) -> None:
+        self.step = "paying"  # let _polled read the outcome (paid before the cancel: go on)
+        self._polled(entry)
 
     def _insert_demo_card(self) -> None:
         services, account = self.services, self.account.account
@@ -194,21 +279,32 @@ class TopupPayScreen(Screen):
             lambda: services.insert_demo_card(account),
             lambda _c: self.hint.setText(self.tr("已插入演示燃气卡")),
             self._failed,
+            owner=self.name,
         )
 
     def _write(self) -> None:
-        flow, entry = self.services.topup, self.entry
+        services, entry = self.services, self.entry
         self._show("writing", self.tr("正在写卡，请不要拔卡……"), cancel=False)
-        self.win.run("write", lambda: flow.write_card(entry), self._written, self._write_failed)
+        self.win.session.writing_card()  # never interrupted by idle
+        # owner=None: a write that finishes is followed by its receipt even if the screen is gone
+        self.win.run(
+            "write",
+            lambda: services.topup.write_card(entry),
+            self._written,
+            self._write_failed,
+            owner=None,
+        )
 
     def _written(self, entry: Entry) -> None:
         self.entry = entry
+        self.win.session.settled(personal=True)
         self._success(self.tr("写卡成功！请把燃气卡插回燃气表"))
 
     def _write_failed(self, exc: Exception) -> None:
+        self.win.session.settled(personal=True)
         self._show(
             "insert_card",
-            getattr(exc, "message", self.tr("写卡没有成功")),
+            user_message(exc, self.tr("写卡没有成功")),
             self.tr("已付款的金额不会丢失；可以重新插卡后再点“写卡”"),
             go=self.tr("写卡"),
             cancel=False,
@@ -217,43 +313,324 @@ class TopupPayScreen(Screen):
 
     def _success(self, text: str) -> None:
         self._show("done", text, self.tr("正在打印凭证……"), go=self.tr("完成"), cancel=False)
+        # a finished top-up is never paid again from a stale page: 返回 skips the amount page
+        self.win.forget("topup", "topup_pay")
+        self.win.screens["topup"].wipe()
         entry, services = self.entry, self.services
-
-        def print_receipt():
-            return services.print_topup_receipt(entry)
-
+        self.win.session.printing()
         self.win.ops.run(
             "receipt",
-            print_receipt,
+            lambda: services.print_topup_receipt(entry),
             self._receipted,
-            lambda exc: self.hint.setText(self.tr("凭证没有打印出来，请联系工作人员")),
+            self._receipt_failed,
+            owner=None,
         )
 
     def _receipted(self, result) -> None:
-        self.hint.setText(self.tr(result.message))
+        self.win.session.settled(personal=True)
+        self.hint.setText(self.tr(print_outcome(self.services.printer, result)[1]))
+        self.win.finish_service("utilities.gas_topup")
+
+    def _receipt_failed(self, exc: Exception) -> None:
+        self.win.session.settled(personal=True)
+        self.hint.setText(self.tr("凭证没有打印出来，请联系工作人员"))
 
     def _failed(self, exc: Exception) -> None:
         self._show(
             "closed",
-            getattr(exc, "message", self.tr("没有成功，请再试一次")),
+            user_message(exc, self.tr("没有成功，请再试一次")),
             go=self.tr("回到首页"),
             cancel=False,
         )
 
     def wipe(self) -> None:
-        self.timer.stop()
-        if self.entry is not None and self.step == "paying":
-            # the resident left before paying: cancel (a payment that beat us is followed and
-            # kept as 待圈存 / credited by the flow, never dropped)
-            flow, entry = self.services.topup, self.entry
+        self._stop_polling()
+        entry = self.entry
+        if entry is not None and self.step in ("ordering", "paying", "insert_card", "cancelling"):
+            # the resident left with a top-up open: settled on a worker (cancel, or 待圈存 with a
+            # printed note, or the receipt of what was credited), never dropped
+            services = self.services
             self.win.ops.run(
-                "cancel-on-leave", lambda: flow.cancel(entry), lambda _e: None, lambda _e: None
+                "settle-on-leave",
+                lambda: settle_left_topup(services, services.topup.journal.get(entry.key)),
+                lambda _r: None,
+                lambda _e: None,
+                owner=None,
             )
         self.qr.clear()
         self.summary.clear()
         self.msg.clear()
         self.hint.clear()
-        self.account, self.amount, self.entry = None, 0, None
+        self.account, self.amount, self.entry, self.order = None, 0, None, None
+        self.step = "confirm"
+
+
+UTILITY_TITLES = {
+    "water": ("自来水费缴纳", "请输入水费户号（在水费单上），或扫描水费单上的条码"),
+    "power": ("居民电费缴纳", "请输入电费户号（在电费单上），或扫描电费单上的条码"),
+    "heating": ("供暖费缴纳", "请输入供暖户号（在缴费单上），或扫描缴费单上的条码"),
+}
+
+
+class UtilityScreen(Screen):
+    """Water, electricity and heating bills against the backend's utility accounts: like gas,
+    without a card. Account -> the bill -> amount -> the order's QR -> paid -> receipt."""
+
+    personal = True
+    name = "utility"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a barcode scanner types into us
+        self.prompt = label("")
+        self.box.addWidget(self.prompt)
+        left, right = self.split()
+        self.field = display_field()
+        left.addWidget(self.field)
+        self.msg = label("", "error")
+        left.addWidget(self.msg)
+        self.card = Card()
+        self.account_text = label("")
+        self.card.box.addWidget(self.account_text)
+        self.amounts = QGridLayout()
+        self.card.box.addLayout(self.amounts)
+        self.card.setVisible(False)
+        left.addWidget(self.card)
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        left.addWidget(self.qr, 1)
+        self.status = label("", "title")
+        left.addWidget(self.status)
+        self.hint = label("", "hint")
+        left.addWidget(self.hint)
+        self.again = button(self.tr("重新生成二维码"), "", self._new_code)
+        self.again.setVisible(False)
+        left.addWidget(self.again)
+        left.addStretch(1)
+        self.keys = NumericKeypad()
+        self.keys.typed.connect(lambda d: self.field.setText((self.field.text() + d)[:20]))
+        self.keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
+        self.keys.confirmed.connect(self._confirm)
+        right.addWidget(self.keys, 1)
+        self.kind = "water"
+        self.account: api.UtilityAccount | None = None
+        self.order: api.UtilityOrder | None = None
+        self.amount = 0
+        self.key = ""
+        self.step = "account"
+        self.poller = None
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+
+    def enter(self, matter=None, **_) -> None:
+        self.wipe()
+        self.kind = flow_for(matter).param or "water"
+        title, prompt = UTILITY_TITLES[self.kind]
+        self.heading.setText(self.tr(title))
+        self.prompt.setText(self.tr(prompt))
+        self.setFocus()
+
+    def keyPressEvent(self, event) -> None:
+        """A bill's barcode scanner types the account number and Enter, like a keyboard."""
+        text = event.text()
+        if text.isdigit() and self.step == "account":
+            self.field.setText((self.field.text() + text)[:20])
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._confirm()
+        else:
+            super().keyPressEvent(event)
+
+    def _confirm(self) -> None:
+        text = self.field.text()
+        if self.step == "account":
+            if len(text) < 6:
+                self.msg.setText(self.tr("户号至少6位，请核对缴费单"))
+                return
+            self.msg.setText(self.tr("正在查询户号……"))
+            services, kind = self.services, self.kind
+            self.win.run(
+                "utility-account",
+                lambda: services.client.utility_account(kind, text),
+                self._show_account,
+                lambda exc: self.msg.setText(user_message(exc)),
+            )
+        elif self.step == "amount":
+            if not text:
+                self.msg.setText(self.tr("请选择金额，或输入其他金额"))
+                return
+            self._pay(int(text) * 100)
+
+    def _show_account(self, a: api.UtilityAccount) -> None:
+        self.account, self.step = a, "amount"
+        self.msg.clear()
+        yuan = self.tr("元")
+        self.account_text.setText(
+            "\n".join(
+                [
+                    self.tr("户号：") + a.account,
+                    self.tr("户名：") + a.holder_masked,
+                    self.tr("地址：") + a.address_masked,
+                    self.tr("应缴：") + f"{a.due / 100:.2f}" + yuan,
+                ]
+            )
+        )
+        while self.amounts.count():
+            self.amounts.takeAt(0).widget().deleteLater()
+        choices = [a.due] if a.due else []
+        choices += [x for x in (50_00, 100_00, 200_00) if a.min_amount <= x <= a.max_amount]
+        for i, fen in enumerate(choices):
+            self.amounts.addWidget(
+                button(f"{fen / 100:.2f}{yuan}", "secondary", lambda _=False, f=fen: self._pay(f)),
+                0,
+                i,
+            )
+        self.card.setVisible(True)
+        self.field.clear()
+        self.prompt.setText(self.tr("请核对户名和地址，然后选择缴费金额，或输入其他金额（元）"))
+
+    def _pay(self, fen: int) -> None:
+        a = self.account
+        if a is None or self.step != "amount":
+            return
+        if not a.min_amount <= fen <= a.max_amount:
+            self.msg.setText(
+                self.tr("缴费金额需在%1元到%2元之间")
+                .replace("%1", str(a.min_amount // 100))
+                .replace("%2", str(a.max_amount // 100))
+            )
+            return
+        self.amount = fen
+        self.key = str(uuid.uuid4())  # one key per payment: a retry never makes a second order
+        self._order()
+
+    def _order(self) -> None:
+        services, kind, account, amount, key = (
+            self.services,
+            self.kind,
+            self.account.account,
+            self.amount,
+            self.key,
+        )
+        self.step = "ordering"
+        self.card.setVisible(False)
+        self.again.setVisible(False)
+        self.status.setText(self.tr("正在生成订单……"))
+        self.win.run(
+            "utility-order",
+            lambda: services.client.create_utility_order(kind, account, amount, key),
+            self._ordered,
+            self._failed,
+        )
+
+    def _ordered(self, order: api.UtilityOrder) -> None:
+        self.order, self.step = order, "paying"
+        self.qr.setPixmap(qr_pixmap(order.pay_qr))
+        self._until = iso_epoch(order.expires_at)
+        self.status.setText(
+            self.tr("请用手机扫码付款：") + f"{order.amount / 100:.2f}" + self.tr("元")
+        )
+        self.hint.setText(left_words(self.tr, self._until))
+        self.win.session.paying(order.expires_at)
+        self.timer.start(1000)
+        services, kind, oid = self.services, self.kind, order.order_id
+        self.poller = self.win.ops.poll(
+            "utility-poll",
+            lambda: services.client.utility_order(kind, oid),
+            self._polled,
+            lambda exc: self.hint.setText(self.tr("网络不稳定，正在重新查询付款结果……")),
+            POLL_MS,
+        )
+
+    def _tick(self) -> None:
+        if self.step == "paying":
+            self.hint.setText(left_words(self.tr, self._until))
+
+    def _stop(self) -> None:
+        self.timer.stop()
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
+
+    def _polled(self, order: api.UtilityOrder) -> None:
+        if self.step != "paying":
+            return
+        self.order = order
+        status = order.status
+        if status is api.OrderStatus.CREATED:
+            return
+        self._stop()
+        self.qr.clear()
+        self.win.session.settled(personal=True)
+        if status is api.OrderStatus.CREDITED:
+            self.step = "done"
+            self.status.setText(self.tr("缴费成功！"))
+            self.win.forget("utility")
+            self._receipt(order)
+        elif status is api.OrderStatus.EXPIRED:
+            self.step = "expired"
+            self.status.setText(self.tr("二维码已失效，没有扣款"))
+            self.hint.setText(self.tr("还要缴费，请点“重新生成二维码”"))
+            self.again.setVisible(True)
+        else:
+            self.step = "closed"
+            self.status.setText(self.tr("订单已取消，没有扣款"))
+            self.hint.clear()
+
+    def _new_code(self) -> None:
+        if self.step == "expired" and self.account is not None:
+            self.key = str(uuid.uuid4())
+            self._order()
+
+    def _receipt(self, order: api.UtilityOrder) -> None:
+        services, title = self.services, UTILITY_TITLES[self.kind][0] + "凭证"
+        lines = [
+            ("订单号", order.order_id),
+            ("户号", order.account),
+            ("缴费金额", f"{order.amount / 100:.2f}元"),
+            ("结果", "已缴费入账"),
+            ("时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ]
+        self.hint.setText(self.tr("正在打印凭证……"))
+        self.win.session.printing()
+        self.win.ops.run(
+            "utility-receipt",
+            lambda: print_receipt(services, title, lines),
+            self._receipted,
+            lambda exc: (
+                self.win.session.settled(personal=True),
+                self.hint.setText(self.tr("凭证没有打印出来，请联系工作人员")),
+            ),
+            owner=None,
+        )
+
+    def _receipted(self, result) -> None:
+        self.win.session.settled(personal=True)
+        self.hint.setText(self.tr(print_outcome(self.services.printer, result)[1]))
+        self.win.finish_service(f"utilities.{self.kind}")
+
+    def _failed(self, exc: Exception) -> None:
+        self.step = "amount" if self.account is not None else "account"
+        self.card.setVisible(self.account is not None)
+        self.status.setText(user_message(exc, self.tr("没有成功，请再试一次")))
+
+    def wipe(self) -> None:
+        self._stop()
+        if self.order is not None and self.step == "paying":
+            # the resident left before paying: cancel; a payment that beat us stays credited
+            services, kind, oid = self.services, self.kind, self.order.order_id
+            self.win.ops.run(
+                "utility-cancel",
+                lambda: services.client.cancel_utility_order(kind, oid),
+                lambda _o: None,
+                lambda _e: None,
+                owner=None,
+            )
+        self.account, self.order, self.amount, self.key = None, None, 0, ""
+        self.step = "account"
+        for w in (self.field, self.msg, self.account_text, self.status, self.hint, self.qr):
+            w.clear()
+        self.card.setVisible(False)
+        self.again.setVisible(False)
 
 
 class RewriteScreen(Screen):
@@ -290,27 +667,36 @@ class RewriteScreen(Screen):
             "demo-card",
             lambda: services.insert_demo_card(account),
             lambda _c: self.hint.setText(self.tr("已插入演示燃气卡")),
-            lambda exc: self.hint.setText(getattr(exc, "message", str(exc))),
+            lambda exc: self.hint.setText(user_message(exc)),
+            owner=self.name,
         )
 
     def _rewrite(self) -> None:
-        from kiosk.topup.flow import rewrite_pending
-
+        if not self.go_btn.isEnabled():
+            return
         services = self.services
         self.hint.setText(self.tr("正在读卡，请不要拔卡……"))
+        self.go_btn.setEnabled(False)
+        self.win.session.writing_card()
 
         def work():
             flow = services.topup
+            if hasattr(flow, "rewrite"):  # holds the card lock against reconciliation
+                return flow.rewrite()
+            from kiosk.topup.flow import rewrite_pending
+
             return rewrite_pending(flow.client, flow.writer, flow.journal)
 
-        self.win.run(
-            "rewrite",
-            work,
-            self._done,
-            lambda exc: self.hint.setText(getattr(exc, "message", str(exc))),
-        )
+        self.win.run("rewrite", work, self._done, self._failed, owner=None)
+
+    def _failed(self, exc: Exception) -> None:
+        self.win.session.settled(personal=True)
+        self.go_btn.setEnabled(True)
+        self.hint.setText(user_message(exc))
 
     def _done(self, orders) -> None:
+        self.win.session.settled(personal=True)
+        self.go_btn.setEnabled(True)
         if not orders:
             self.msg.setText(self.tr("这张卡没有待写入的购气"))
         else:
@@ -320,8 +706,10 @@ class RewriteScreen(Screen):
                 .replace("%1", str(len(orders)))
                 .replace("%2", f"{total:.2f}")
             )
+            self.win.finish_service("utilities.gas_rewrite")
         self.hint.clear()
 
     def wipe(self) -> None:
         self.msg.setText(self.tr("请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”"))
         self.hint.clear()
+        self.go_btn.setEnabled(True)

@@ -34,7 +34,7 @@ class ListeningScreen(Screen):
         self.status = label("", "hint")
         self.box.addWidget(self.status)
         self.results = BigList()
-        self.results.chosen.connect(lambda m: self.win.go("matter", matter=m))
+        self.results.chosen.connect(self.win.open_matter)
         self.box.addWidget(self.results, 1)
         row = QHBoxLayout()
         self.again = button(self.tr("再说一次"), "", self.start)

@@ -1,0 +1,93 @@
+"""Is the printer there, is the backend there: checked at start and every minute (on a worker),
+shown in the header, and asked before a print-only service identifies anyone. Also: what a
+print outcome may truthfully be called ("完成" only when a printer confirmed it).
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from dataclasses import dataclass
+
+from kiosk.errors import detail
+
+log = logging.getLogger(__name__)
+
+APP_VERSION = "0.1"
+SAVED_TO_FILE = "没有连接打印机：材料已保存为文件，没有打印出纸张，请联系工作人员"
+
+
+@dataclass(frozen=True)
+class Health:
+    backend_ok: bool
+    printer: str  # ok / low / out / error / offline
+
+
+def is_file_outbox(printer) -> bool:
+    """The demo (or a terminal configured without a queue) writes PDFs to a folder."""
+    return getattr(printer, "queue", None) is None and hasattr(printer, "outbox")
+
+
+def printer_status(printer, demo: bool = False) -> str:
+    """ok / low / out / error / offline. Blocks on lpstat: call it on a worker. A file outbox is
+    'ok' in demo mode (the demo shows the flows; its words still say a file was saved) and
+    'offline' on a real terminal, where no paper will ever come out of a folder."""
+    own = getattr(printer, "status", None)
+    if callable(own):  # a printer that knows better than lpstat
+        return own()
+    health = getattr(printer, "health", None)
+    queue = getattr(printer, "queue", None)
+    if queue:
+        try:
+            p = subprocess.run(
+                ["lpstat", "-p", queue], capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.warning("printer check: %s", detail(exc))
+            return "offline"
+        if p.returncode != 0 or not p.stdout.strip():
+            return "offline"
+        if "disabled" in p.stdout or "stopped" in p.stdout:
+            return "out" if health is not None and health.stalled else "offline"
+    elif is_file_outbox(printer) and not demo:
+        return "offline"
+    if health is None:
+        return "ok"
+    if health.state == "error":
+        return "error"
+    return health.paper
+
+
+def printer_state_after(printer, result, demo: bool = False) -> str:
+    """The header's printer state right after a job's outcome, without asking CUPS again."""
+    if is_file_outbox(printer) and not demo:
+        return "offline"
+    if result.ok:
+        health = getattr(printer, "health", None)
+        return health.paper if health is not None else "ok"
+    return "out" if getattr(result.state, "value", "") == "stalled" else "error"
+
+
+def print_outcome(printer, result) -> tuple[bool, str]:
+    """(printed, words for the resident). A file outbox saved a file: it did not print."""
+    if result.ok and is_file_outbox(printer):
+        return False, SAVED_TO_FILE
+    return result.ok, result.message
+
+
+def check(services) -> Health:
+    """One round: the printer, then a heartbeat to the backend carrying the printer's state."""
+    printer = printer_status(services.printer, services.config.demo)
+    health = getattr(services.printer, "health", None)
+    try:
+        services.client.heartbeat(
+            APP_VERSION,
+            str(services.catalog.catalog.version),
+            "ok" if printer in ("ok", "low") else printer,
+            health.paper if health is not None else "unknown",
+        )
+        backend_ok = True
+    except Exception as exc:
+        log.warning("backend check failed: %s", detail(exc))
+        backend_ok = False
+    return Health(backend_ok, printer)
