@@ -105,10 +105,232 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
         else:
             print(exc, file=sys.stderr)
         return 2
+    findings = _lint(catalog, args)
     if args.json:
-        _print_json({"ok": True, "version": catalog.version, "matters": len(catalog.matters)})
+        _print_json(
+            {
+                "ok": True,
+                "version": catalog.version,
+                "matters": len(catalog.matters),
+                "warnings": [f.to_json() for f in findings],
+            }
+        )
     else:
         print(f"catalog {catalog.version}: {len(catalog.matters)} matters, all valid")
+        if findings:
+            print(f"{len(findings)} warning{'s' * (len(findings) != 1)} before publishing:")
+            for f in findings:
+                print(f"  {f.code}: {f}")
+    return 0
+
+
+def _lint(catalog, args: argparse.Namespace) -> list:
+    from kiosk.catalog_lint import REFERENCE_SERVICES, lint
+
+    services = REFERENCE_SERVICES
+    if args.services:
+        try:
+            text = Path(args.services).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read --services {args.services}: {exc}") from None
+        services = frozenset(line.strip() for line in text.splitlines() if line.strip())
+    unsayable = None
+    if args.model:
+        model = Path(args.model)
+        if not (model / "am").is_dir():
+            raise UsageError(f"no vosk model in {model} (needs am/, conf/, graph/, ivector/)")
+        from voice.grammar import _CLEAN, build_grammar, model_vocabulary  # only on this path
+
+        vocab = model_vocabulary(model)
+
+        def unsayable(phrases: list[str]) -> list[str]:
+            cleaned = {p: _CLEAN.sub(" ", p).strip() for p in phrases}
+            return [p for p, c in cleaned.items() if c and build_grammar([c], vocab).missing]
+
+    return lint(catalog, services, unsayable)
+
+
+def _load_or_refuse(path: str):
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        raise UsageError(exc.summary) from None
+
+
+def cmd_catalog_import(args: argparse.Namespace) -> int:
+    from kiosk.catalog_io import Mapping, SheetError, import_table
+
+    try:
+        mapping = Mapping.load(Path(args.map)) if args.map else None
+        catalog, report = import_table(args.source, mapping, args.version)
+    except SheetError as exc:
+        raise UsageError(str(exc)) from None
+    if not catalog.matters:
+        for line in report.lines():
+            print(line, file=sys.stderr)
+        raise UsageError(f"{args.source}: no row could be taken; nothing written")
+    from kiosk.catalog_io import write_catalog
+
+    try:
+        write_catalog(catalog, Path(args.out))
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out}: {exc}") from None
+    if args.json:
+        _print_json({"out": args.out, "version": catalog.version, **report.to_json()})
+    else:
+        for line in report.lines():
+            print(line)
+        print(f"wrote {args.out}: catalog {catalog.version}, {len(catalog.matters)} matters")
+    return 0
+
+
+def cmd_catalog_export(args: argparse.Namespace) -> int:
+    from kiosk.catalog_io import SheetError, export_table
+
+    catalog = _load_or_refuse(args.path)
+    try:
+        n = export_table(catalog, Path(args.out))
+    except SheetError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out}: {exc}") from None
+    print(f"wrote {args.out}: {n} matters of catalog {catalog.version}")
+    return 0
+
+
+def cmd_catalog_diff(args: argparse.Namespace) -> int:
+    from kiosk.catalog_io import diff_catalogs, diff_lines
+
+    d = diff_catalogs(_load_or_refuse(args.old), _load_or_refuse(args.new))
+    if args.json:
+        _print_json(d)
+    else:
+        print("\n".join(diff_lines(d)))
+    return 0
+
+
+def _admin(args: argparse.Namespace):
+    """An AdminClient logged in as --user (password: KIOSK_ADMIN_PASSWORD or a prompt)."""
+    from kiosk.catalog_sync import AdminClient, AdminError
+
+    try:
+        client = AdminClient(args.backend)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    password = os.environ.get("KIOSK_ADMIN_PASSWORD")
+    if password is None:
+        import getpass
+
+        password = getpass.getpass(f"password for {args.user}: ")
+    try:
+        client.login(args.user, password)
+    except AdminError as exc:
+        if exc.status in (401, 429):
+            raise UsageError(f"login refused: {exc.message or exc.code}") from None
+        raise
+    return client
+
+
+def _target(args: argparse.Namespace) -> dict:
+    if args.terminals and args.share:
+        raise UsageError("give --terminals or --share, not both")
+    if args.share is not None and not 1 <= args.share <= 100:
+        raise UsageError("--share must be 1-100 (percent of terminals)")
+    terminals = [t for t in (args.terminals or "").split(",") if t] or None
+    return {"terminals": terminals, "share": args.share}
+
+
+def _published(args: argparse.Namespace, result: dict) -> int:
+    if args.json:
+        _print_json(result)
+        return 0
+    what = "published" if result["new"] else "assigned again"
+    print(
+        f"catalog {result['version']} ({result['matters']} matters) {what} to {result['target']}: "
+        f"{result['diff_summary']}"
+    )
+    for w in result["warnings"]:
+        print(f"  warning {w['code']}: {w['where']}: {w['message']}")
+    return 0
+
+
+def _admin_call(fn):
+    from kiosk.catalog_sync import AdminError
+
+    try:
+        return fn()
+    except AdminError as exc:
+        if 400 <= exc.status < 500:
+            raise UsageError(f"backend refused: {exc.message or exc.code} {exc.detail}") from None
+        raise
+
+
+def cmd_catalog_publish(args: argparse.Namespace) -> int:
+    catalog = _load_or_refuse(args.path)  # refused here before anything is sent
+    target = _target(args)
+    raw = json.loads(Path(args.path).read_text(encoding="utf-8"))
+    client = _admin(args)
+    result = _admin_call(lambda: client.publish(raw, **target))
+    log.info("published %s", catalog.version)
+    return _published(args, result)
+
+
+def cmd_catalog_rollback(args: argparse.Namespace) -> int:
+    target = _target(args)
+    client = _admin(args)
+    return _published(args, _admin_call(lambda: client.assign(args.version, **target)))
+
+
+def cmd_catalog_status(args: argparse.Namespace) -> int:
+    client = _admin(args)
+    status = _admin_call(client.status)
+    if args.json:
+        _print_json(status)
+        return 0
+    for version, ids in sorted(status["versions"].items(), key=lambda kv: -len(kv[1])):
+        print(f"{version}: {len(ids)} terminal{'s' * (len(ids) != 1)}")
+        for tid in ids[: args.list]:
+            t = next(t for t in status["terminals"] if t["terminal_id"] == tid)
+            extra = f"  assigned {t['assigned'] or '(backend file)'}"
+            if t["last_report"] == "refused":
+                extra += f"  REFUSED: {t['problem']}"
+            print(f"  {tid}{extra}")
+    return 0
+
+
+def cmd_catalog_history(args: argparse.Namespace) -> int:
+    client = _admin(args)
+    records = _admin_call(client.publishes)
+    if args.json:
+        _print_json(records)
+        return 0
+    from datetime import datetime
+
+    for r in records:
+        at = datetime.fromtimestamp(r["at"]).strftime("%Y-%m-%d %H:%M")
+        print(f"{at}  {r['by']}  {r['action']} {r['version']} to {r['target']}:", r["diff_summary"])
+    return 0
+
+
+def cmd_catalog_add_admin(args: argparse.Namespace) -> int:
+    from kiosk.backend.catalog_routes import add_admin
+    from kiosk.backend.store import Store
+
+    password = os.environ.get("KIOSK_ADMIN_PASSWORD")
+    if password is None:
+        import getpass
+
+        password = getpass.getpass(f"new password for {args.user}: ")
+    data = Path(args.data) if args.data else _default_data_dir("sandbox")
+    try:
+        store = Store(data / "backend.sqlite3")
+        add_admin(store, args.user, password)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot use data folder {data}: {exc}") from None
+    store.close()
+    print(f"admin {args.user} can log in to the backend in {data}")
     return 0
 
 
@@ -171,6 +393,14 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         )
     except OSError as exc:
         raise UsageError(f"cannot use data folder {data}: {exc}") from None
+    if args.admin:
+        from kiosk.backend.catalog_routes import add_admin
+
+        user, _, password = args.admin.partition(":")
+        try:
+            add_admin(app.state.backend.store, user, password)
+        except ValueError as exc:
+            raise UsageError(f"--admin: {exc}") from None
     mode = "OPEN (unsigned requests accepted)" if args.open else "signed requests only"
     print(
         f"reference backend on http://{args.host}:{args.port} - {mode}; data in {data}",
@@ -423,7 +653,49 @@ def build_parser() -> argparse.ArgumentParser:
     c = csub.add_parser("check", help="validate a catalog file")
     c.add_argument("path")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--model", help="a vosk model: warn about names it cannot say")
+    c.add_argument("--services", help="file of the services the backend offers (one a line)")
     c.set_defaults(func=cmd_catalog_check)
+    c = csub.add_parser("import", help="a spreadsheet (.xlsx/.csv) of matters -> a catalog")
+    c.add_argument("source", metavar="LIST.xlsx")
+    c.add_argument("--map", metavar="MAP.toml", help="other headers, kinds, defaults")
+    c.add_argument("--out", required=True, metavar="catalog.json")
+    c.add_argument("--version", help="the catalog's version label (default: from the sheet)")
+    c.add_argument("--json", action="store_true", help="the report as one JSON line")
+    c.set_defaults(func=cmd_catalog_import)
+    c = csub.add_parser("export", help="a catalog -> a spreadsheet with the columns import reads")
+    c.add_argument("path")
+    c.add_argument("--out", required=True, metavar="LIST.xlsx")
+    c.set_defaults(func=cmd_catalog_export)
+    c = csub.add_parser("diff", help="what changed between two catalogs")
+    c.add_argument("old")
+    c.add_argument("new")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_catalog_diff)
+    for name, helptext, func in (
+        ("publish", "publish a catalog to terminals", cmd_catalog_publish),
+        ("rollback", "assign a stored version again", cmd_catalog_rollback),
+        ("status", "terminals per catalog version", cmd_catalog_status),
+        ("history", "every publish: who, when, version, diff", cmd_catalog_history),
+    ):
+        c = csub.add_parser(name, help=helptext)
+        if name == "publish":
+            c.add_argument("path")
+        if name == "rollback":
+            c.add_argument("version")
+        c.add_argument("--backend", required=True, metavar="URL")
+        c.add_argument("--user", required=True, help="admin (password: KIOSK_ADMIN_PASSWORD)")
+        c.add_argument("--json", action="store_true")
+        if name in ("publish", "rollback"):
+            c.add_argument("--terminals", metavar="ID,ID", help="only these terminals")
+            c.add_argument("--share", type=int, metavar="PERCENT", help="staged: a share")
+        if name == "status":
+            c.add_argument("--list", type=int, default=20, help="terminal ids shown per version")
+        c.set_defaults(func=func)
+    c = csub.add_parser("add-admin", help="create or reset a backend admin account")
+    c.add_argument("user")
+    c.add_argument("--data", help="the backend's data folder (as for sandbox --data)")
+    c.set_defaults(func=cmd_catalog_add_admin)
 
     p = sub.add_parser("sandbox", help="run the reference backend")
     p.add_argument("--host", default="127.0.0.1")
@@ -431,6 +703,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="folder for its SQLite database (seeded when empty)")
     p.add_argument("--open", action="store_true", help="accept unsigned requests (loopback only)")
     p.add_argument("--catalog", help="catalog file it serves (default: the demo catalog)")
+    p.add_argument("--admin", metavar="USER:PASSWORD", help="create or reset a catalog admin")
     p.add_argument(
         "--pay-after",
         type=float,

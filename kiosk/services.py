@@ -29,7 +29,10 @@ class Services:
         """``audio_source``: a factory of audio sources for the voice assistant (tests and demos
         feed WAV files); None means the microphone."""
         self.config = config
-        self.catalog = CatalogStore.open(config.catalog)
+        # the kept version in use, else the configured file, else the last good one kept; with
+        # none at all NoCatalog is raised (ui.app shows the out-of-service screen)
+        self.catalog_sync = None
+        self.catalog = self._open_catalog(config)
         # the resident's session (kiosk.session): tokens are revoked at the backend on its thread
         self.session = Session(
             Revoker(lambda token: self.client.end_session(token)),
@@ -59,6 +62,8 @@ class Services:
             self._voice: Future | None = self._pool.submit(self._load_voice)
         else:
             self._voice = None
+        if not config.demo and config.backend_url:  # published catalogs: pulled in the background
+            self._pool.submit(self._start_sync)
 
     def _load_voice(self):
         from voice.engine import VoiceEngine
@@ -78,6 +83,68 @@ class Services:
 
     def wait_voice(self, timeout: float | None = None):
         return self._voice.result(timeout) if self._voice else None
+
+    # ----- catalog updates (kiosk.catalog_sync) -----
+
+    def _open_catalog(self, config: Config) -> CatalogStore:
+        from kiosk.catalog_sync import KeptCatalogs, start_catalog
+
+        self.kept = None
+        if not config.demo:  # demo mode keeps nothing: each demo starts from the configured file
+            self.kept = KeptCatalogs(config.data_dir / "catalogs", config.secret)
+        store, note = start_catalog(config.catalog, self.kept)
+        log.info("catalog %s at start (%s)", store.catalog.version, note)
+        return store
+
+    def _start_sync(self) -> None:
+        from kiosk.catalog_sync import CatalogSync
+
+        sync = CatalogSync(
+            self.client,
+            self.kept,
+            lambda: self.catalog.catalog,
+            self.prepare_catalog,
+            self.config.catalog_poll_s,
+        )
+        self.catalog_sync = sync
+        sync.start()
+
+    def prepare_catalog(self, catalog):
+        """What depends on the catalog, built for a new one on the caller's thread (never the
+        UI's): the search index and, when voice is on, the recognizer's grammar."""
+        from kiosk.search import SearchEngine
+
+        search = SearchEngine(catalog)
+        voice = self.voice
+        if voice is not None:
+            from voice.engine import VoiceEngine
+
+            voice = VoiceEngine(voice.model_dir, search, model=voice.model)  # model shared
+        return search, voice
+
+    def apply_catalog(self, prepared) -> None:
+        """Swap a prepared catalog in at once (UI thread, nobody being served)."""
+        search, voice = prepared.parts
+        self.catalog.catalog, self.catalog.source = prepared.catalog, prepared.source
+        self.search = search
+        if voice is not None:
+            self.voice = voice
+
+    def apply_pending_catalog(self) -> bool:
+        """A received catalog, if one waits: swapped in; True when the screens must follow."""
+        sync = self.catalog_sync
+        prepared = sync.take_pending() if sync else None
+        if prepared is None:
+            return False
+        self.apply_catalog(prepared)
+        sync.applied(prepared)
+        return True
+
+    def catalog_status(self) -> dict:
+        """For the heartbeat: catalog_version in use, catalog_refused ('' or the last reason)."""
+        if self.catalog_sync:
+            return self.catalog_sync.status()
+        return {"catalog_version": self.catalog.catalog.version, "catalog_refused": ""}
 
     def _build_search(self):
         from kiosk.search import SearchEngine
@@ -211,6 +278,8 @@ class Services:
         self.session.revoker.close()
         with contextlib.suppress(Exception):  # start-up failed: nothing to stop
             self._client.result(timeout=30)  # never leave a half-started backend behind
+        if self.catalog_sync:
+            self.catalog_sync.stop()
         self._pool.shutdown(wait=True)
         if self._backend:
             self._backend.stop()

@@ -73,7 +73,14 @@ def run(config: Config) -> int:
 
     app = make_app()
     set_language(app, config.lang)
-    services = Services(config)
+    from kiosk.catalog_sync import NoCatalog
+
+    try:
+        services = Services(config)
+    except NoCatalog as exc:  # no catalog and none kept: 暂停服务, never a black screen
+        from ui.screens.out_of_service import out_of_service
+
+        return run(config) if out_of_service(app, config, exc.problems) else 1
     win = KioskWindow(services)
     if win.lockdown:
         win.showFullScreen()

@@ -351,16 +351,27 @@ class AdminScreen(Screen):
         return "\n".join(lines)
 
     def _reload(self) -> None:
-        from kiosk.catalog import CatalogError
+        """Reread the catalog file; search and voice grammar rebuilt off the UI thread."""
+        from kiosk.catalog import load_catalog
+        from kiosk.catalog_sync import Prepared
 
-        try:
-            cat = self.services.catalog.reload()
-        except CatalogError as exc:
-            self.msg.setText(self.tr("清单有误，继续使用原清单：") + exc.summary)
-            return
-        self.win.catalog_changed()
-        self.msg.setText(self.tr("已载入清单 ") + cat.version)
-        self.enter()
+        source = self.services.catalog.source
+
+        def work():
+            cat = load_catalog(source)
+            return Prepared(cat, source, self.services.prepare_catalog(cat))
+
+        def done(prepared) -> None:
+            self.services.apply_catalog(prepared)
+            self.win.catalog_changed()
+            self.enter()
+            self.msg.setText(self.tr("已载入清单 ") + prepared.catalog.version)
+
+        def failed(exc) -> None:
+            summary = getattr(exc, "summary", type(exc).__name__)
+            self.msg.setText(self.tr("清单有误，继续使用原清单：") + summary)
+
+        self.win.run("catalog-reload", work, done, failed)
 
     def _test_print(self) -> None:
         from printing.samples import render_sample
