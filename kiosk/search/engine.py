@@ -42,6 +42,7 @@ EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95
 MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
 WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
 PART_QCOV, PART_EXPLAINED = 0.9, 2.5
+UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 CANDIDATES = 32
 MAX_ALTERNATIVES = 16
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
@@ -348,6 +349,7 @@ class SearchEngine:
         self._known_bigrams = known
         self._exact = name_index
         self._char_df = char_df
+        self._norm_names = {id(m): normalize(m.name) for m in self.matters}
         self._n = len(self.matters)
         self._idf_hi = math.log((self._n + 1) / (IDF_RARE * self._n + 1)) or 1.0
 
@@ -428,7 +430,9 @@ class SearchEngine:
                     found += [(i, end, _alt_tokens(a)) for a in alts]
         return found
 
-    def _items(self, toks: list[Tok]) -> tuple[list[_Item], list[_Phrase]]:
+    def _items(
+        self, toks: list[Tok], alternatives: list[tuple[int, int, list[Tok]]]
+    ) -> tuple[list[_Item], list[_Phrase]]:
         items: list[_Item] = []
         phrases: list[_Phrase] = []
 
@@ -437,7 +441,7 @@ class SearchEngine:
 
         for i in range(len(toks) - 1):
             add((i, i + 1), toks[i], toks[i + 1], 1.0)
-        for start, end, alt in self._alternatives(toks):
+        for start, end, alt in alternatives:
             if not alt:
                 continue
             span = range(start, end)
@@ -551,12 +555,16 @@ class SearchEngine:
             return hits + self._lone_token(toks[0], exclude=set(exact)), bool(exact)
         norm = normalize(query)
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
-        items, phrases = self._items(toks)
+        alternatives = self._alternatives(toks)
+        items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
         hits = [self._score(int(i), toks, query, intents) for i in found]
+        if self.lexicon.actions and not initials_only:
+            said = "|".join([norm, *("".join(t.char or "" for t in a) for _, _, a in alternatives)])
+            hits = [self._unsaid_action(h, said) for h in hits]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
         matched = bool(
@@ -565,6 +573,16 @@ class SearchEngine:
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
         return hits, matched
+
+    def _unsaid_action(self, hit: Hit, said: str) -> Hit:
+        """Near-twins differ in their action (社会保障卡挂失 / 解挂 / 注销 / 申领): a name whose
+        action the resident did not express, in words or through the lexicon, ranks a little
+        lower, so that 领结婚证 is 结婚登记 rather than 补领结婚证 and 代开发票 not 代开发票作废."""
+        name = self._norm_names[id(hit.matter)]
+        actions = [w for w in self.lexicon.actions if w in name]
+        if actions and not any(w in said for w in actions):
+            return replace(hit, score=max(0.0, hit.score - UNSAID_ACTION))
+        return hit
 
     def _outside(self, norm: str, m: Matter) -> bool:
         """The query names a thing no government service handles (银行卡) and the matter doesn't."""

@@ -20,6 +20,8 @@ class Lexicon:
     # things no government service handles (银行卡, 外卖): a query naming one is never `matched`
     # to a matter that does not name it too
     outside: set[str] = field(default_factory=set)
+    # actions that tell near-twins apart (注销, 补领, 挂失 ...): see SearchEngine._unsaid_action
+    actions: set[str] = field(default_factory=set)
 
     def add_group(self, said: list[str], means: list[str]) -> None:
         for term in said:
@@ -54,6 +56,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             lex.weak.update(line.removeprefix("weak:").split())
         else:
             lex.fillers.update(line.split())
+    actions = directory / "actions.txt"
+    if actions.exists():
+        for line in _lines(actions):
+            lex.actions.update(normalize_word(w) for w in line.split())
     outside = directory / "outside.txt"
     if outside.exists():
         for line in _lines(outside):
