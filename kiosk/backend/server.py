@@ -1037,7 +1037,6 @@ def create_app(
     from kiosk.backend.topup_routes import add_topup_routes
 
     add_sandbox_routes(app, backend, Terminal)
-    add_catalog_routes(app, backend, Terminal)
     from kiosk.backend.service_routes import add_service_routes  # utilities, 办件编号, 求助
 
     add_service_routes(app, backend, Terminal)
