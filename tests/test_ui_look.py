@@ -267,3 +267,69 @@ def test_header_clock_follows_the_configured_timezone(win, services):
     assert win.header.zone == ZoneInfo(services.config.timezone)
     now = datetime.now(ZoneInfo(services.config.timezone))
     assert win.header.clock.text() in (format_date(now), format_date(now.replace(minute=0)))
+
+
+# ----- the window on a real X display without a window manager (Xvfb) -----
+
+PROBE = """
+import json, sys, time
+from kiosk.config import Config
+from kiosk.services import Services
+from ui.app import make_app, place_window
+from ui.window import KioskWindow
+lockdown = sys.argv[1] == "lockdown"
+app = make_app()
+s = Services(Config(data_dir=sys.argv[2]))
+win = KioskWindow(s, lockdown=lockdown)
+place_window(win, lockdown)
+end = time.monotonic() + 2
+while time.monotonic() < end:
+    app.processEvents()
+    time.sleep(0.02)
+g = win.geometry()
+print(json.dumps({"rect": [g.x(), g.y(), g.width(), g.height()], "portrait": win.portrait}))
+win.exit_app()
+s.close()
+"""
+
+
+def on_bare_x(size: str, mode: str, tmp_path) -> dict:
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("Xvfb"):
+        pytest.skip("Xvfb is not installed (scripts/setup installs it)")
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        display = xvfb.stdout.readline().decode().strip()
+        env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb")
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, mode, str(tmp_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+
+
+def test_terminal_window_fills_the_screen_without_a_window_manager(tmp_path):
+    got = on_bare_x("1920x1080", "lockdown", tmp_path)
+    assert got["rect"] == [0, 0, 1920, 1080]
+
+
+def test_demo_window_fits_its_screen_and_portrait_screens_get_portrait(tmp_path):
+    got = on_bare_x("1080x1920", "demo", tmp_path)
+    assert got["rect"] == [0, 0, 1080, 1920] and got["portrait"]
+    x, y, w, h = on_bare_x("1366x768", "demo", tmp_path)["rect"]
+    assert x >= 0 and y >= 0 and x + w <= 1366 and y + h <= 768 and w > h

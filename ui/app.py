@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QLocale, QPoint, QRect, QSize, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
@@ -67,6 +67,42 @@ def start_watchdog(parent, notifier=None):
     return timer
 
 
+DESIGN = (1920, 1080)  # the layout's reference size (portrait: 1080x1920)
+
+
+def window_rect(screen: QRect, available: QRect, lockdown: bool) -> QRect:
+    """Where the kiosk window goes on a screen.
+
+    Locked down (a real terminal): the whole screen, set explicitly, because without a window
+    manager nobody honours the full-screen request and the window keeps Qt's default size.
+    Demo: the design size in the screen's orientation, shrunk to fit what the screen has free
+    and centred on it; a portrait screen gets a portrait window, hence the portrait layout."""
+    if lockdown:
+        return QRect(screen)
+    w, h = DESIGN if available.width() >= available.height() else DESIGN[::-1]
+    scale = min(1.0, available.width() / w, available.height() / h)
+    size = QSize(int(w * scale), int(h * scale))
+    rect = QRect(QPoint(0, 0), size)
+    rect.moveCenter(available.center())
+    return rect
+
+
+def place_window(win, lockdown: bool) -> None:
+    """Size and show the window (a terminal: the primary screen; demo: the screen it opens on)."""
+    screen = QGuiApplication.primaryScreen() if lockdown else win.screen()
+    screen = screen or QGuiApplication.primaryScreen()
+    rect = window_rect(screen.geometry(), screen.availableGeometry(), lockdown)
+    win.setGeometry(rect)
+    if lockdown:
+        win.setFixedSize(rect.size())  # nothing inside may grow it past the screen
+        win.showFullScreen()
+        if not getattr(win, "_follows_screen", False):  # rotated or re-plugged: fill it again
+            win._follows_screen = True
+            screen.geometryChanged.connect(lambda _r: place_window(win, lockdown))
+    else:
+        win.show()
+
+
 def run(config: Config) -> int:
     from kiosk.services import Services
     from ui.window import KioskWindow
@@ -82,11 +118,7 @@ def run(config: Config) -> int:
 
         return run(config) if out_of_service(app, config, exc.problems) else 1
     win = KioskWindow(services)
-    if win.lockdown:
-        win.showFullScreen()
-    else:
-        win.resize(1920, 1080)
-        win.show()
+    place_window(win, win.lockdown)
     start_watchdog(win)
     try:
         return app.exec()
