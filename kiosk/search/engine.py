@@ -42,6 +42,9 @@ EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95
 MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
 WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
 PART_QCOV, PART_EXPLAINED = 0.9, 2.5
+# A query token inside a lexicon word (过期, 孩子) that a matter does not use counts this much:
+# it is known service talk, not the unknown words that mark out-of-scope speech.
+KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 CANDIDATES = 32
 MAX_ALTERNATIVES = 16
@@ -234,6 +237,7 @@ class _Query:
     keys: set[str]
     memo: dict[int, tuple[list[float] | None, float]]  # id(form) -> _match_form(form)
     weights: list[float] = field(default_factory=list)  # per query token: _informative
+    known: set[int] = field(default_factory=set)  # positions inside lexicon words
 
     @classmethod
     def of(cls, items: list[_Item], phrases: list[_Phrase]) -> _Query:
@@ -519,9 +523,15 @@ class SearchEngine:
             if qcov[i] < LONE_CHAR and t.char in chars and t.weight == 1.0:
                 qcov[i] = LONE_CHAR
         weights = query.weights
-        total = sum(weights) or 1.0
         explained = sum(c * w for c, w in zip(qcov, weights, strict=True))
-        q_cov = explained / total
+        if query.known and explained >= KNOWN_EXPLAINED:
+            # resident vocabulary (过期, 孩子) this matter has no use for says little against it,
+            # once the matter explains more than a word of the query
+            weights = [
+                w * KNOWN_UNUSED if c == 0.0 and i in query.known else w
+                for i, (w, c) in enumerate(zip(weights, qcov, strict=True))
+            ]
+        q_cov = explained / (sum(weights) or 1.0)
         score = W_QUERY * q_cov + W_MATTER * best_m + (KIND_BONUS if m.kind in intents else 0.0)
         return Hit(m, min(score, 1.0), q_cov, best_m, explained)
 
@@ -559,6 +569,7 @@ class SearchEngine:
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
+        query.known = {i for start, end, _ in alternatives for i in range(start, end)}
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
         hits = [self._score(int(i), toks, query, intents) for i in found]
