@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -39,9 +38,11 @@ class Services:
             IdlePolicy(config.idle_general_s, config.idle_personal_s, config.attract_s),
         )
         self._backend = None
-        self._tmp: tempfile.TemporaryDirectory | None = None
-        if config.demo:
-            self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-demo-")
+        self._tmp = None
+        if config.demo:  # earlier demos' folders (even of a killed one) are removed first
+            from kiosk.scratch import DemoFolder
+
+            self._tmp = DemoFolder()
         self._pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="startup")
         self._search: Future = self._pool.submit(self._build_search)
         self._client: Future = self._pool.submit(self._start_client)
@@ -50,6 +51,8 @@ class Services:
         self._search_override = None
         self._client_override = None
         self.printer = self._make_printer()
+        self.session.observe(self._session_changed)  # an outbox forgets a resident who left
+        self._generation = 0
         # voice: loaded in the background when a model is configured; the mic says why not else
         self.voice = None
         self.voice_state, self.voice_reason = "off", "未安装语音模型"
@@ -64,6 +67,9 @@ class Services:
             self._voice = None
         if not config.demo and config.backend_url:  # published catalogs: pulled in the background
             self._pool.submit(self._start_sync)
+        from kiosk.heartbeat import HeartbeatSender  # at start, then every heartbeat_s
+
+        self.heartbeat = HeartbeatSender(self).start()
 
     def _load_voice(self):
         from voice.engine import VoiceEngine
@@ -188,8 +194,7 @@ class Services:
 
     def print_topup_receipt(self, entry):
         """A receipt for what really happened (the journal entry as the backend confirmed it)."""
-        from datetime import datetime
-
+        from kiosk.clock import format_local
         from printing.documents import Receipt, render_receipt_pdf
         from printing.printers import receipt_printer_from_config
 
@@ -201,7 +206,7 @@ class Services:
                 ("燃气户号", entry.account),
                 ("充值金额", f"{entry.amount / 100:.2f}元"),
                 ("结果", "已写入燃气卡" if written else "已充入燃气表"),
-                ("时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+                ("时间", format_local(cfg=self.config)),
             ],
             notice="请将燃气卡插入燃气表，确认表上金额已增加。" if written else "",
             footer=f"{self.config.terminal_name}",
@@ -267,6 +272,14 @@ class Services:
             return CupsPrinter(self.config.printer_queue, Spool(spool_root / "spool"))
         return FilePrinter(spool_root / "outbox")
 
+    def _session_changed(self, state) -> None:
+        if state.generation != self._generation:  # a session ended
+            self._generation = state.generation
+            ended = getattr(self.printer, "session_ended", None)
+            if ended is not None:  # disk work: not on the UI thread
+                with contextlib.suppress(RuntimeError):  # closing: the pool is gone
+                    self._pool.submit(ended)
+
     def end_session(self, reason: str = "ended") -> None:
         """End the resident's session: the token is revoked at the backend (in the background,
         retried while the network is down), everything personal is forgotten here now."""
@@ -274,6 +287,7 @@ class Services:
 
     def close(self) -> None:
         self._topup_stop.set()
+        self.heartbeat.stop()
         self.session.revoker.wait(5)  # a token handed in at the last moment is still revoked
         self.session.revoker.close()
         with contextlib.suppress(Exception):  # start-up failed: nothing to stop
