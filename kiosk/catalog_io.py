@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 import tomllib
@@ -221,7 +222,9 @@ def _visits(text: str) -> int:
     return int(m.group(1))
 
 
-_NUMBERING = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、．)）:：]\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、．)）:：]|\d{1,3}\s+(?=\D))\s*"
+)
 _SPLIT = re.compile(r"[；;\s]+(?=(?:\d{1,3})\s*[.、．)）])")
 _ATTRS = re.compile(r"^(?P<name>.+?)[（(](?P<attrs>[^（）()]*)[）)]\s*[。；;]?$")
 _TAIL = re.compile(rf"^(?P<name>.+?)(?P<form>{FORMS})?(?:各)?(?:(?P<copies>\d+)\s*份)?[。；;]?$")
@@ -296,7 +299,7 @@ def _read_rows(path: Path) -> list[list[Any]]:
                 continue
         else:
             raise SheetError(f"{path}: neither UTF-8 nor GBK text")
-        return [list(r) for r in csv.reader(text.splitlines())]
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     if suffix not in (".xlsx", ".xlsm"):
         raise SheetError(f"{path}: give an .xlsx or .csv file (save .xls as .xlsx first)")
     import openpyxl
@@ -386,6 +389,13 @@ def import_table(
             report.empty_rows += 1  # a repeated header row (lists printed page by page)
             continue
         problems: list[Refused] = []
+        code = next((row[i] for i, (_, t) in columns.items() if t == "id" and i < len(row)), None)
+        if isinstance(code, int | float) and not isinstance(code, bool) and abs(code) >= 1e15:
+            # Excel keeps 15 digits of a number: a long code typed as a number is already wrong
+            problems.append(
+                Refused(r, taken_fields["id"], "a long code stored as a number (Excel rounds it "
+                        "to 15 digits): format the column as text and type the code again")
+            )  # fmt: skip
         raw = _row_matter(cells, taken_fields, mapping, kinds, r, problems)
         if raw is not None and raw["id"] in seen:
             problems.append(
