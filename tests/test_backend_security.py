@@ -9,6 +9,9 @@ import hmac
 import select
 import socket
 import sqlite3
+import subprocess
+import sys
+import threading
 import time
 import uuid
 
@@ -16,7 +19,7 @@ import pytest
 import requests
 
 from kiosk.backend.auth import HEADER_TERMINAL, sign, signing_string
-from kiosk.backend.client import BackendClient, BackendRejected
+from kiosk.backend.client import BackendClient, BackendRejected, BackendUnavailable
 from kiosk.backend.demo import start_backend
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, demo_residents
 
@@ -290,3 +293,127 @@ def test_long_nonces_and_headers_are_refused_and_never_stored(fresh):
     assert ok.status_code == 200
     huge = requests.get(fresh.url + path, headers={"X-Anything": "x" * 5000}, timeout=5)
     assert huge.status_code == 431 and huge.json()["code"] == "headers_too_large"
+
+
+# ----- 4. idempotency as Stripe does it -----
+
+ORDERS = "/v1/utilities/gas/orders"
+
+
+def post_raw(running, path: str, data: bytes, key: str) -> requests.Response:
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": key,
+        HEADER_TERMINAL: DEMO_TERMINAL_ID,
+        **sign(DEMO_TERMINAL_SECRET, "POST", path, data),
+    }
+    return requests.post(running.url + path, data=data, headers=headers, timeout=10)
+
+
+def orders_of(running, account: str) -> list[str]:
+    db = sqlite3.connect(running.data_dir / "backend.sqlite3")
+    rows = db.execute("SELECT order_id FROM orders WHERE account=?", (account,)).fetchall()
+    db.close()
+    return [r[0] for r in rows]
+
+
+def key_state(data_dir, key: str) -> str | None:
+    db = sqlite3.connect(data_dir / "backend.sqlite3", timeout=5)
+    row = db.execute("SELECT state FROM idempotency WHERE key=?", (key,)).fetchone()
+    db.close()
+    return row[0] if row else None
+
+
+def wait_for(condition, what: str, limit_s: float = 20) -> None:
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def test_same_json_with_other_whitespace_is_the_same_request(fresh):
+    key = str(uuid.uuid4())
+    first = post_raw(fresh, ORDERS, b'{"account":"100200300","amount":4000}', key)
+    same = post_raw(fresh, ORDERS, b'{ "amount" : 4000,\n  "account" : "100200300" }', key)
+    assert first.status_code == same.status_code == 201
+    assert same.json() == first.json() and same.headers["Idempotent-Replayed"] == "true"
+    other = post_raw(fresh, ORDERS, b'{"account":"100200300","amount":4001}', key)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert len(orders_of(fresh, IC_ACCOUNT)) == 1
+
+
+def test_a_hung_request_loses_its_key_to_a_retry_and_commits_nothing(fresh):
+    c = fresh.client(retries=0)
+    c.sandbox("POST", "/faults", {"mode": "slow", "path_prefix": ORDERS, "delay_s": 3.0})
+    key, body = str(uuid.uuid4()), b'{"account":"100200300","amount":5000}'
+    results: dict = {}
+    first = threading.Thread(
+        target=lambda: results.update(first=post_raw(fresh, ORDERS, body, key))
+    )
+    first.start()
+    wait_for(lambda: key_state(fresh.data_dir, key) == "in_flight", "key in flight")
+    assert post_raw(fresh, ORDERS, body, key).status_code == 409  # still locked
+    c.sandbox("POST", "/clock", {"offset_s": 31})  # the lock expires
+    retry = post_raw(fresh, ORDERS, body, key)
+    assert retry.status_code == 201
+    first.join()
+    # the hung request, finishing late, did not write a second order: it answers the retry's
+    assert results["first"].status_code == 201
+    assert results["first"].json()["order_id"] == retry.json()["order_id"]
+    assert orders_of(fresh, IC_ACCOUNT) == [retry.json()["order_id"]]
+
+
+def test_a_killed_backend_leaves_no_key_locked(tmp_path):
+    """SIGKILL while an order is being created; after a restart the retry goes through."""
+    data, port = tmp_path / "data", free_port()
+    proc = start_sandbox(data, port)
+    url = f"http://127.0.0.1:{port}"
+    c = BackendClient(url, DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, retries=0, read_timeout=0.5)
+    try:
+        c.sandbox("POST", "/faults", {"mode": "slow", "path_prefix": ORDERS, "delay_s": 30})
+        key = str(uuid.uuid4())
+        with pytest.raises(BackendUnavailable):  # no answer: the backend is stuck mid-work
+            c.create_gas_order(IC_ACCOUNT, 60_00, key)
+        assert key_state(data, key) == "in_flight"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    proc = start_sandbox(data, port)
+    try:
+        order = c.create_gas_order(IC_ACCOUNT, 60_00, key)  # not 409 for 48 hours
+        assert order.status.value == "created"
+        db = sqlite3.connect(data / "backend.sqlite3")
+        mine = db.execute("SELECT order_id FROM orders WHERE account=?", (IC_ACCOUNT,)).fetchall()
+        db.close()
+        assert [r[0] for r in mine] == [order.order_id]
+        assert c.create_gas_order(IC_ACCOUNT, 60_00, key).order_id == order.order_id
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_sandbox(data, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "sandbox", "--port", str(port), "--data", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/openapi.json"
+
+    def up() -> bool:
+        if proc.poll() is not None:
+            pytest.fail("sandbox died: " + proc.stderr.read().decode())
+        try:
+            return requests.get(url, timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    wait_for(up, "sandbox started", 120)
+    return proc

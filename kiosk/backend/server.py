@@ -21,6 +21,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -53,6 +54,7 @@ SMS_TTL_S = 300
 SMS_RESEND_S = 60
 IDEMPOTENCY_KEEP_S = 48 * 3600
 # Attempt limits: (how many, per how many seconds). A wrong code counts even though the request
+IDEMPOTENCY_LOCK_S = 30  # an in-flight key is locked this long at most; then a retry takes over
 # fails: the count is committed before the refusal is raised.
 SMS_MAX_TRIES = 5  # wrong codes per SMS code; then a new code is needed
 SMS_SENDS_PER_PHONE = (5, 3600)
@@ -156,6 +158,7 @@ class Backend:
         self._clock = clock
         self.faults = Faults()
         self._catalog_cache: tuple[float, bytes, str] | None = None
+        self.boot_id = secrets.token_hex(8)  # in-flight idempotency keys of other boots are dead
 
     def now(self) -> float:
         """Business time: the sandbox may move it forward to expire sessions and orders."""
@@ -730,17 +733,21 @@ def create_app(
         "the first is in flight: 409. Same key later: the first response.",
     )
     async def create_order(
-        request: Request,
         body: api.OrderCreate,
         terminal_id: Terminal,
         idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
     ) -> Response:
-        raw = await request.body()
         return await run_idempotent(
-            terminal_id, idempotency_key, raw, lambda: create_order_now(body, terminal_id)
+            terminal_id,
+            idempotency_key,
+            "POST /v1/utilities/gas/orders",
+            body,
+            lambda: prepare_order(body, terminal_id),
         )
 
-    def create_order_now(body: api.OrderCreate, terminal_id: str) -> tuple[int, dict]:
+    def prepare_order(body: api.OrderCreate, terminal_id: str) -> Callable[[Any], tuple[int, dict]]:
+        """Checks (outside any transaction), then the write, run by ``run_idempotent`` in the
+        same transaction that completes the key."""
         row = gas_account(body.account)
         if not row["min_amount"] <= body.amount <= row["max_amount"]:
             raise ApiError(
@@ -749,9 +756,11 @@ def create_app(
                 f"充值金额需在{row['min_amount'] // 100}元到{row['max_amount'] // 100}元之间",
             )
         backend.faults.inside("/v1/utilities/gas/orders")
-        now = backend.now()
-        order_id = "GO" + datetime.fromtimestamp(now, CST).strftime("%Y%m%d") + secrets.token_hex(5)
-        with backend.store.tx() as db:
+
+        def commit(db) -> tuple[int, dict]:
+            now = backend.now()
+            day = datetime.fromtimestamp(now, CST).strftime("%Y%m%d")
+            order_id = "GO" + day + secrets.token_hex(5)
             db.execute(
                 "INSERT INTO orders (order_id, terminal_id, account, amount, status, meter_type, "
                 "created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -766,74 +775,124 @@ def create_app(
                     now + ORDER_TTL_S,
                 ),
             )
-        order = backend.store.one("SELECT * FROM orders WHERE order_id=?", order_id)
-        return 201, order_model(order).model_dump(mode="json")
+            order = db.execute("SELECT * FROM orders WHERE order_id=?", (order_id,)).fetchone()
+            return 201, order_model(order).model_dump(mode="json")
+
+        return commit
+
+    def stored_answer(row) -> Response:
+        return Response(
+            row["body"],
+            status_code=row["status_code"],
+            media_type="application/json",
+            headers={"Idempotent-Replayed": "true"},
+        )
+
+    in_progress = ApiError(
+        409,
+        "request_in_progress",
+        "正在处理，请稍候",
+        "the first request with this key is still in flight",
+    )
 
     async def run_idempotent(
-        terminal_id: str, key: str | None, raw: bytes, work: Callable[[], tuple[int, dict]]
+        terminal_id: str,
+        key: str | None,
+        endpoint: str,
+        params: BaseModel,
+        prepare: Callable[[], Callable[[Any], tuple[int, dict]]],
     ) -> Response:
         if not key:
             raise ApiError(
+        """Stripe's rules: the key is taken (in flight, with a lock that expires), the work's
+        write and the key's completion are one transaction, and the parameters are compared
+        as parsed JSON. A lock held by a backend process that is gone (killed, restarted) or
+        older than ``IDEMPOTENCY_LOCK_S`` is taken over by the next retry: the work of the
+        request that held it never committed, because work and completion commit together."""
                 400,
                 "idempotency_key_missing",
                 "系统错误，请重新操作",
                 "Idempotency-Key header is required",
             )
-        digest = hashlib.sha256(raw).hexdigest()
+        canonical = json.dumps(
+            [endpoint, params.model_dump(mode="json")], sort_keys=True, separators=(",", ":")
+        )
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        owner = f"{backend.boot_id}:{secrets.token_hex(6)}"
         now = backend.now()
         with backend.store.tx() as db:
             db.execute("DELETE FROM idempotency WHERE created_at<?", (now - IDEMPOTENCY_KEEP_S,))
+        where = "terminal_id=? AND key=?"
             row = db.execute(
-                "SELECT * FROM idempotency WHERE terminal_id=? AND key=?", (terminal_id, key)
+                f"SELECT * FROM idempotency WHERE {where}", (terminal_id, key)
             ).fetchone()
             if row is None:
                 db.execute(
-                    "INSERT INTO idempotency (terminal_id, key, request_hash, state, created_at) "
-                "VALUES (?,?,?,'in_flight',?)",
-                    (terminal_id, key, digest, now),
+                    "INSERT INTO idempotency (terminal_id, key, request_hash, state, created_at, "
+                    "locked_until, owner) VALUES (?,?,?,'in_flight',?,?,?)",
+                    (terminal_id, key, digest, now, now + IDEMPOTENCY_LOCK_S, owner),
                 )
         if row is not None:
             if row["request_hash"] != digest:
+            elif row["request_hash"] == digest and row["state"] == "in_flight" and (
+                not (row["owner"] or "").startswith(backend.boot_id + ":")
+                or (row["locked_until"] or 0) < now
+            ):
+                log.warning("idempotency key taken over from a dead or hung request")
+                db.execute(
+                    f"UPDATE idempotency SET owner=?, locked_until=? WHERE {where}",
+                    (owner, now + IDEMPOTENCY_LOCK_S, terminal_id, key),
+                )
+                row = None
                 raise ApiError(
                     422,
                     "idempotency_key_reused",
                     "系统错误，请重新操作",
-                    "this Idempotency-Key was used with a different request body",
+                    "this Idempotency-Key was used with different parameters",
                 )
             if row["state"] == "in_flight":
-                raise ApiError(
-                    409,
-                    "request_in_progress",
-                    "正在处理，请稍候",
-                    "the first request with this key is still in flight",
+                raise in_progress
+            return stored_answer(row)
+
+        def finish(outcome: Callable[[Any], tuple[int, dict]]) -> Response | None:
+            """Commit the outcome and the key together, if this request still holds the key."""
+            with backend.store.tx() as db:
+                cur = db.execute(
+                    f"SELECT owner, state FROM idempotency WHERE {where}", (terminal_id, key)
+                ).fetchone()
+                if cur is None or cur["owner"] != owner or cur["state"] != "in_flight":
+                    return None  # a retry took the key over: its answer is the one
+                status, body = outcome(db)
+                text = json.dumps(body, ensure_ascii=False)
+                db.execute(
+                    f"UPDATE idempotency SET state='done', status_code=?, body=? WHERE {where}",
+                    (status, text, terminal_id, key),
                 )
-            return Response(
-                row["body"],
-                status_code=row["status_code"],
-                media_type="application/json",
-                headers={"Idempotent-Replayed": "true"},
-            )
+            return Response(text, status_code=status, media_type="application/json")
+
+        def refusal(exc: ApiError) -> Callable[[Any], tuple[int, dict]]:
+            err = api.Error(code=exc.code, message=exc.message, detail=exc.detail)
+            return lambda _db: (exc.status, err.model_dump())
+
         try:
-            status, body = await run_in_threadpool(work)
-        except ApiError as exc:  # a refusal is the answer for this key, like a success
-            status, body = (
-                exc.status,
-                api.Error(code=exc.code, message=exc.message, detail=exc.detail).model_dump(),
-            )
+            try:
+                commit = await run_in_threadpool(prepare)
+                answer = await run_in_threadpool(finish, commit)
+            except ApiError as exc:  # a refusal is the answer for this key, like a success
+                answer = await run_in_threadpool(finish, refusal(exc))
         except BaseException:
             with backend.store.tx() as db:  # let the client retry with the same key
                 db.execute(
-                    "DELETE FROM idempotency WHERE terminal_id=? AND key=?", (terminal_id, key)
+                    f"DELETE FROM idempotency WHERE {where} AND owner=? AND state='in_flight'",
+                    (terminal_id, key, owner),
                 )
             raise
-        text = json.dumps(body, ensure_ascii=False)
-        with backend.store.tx() as db:
-            db.execute(
-                "UPDATE idempotency SET state='done', status_code=?, body=? WHERE "
-                "terminal_id=? AND key=?",
-                (status, text, terminal_id, key),
-            )
-        return Response(text, status_code=status, media_type="application/json")
+        if answer is not None:
+            return answer
+        row = backend.store.one(f"SELECT * FROM idempotency WHERE {where}", terminal_id, key)
+        if row is None or row["state"] == "in_flight":
+            raise in_progress
+        return stored_answer(row)
 
     def get_order_row(order_id: str):
         backend.expire_and_pay()
@@ -1037,9 +1096,6 @@ def create_app(
     from kiosk.backend.topup_routes import add_topup_routes
 
     add_sandbox_routes(app, backend, Terminal)
-    from kiosk.backend.service_routes import add_service_routes  # utilities, 办件编号, 求助
-
-    add_service_routes(app, backend, Terminal)
     from kiosk.backend.service_routes import add_service_routes  # utilities, 办件编号, 求助
 
     add_service_routes(app, backend, Terminal)
