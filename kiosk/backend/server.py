@@ -53,8 +53,8 @@ ORDER_TTL_S = 300
 SMS_TTL_S = 300
 SMS_RESEND_S = 60
 IDEMPOTENCY_KEEP_S = 48 * 3600
-# Attempt limits: (how many, per how many seconds). A wrong code counts even though the request
 IDEMPOTENCY_LOCK_S = 30  # an in-flight key is locked this long at most; then a retry takes over
+# Attempt limits: (how many, per how many seconds). A wrong code counts even though the request
 # fails: the count is committed before the refusal is raised.
 SMS_MAX_TRIES = 5  # wrong codes per SMS code; then a new code is needed
 SMS_SENDS_PER_PHONE = (5, 3600)
@@ -157,8 +157,8 @@ class Backend:
         self.clock_offset = 0.0
         self._clock = clock
         self.faults = Faults()
-        self._catalog_cache: tuple[float, bytes, str] | None = None
         self.boot_id = secrets.token_hex(8)  # in-flight idempotency keys of other boots are dead
+        self._catalog_cache: tuple[float, bytes, str] | None = None
 
     def now(self) -> float:
         """Business time: the sandbox may move it forward to expire sessions and orders."""
@@ -802,13 +802,13 @@ def create_app(
         params: BaseModel,
         prepare: Callable[[], Callable[[Any], tuple[int, dict]]],
     ) -> Response:
-        if not key:
-            raise ApiError(
         """Stripe's rules: the key is taken (in flight, with a lock that expires), the work's
         write and the key's completion are one transaction, and the parameters are compared
         as parsed JSON. A lock held by a backend process that is gone (killed, restarted) or
         older than ``IDEMPOTENCY_LOCK_S`` is taken over by the next retry: the work of the
         request that held it never committed, because work and completion commit together."""
+        if not key:
+            raise ApiError(
                 400,
                 "idempotency_key_missing",
                 "系统错误，请重新操作",
@@ -820,9 +820,9 @@ def create_app(
         digest = hashlib.sha256(canonical.encode()).hexdigest()
         owner = f"{backend.boot_id}:{secrets.token_hex(6)}"
         now = backend.now()
+        where = "terminal_id=? AND key=?"
         with backend.store.tx() as db:
             db.execute("DELETE FROM idempotency WHERE created_at<?", (now - IDEMPOTENCY_KEEP_S,))
-        where = "terminal_id=? AND key=?"
             row = db.execute(
                 f"SELECT * FROM idempotency WHERE {where}", (terminal_id, key)
             ).fetchone()
@@ -832,8 +832,6 @@ def create_app(
                     "locked_until, owner) VALUES (?,?,?,'in_flight',?,?,?)",
                     (terminal_id, key, digest, now, now + IDEMPOTENCY_LOCK_S, owner),
                 )
-        if row is not None:
-            if row["request_hash"] != digest:
             elif row["request_hash"] == digest and row["state"] == "in_flight" and (
                 not (row["owner"] or "").startswith(backend.boot_id + ":")
                 or (row["locked_until"] or 0) < now
@@ -844,6 +842,8 @@ def create_app(
                     (owner, now + IDEMPOTENCY_LOCK_S, terminal_id, key),
                 )
                 row = None
+        if row is not None:
+            if row["request_hash"] != digest:
                 raise ApiError(
                     422,
                     "idempotency_key_reused",
