@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.server
 import select
 import socket
 import sqlite3
@@ -14,12 +15,18 @@ import sys
 import threading
 import time
 import uuid
+from typing import ClassVar
 
 import pytest
 import requests
 
 from kiosk.backend.auth import HEADER_TERMINAL, sign, signing_string
-from kiosk.backend.client import BackendClient, BackendRejected, BackendUnavailable
+from kiosk.backend.client import (
+    BackendClient,
+    BackendInvalidResponse,
+    BackendRejected,
+    BackendUnavailable,
+)
 from kiosk.backend.demo import start_backend
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, demo_residents
 
@@ -287,9 +294,7 @@ def test_long_nonces_and_headers_are_refused_and_never_stored(fresh):
     longest = db.execute("SELECT MAX(LENGTH(nonce)) FROM nonces").fetchone()[0] or 0
     db.close()
     assert longest <= 64
-    ok = requests.get(
-        fresh.url + path, headers=signed_with_nonce("GET", path, "b" * 24), timeout=5
-    )
+    ok = requests.get(fresh.url + path, headers=signed_with_nonce("GET", path, "b" * 24), timeout=5)
     assert ok.status_code == 200
     huge = requests.get(fresh.url + path, headers={"X-Anything": "x" * 5000}, timeout=5)
     assert huge.status_code == 431 and huge.json()["code"] == "headers_too_large"
@@ -417,3 +422,81 @@ def start_sandbox(data, port: int) -> subprocess.Popen:
 
     wait_for(up, "sandbox started", 120)
     return proc
+
+
+# ----- 5. the client -----
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """A loopback HTTP server: answers ``reply`` and remembers what reached it."""
+
+    seen: ClassVar[list] = []
+    reply = (404, {})
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.seen.append((self.command, self.path, dict(self.headers), self.rfile.read(length)))
+        status, headers = self.reply
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_DELETE = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(host: str, reply: tuple[int, dict]) -> tuple[http.server.HTTPServer, list]:
+    handler = type("H", (Recorder,), {"seen": [], "reply": reply})
+    server = http.server.HTTPServer((host, 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler.seen
+
+
+def test_client_follows_no_redirect():
+    elsewhere, reached = serve("127.0.0.2", (200, {}))
+    target = f"http://127.0.0.2:{elsewhere.server_port}/steal"
+    redirector, asked = serve("127.0.0.1", (307, {"Location": target}))
+    try:
+        c = BackendClient(
+            f"http://127.0.0.1:{redirector.server_port}", "t", "s", retries=0, backoff_s=0
+        )
+        with pytest.raises(BackendInvalidResponse):
+            c.login_id_card(WANG["name"], WANG["id_number"])
+        with pytest.raises(BackendInvalidResponse):
+            c.gjj_statement("resident-token-abc")
+        assert len(asked) == 2 and reached == []  # nothing re-sent to the other host
+    finally:
+        elsewhere.shutdown()
+        redirector.shutdown()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com\\@127.0.0.1:8750",  # urlsplit sees 127.0.0.1, requests example.com
+        "http://127.0.0.1:8750@example.com",
+        "http://user:pw@127.0.0.1:8750",
+        "http://127.0.0.1%2f@example.com",
+        "http://127.0.0.1 .example.com",
+        "http://127.0.0.1\t:8750",
+        "http:///127.0.0.1",
+    ],
+)
+def test_client_refuses_ambiguous_urls(url):
+    with pytest.raises(ValueError, match="https"):
+        BackendClient(url, "t", "s")
+
+
+def test_client_accepts_plain_urls():
+    for url in (
+        "http://127.0.0.1:8750",
+        "http://localhost:8750/",
+        "http://[::1]:8750",
+        "https://kiosk-gw.example.gov.cn",
+        "https://kiosk-gw.example.gov.cn:8443/api",
+    ):
+        BackendClient(url, "t", "s")

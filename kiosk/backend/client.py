@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import time
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M")
 
+CERT_CODE = re.compile(r"[0-9A-Fa-f]{4}(?:-[0-9A-Fa-f]{4}){3}")
 UNAVAILABLE_MESSAGE = "网络连接不上，请稍后再试；如急需办理，请到人工窗口"
 INVALID_MESSAGE = "系统返回的信息有误，请稍后再试或到人工窗口办理"
 RETRY_STATUSES = {500, 502, 503, 504}
@@ -117,7 +119,9 @@ class BackendClient:
             prepared.headers.update(sign(self._secret, method, prepared.path_url, data))
             started = time.perf_counter()
             try:
-                resp = self.http.send(prepared, timeout=self.timeout)
+                # never follow a redirect: it would re-send the resident token and the body
+                # (names, ID numbers) to wherever the Location points
+                resp = self.http.send(prepared, timeout=self.timeout, allow_redirects=False)
             except requests.RequestException as exc:
                 log.warning(
                     "%s %s: %s (attempt %d/%d)",
@@ -131,6 +135,10 @@ class BackendClient:
                 continue
             ms = (time.perf_counter() - started) * 1000
             log.info("%s %s -> %d in %.0f ms", method, path, resp.status_code, ms)
+            if 300 <= resp.status_code < 400 and resp.status_code != 304:
+                log.error("%s %s: redirect refused (HTTP %d)", method, path, resp.status_code)
+                detail = f"redirect refused: HTTP {resp.status_code}"
+                raise BackendInvalidResponse(INVALID_MESSAGE, detail)
             retryable = resp.status_code in RETRY_STATUSES or (
                 resp.status_code == 409 and _code(resp) == "request_in_progress"
             )
@@ -281,6 +289,16 @@ class BackendClient:
     def check_certificate(self, code: str) -> api.CertificateCheck:
         return self._call("GET", f"/v1/certificates/{code}", api.CertificateCheck)
 
+    def verify_certificate(self, code: str) -> api.CertificateCheck:
+        """For the 核验证明 screen: ``code`` is what the barcode scanner read off a printed
+        certificate (the QR's verification URL) or the 验证码 typed by hand."""
+        found = CERT_CODE.search(code.strip())
+        if not found:
+            raise BackendRejected(
+                404, "certificate_not_found", "没有识别出证明的验证码，请对准证明上的二维码重试"
+            )
+        return self.check_certificate(found.group(0).upper())
+
     # ----- gas -----
 
     def gas_account(self, account: str) -> api.GasAccount:
@@ -429,20 +447,35 @@ class BackendClient:
 
 
 def _require_tls_off_loopback(url: str) -> None:
-    """Plain HTTP only to this machine: residents' data never crosses a network unencrypted."""
+    """Plain HTTP only to this machine: residents' data never crosses a network unencrypted.
+
+    The host is read with urllib3's parser, the one requests connects with; a URL that two
+    parsers could read differently (user info, backslashes, spaces or control characters,
+    percent signs in the host part) is refused outright."""
     import ipaddress
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
+    from urllib3.util import parse_url
+
+    refuse = ValueError(f"backend URL must be https:// (plain http only on loopback): {url!r}")
+    if any(ch in url for ch in "\\@ \t\r\n") or any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise refuse
+    try:
+        parts, theirs = parse_url(url), urlsplit(url)
+        theirs_host = theirs.hostname
+    except ValueError:
+        raise refuse from None
+    host = (parts.host or "").strip("[]").lower()
+    if not host or "%" in host or host != (theirs_host or "").lower() or parts.auth:
+        raise refuse
     if parts.scheme == "https":
         return
-    host = parts.hostname or ""
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = False
     if parts.scheme != "http" or not loopback:
-        raise ValueError(f"backend URL must be https:// (plain http only on loopback): {url}")
+        raise refuse
 
 
 def _code(resp: requests.Response) -> str:
