@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -120,3 +122,51 @@ def test_selfcheck_names_what_an_absent_device_hides():
     assert "top-up hidden" in checks["card writer"].detail
     bad = device_checks(prod(card_writer="simulated"))
     assert bad[0].status == "fail" and "devices.card_writer" in bad[0].detail
+
+
+def test_reader_service_in_demo_mode_runs_the_real_driver():
+    from kiosk.devices.reader import IdReaderService
+
+    svc = IdReaderService(resolve_devices(Config()).id_reader, interval=0.02).start()
+    got, ready = [], threading.Event()
+
+    def on_card(c):
+        got.append((c.name, c.id_number))
+        ready.set()
+
+    try:
+        assert svc.present and svc.simulator is not None
+        svc.place_demo_card("李秀英", "410523194803120425")  # nobody listens yet
+        assert _wait(lambda: not svc.simulator.has_card)  # read, handed back, forgotten
+        assert got == []
+        svc.listen(on_card, lambda exc: None)
+        svc.place_demo_card("李秀英", "410523194803120425")
+        assert ready.wait(10)
+        assert got == [("李秀英", "410523194803120425")] and svc.status() == "ok"
+        # it went over the pty as GA 467 frames: find, select, read
+        assert any(f[7:9] == b"\x30\x01" for f in svc.simulator.received)
+        svc.unlisten()
+        svc.simulator.silent = True
+        assert _wait(lambda: svc.status() == "error")
+    finally:
+        svc.close()
+
+
+def test_reader_service_without_a_reader():
+    from kiosk.devices.reader import IdReaderService
+
+    svc = IdReaderService(resolve_devices(prod()).id_reader).start()
+    assert not svc.present and svc.status() == "none"
+    svc.listen(lambda c: None, lambda e: None)
+    with pytest.raises(RuntimeError):
+        svc.place_demo_card("李秀英", "410523194803120425")
+    svc.close()
+
+
+def _wait(cond, timeout=10.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.01)
+    return False
