@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
@@ -51,48 +53,64 @@ class Audience(StrEnum):
 # 100,000 matters. Unknown fields are found separately (``_unknown_fields``), since x- is allowed.
 _CFG = ConfigDict(extra="ignore")
 
-NonEmpty = Annotated[StrictStr, Field(min_length=1)]
-Count = Annotated[StrictInt, Field(ge=0)]
+# Size limits (an extension of the format, see docs/spec/catalog-format.md): generous for any real
+# 事项清单, and they keep every search and every screen bounded for a file that passes the check.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_MATTERS = 500_000
+MAX_NAME = 60  # the format's own limit for name
+MAX_ALIAS = 60  # an alias or a keyword: a name as residents say it
+MAX_LABEL = 100  # department, category, version, service, material name
+MAX_TEXT = 10_000  # guide texts (conditions, basis ...)
+MAX_WORDS = 100  # aliases (and keywords) per matter
+MAX_MATERIALS = 200
+MAX_COUNT = 10_000  # copies, visits
+
+NonEmpty = Annotated[StrictStr, Field(min_length=1, max_length=MAX_LABEL)]
+Word = Annotated[StrictStr, Field(min_length=1, max_length=MAX_ALIAS)]
+Text = Annotated[StrictStr, Field(max_length=MAX_TEXT)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 
 
 @dataclass(frozen=True, slots=True)
 class Material:
     __pydantic_config__ = _CFG
     name: NonEmpty
-    form: StrictStr | None = None  # 原件 / 复印件 / 原件及复印件 ...
+    form: Text | None = None  # 原件 / 复印件 / 原件及复印件 ...
     copies: Count | None = None
-    note: StrictStr | None = None
+    note: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Guide:
     __pydantic_config__ = _CFG
-    conditions: StrictStr | None = None
-    materials: list[Material] = field(default_factory=list)
-    location: StrictStr | None = None
-    hours: StrictStr | None = None
-    time_limit: StrictStr | None = None
-    fee: StrictStr | None = None
+    conditions: Text | None = None
+    materials: Annotated[list[Material], Field(max_length=MAX_MATERIALS)] = field(
+        default_factory=list
+    )
+    location: Text | None = None
+    hours: Text | None = None
+    time_limit: Text | None = None
+    fee: Text | None = None
     visits: Count | None = None
     online: StrictBool | None = None
-    phone: StrictStr | None = None
-    basis: StrictStr | None = None
+    phone: Text | None = None
+    basis: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Matter:
     __pydantic_config__ = _CFG
     id: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
-    name: Annotated[StrictStr, Field(min_length=1, max_length=60)]
+    name: Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME)]
     department: NonEmpty
     category: NonEmpty
     kind: Kind
-    aliases: list[NonEmpty] = field(default_factory=list)
-    keywords: list[NonEmpty] = field(default_factory=list)
+    aliases: Annotated[list[Word], Field(max_length=MAX_WORDS)] = field(default_factory=list)
+    keywords: Annotated[list[Word], Field(max_length=MAX_WORDS)] = field(default_factory=list)
     audience: Audience = Audience.PERSONAL
     enabled: StrictBool = True
     guide: Guide | None = None
-    service: StrictStr | None = None
+    service: Annotated[StrictStr, Field(max_length=MAX_LABEL)] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +195,68 @@ def _unknown_fields(raw: Any, model: type, prefix: str = "") -> list[str]:
     return found
 
 
+# Characters no field may hold: control characters (NUL ...), bidi overrides and isolates (they
+# reorder what an admin sees), zero-width characters (two names that look the same but differ),
+# lone surrogates (not text at all). Guide texts may hold line breaks and tabs.
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
+_BREAKS = re.compile("[\t\n\r]")
+_FREE_TEXT = frozenset(
+    {"conditions", "location", "hours", "time_limit", "fee", "phone", "basis", "form", "note"}
+)
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
+
+
+def _text_problem(key: str, value: str) -> str | None:
+    """Why a string field's value is refused, or None."""
+    bad = _BAD_CHARS.search(value)
+    if bad:
+        return f"holds a control, bidi or zero-width character ({_char_name(bad.group())})"
+    if key not in _FREE_TEXT and _BREAKS.search(value):
+        return "holds a line break or tab"
+    if value and not value.strip():
+        return "blank (only whitespace)"
+    return None
+
+
+def _text_problems(raw: Any, where: str, path: str = "") -> list[Problem]:
+    """Character and blank-field problems of one matter (or part of one), at any depth."""
+    found: list[Problem] = []
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if isinstance(value, str):
+                why = _text_problem(str(key), value)
+                if why:
+                    found.append(Problem(where, sub, why))
+            elif isinstance(value, (dict, list)):
+                found += _text_problems(value, where, sub)
+            if isinstance(key, str) and _BAD_CHARS.search(key):
+                found.append(Problem(where, repr(key), "field name holds a control character"))
+    elif isinstance(raw, list):
+        for i, item in enumerate(raw):
+            sub = f"{path}[{i}]"
+            if isinstance(item, str):
+                why = _text_problem(path.rsplit(".", 1)[-1], item)
+                if why:
+                    found.append(Problem(where, sub, why))
+            elif isinstance(item, (dict, list)):
+                found += _text_problems(item, where, sub)
+    return found
+
+
 def _validate_fast(raw_matters: list, version: str) -> Catalog | None:
     """Validate a good file in one pass of pydantic's core; None when it has problems to name."""
     try:
         matters = _MATTERS.validate_python(raw_matters)
     except ValidationError:
+        return None
+    if any(_text_problems(raw, "") for raw in raw_matters):
         return None
     if len({m.id for m in matters}) != len(matters):
         return None
@@ -202,9 +277,17 @@ def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
     version = data.get("version")
     if not isinstance(version, str) or not version:
         problems.append(Problem("(file)", "version", "required, a non-empty string"))
+    elif len(version) > MAX_LABEL or _text_problem("version", version):
+        why = _text_problem("version", version) or f"at most {MAX_LABEL} characters"
+        problems.append(Problem("(file)", "version", why))
     raw_matters = data.get("matters")
     if not isinstance(raw_matters, list):
         problems.append(Problem("(file)", "matters", "required, an array of matters"))
+        raise CatalogError(source, problems)
+    if len(raw_matters) > MAX_MATTERS:
+        problems.append(
+            Problem("(file)", "matters", f"{len(raw_matters)} matters; at most {MAX_MATTERS}")
+        )
         raise CatalogError(source, problems)
 
     fast = _validate_fast(raw_matters, version) if not problems else None
@@ -228,6 +311,7 @@ def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
             for err in exc.errors(include_url=False):
                 problems.append(Problem(where, _field_path(err["loc"]), err["msg"]))
         problems.extend(Problem(where, f, "unknown field") for f in _unknown_fields(raw, Matter))
+        problems.extend(_text_problems(raw, where))
     if problems:
         raise CatalogError(source, problems)
     return Catalog(version=version, matters=matters)
@@ -236,22 +320,61 @@ def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
 def load_catalog(path: str | Path) -> Catalog:
     """Read and validate a catalog file. Raises CatalogError for any unreadable or invalid file."""
     path = Path(path)
+    source = str(path)
+
+    def refuse(field_name: str, message: str) -> CatalogError:
+        return CatalogError(source, [Problem("(file)", field_name, message)])
+
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise refuse("(file)", f"larger than {MAX_FILE_BYTES // 2**20} MiB")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CatalogError(str(path), [Problem("(file)", "(file)", "not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(str(path), [Problem("(file)", "(file)", f"unreadable: {exc}")]) from None
+        raise refuse("(file)", "not found") from None
+    except UnicodeDecodeError as exc:
+        raise refuse(
+            "(file)", f"not UTF-8 text (byte {exc.start}): binary or another encoding"
+        ) from None
+    except OSError as exc:
+        raise refuse("(file)", f"unreadable: {exc.strerror or exc}") from None
+    data = parse_json(text, source)
+    with gc_paused():
+        return validate_catalog(data, source)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _DuplicateKey(dup)
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Parse a catalog file's JSON strictly: a duplicate key, NaN/Infinity, nesting too deep for
+    the parser or an integer too long to convert is a CatalogError, never a crash."""
     try:
         with gc_paused():
-            data = json.loads(text)
+            return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
-        raise CatalogError(
-            str(path), [Problem("(file)", "(json)", f"not valid JSON at {where}: {exc.msg}")]
-        ) from None
-    with gc_paused():
-        return validate_catalog(data, str(path))
+        message = f"not valid JSON at {where}: {exc.msg}"
+    except _DuplicateKey as exc:
+        message = f"duplicate key {str(exc)!r} in one object (which one counts is not defined)"
+    except RecursionError:
+        message = "not valid JSON: nested too deep"
+    except ValueError as exc:  # an integer of thousands of digits, NaN, Infinity
+        message = f"not valid JSON: {str(exc).split(';')[0]}"
+    raise CatalogError(source, [Problem("(file)", "(json)", message)])
 
 
 class CatalogStore:

@@ -70,6 +70,7 @@ def test_bad_batch_and_bad_catalog(tmp_path):
     batch.write_text('{"q": "ok"}\n{"query": "no q"}\n', encoding="utf-8")
     p = run("search", "--batch", str(batch))
     assert p.returncode == 2 and ":2:" in p.stderr
+    assert [json.loads(x).get("error") is None for x in p.stdout.splitlines()] == [True, False]
     cat = tmp_path / "c.json"
     cat.write_text('{"version": "1", "matters": [{"id": "a", "kind": "x"}]}', encoding="utf-8")
     p = run("search", "--catalog", str(cat), "x")
@@ -78,11 +79,12 @@ def test_bad_batch_and_bad_catalog(tmp_path):
 
 def test_catalog_check(tmp_path):
     p = run("catalog", "check", "--json", str(EVAL / "dev_catalog.json"))
-    assert p.returncode == 0 and json.loads(p.stdout) == {
+    # the contract's keys, with the lint's "warnings" beside them
+    assert p.returncode == 0 and {
         "ok": True,
         "version": "dev-1",
         "matters": 32,
-    }
+    }.items() <= json.loads(p.stdout).items()
     cat = tmp_path / "c.json"
     cat.write_text('{"version": "1", "matters": [{"id": "a", "kind": "x"}]}', encoding="utf-8")
     p = run("catalog", "check", "--json", str(cat))

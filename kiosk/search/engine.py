@@ -47,6 +47,7 @@ PART_QCOV, PART_EXPLAINED = 0.9, 2.5
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 CANDIDATES = 32
+MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_ALTERNATIVES = 16
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
 # character in at most IDF_RARE of the matters counts in full.
@@ -91,10 +92,11 @@ class SearchResult:
     matched: bool
     hits: list[Hit]
     ms: float
+    note: str | None = None  # e.g. the query was cut to MAX_QUERY characters
 
     def to_json(self, top: int | None = None) -> dict:
         hits = self.hits if top is None else self.hits[:top]
-        return {
+        out = {
             "q": self.query,
             "matched": self.matched,
             "ms": round(self.ms, 3),
@@ -102,6 +104,9 @@ class SearchResult:
                 {"id": h.matter.id, "name": h.matter.name, "score": round(h.score, 4)} for h in hits
             ],
         }
+        if self.note:
+            out["note"] = self.note  # an extension of the contract, present only when needed
+        return out
 
 
 def normalize(text: str) -> str:
@@ -550,10 +555,15 @@ class SearchEngine:
         return Hit(m, score, best_q, best_m)
 
     def search(self, query: str, top: int = 5) -> SearchResult:
+        """Best matters for ``query``. Cost grows with the query's length, so a query longer than
+        MAX_QUERY characters is searched by its first MAX_QUERY (with a note saying so)."""
         started = time.perf_counter()
-        hits, matched = self._search(query)
+        note = None
+        if len(query) > MAX_QUERY:
+            note = f"查询太长，只按前 {MAX_QUERY} 个字查找"
+        hits, matched = self._search(query[:MAX_QUERY])
         ms = (time.perf_counter() - started) * 1000
-        return SearchResult(query, matched, hits[:top], ms)
+        return SearchResult(query, matched, hits[:top], ms, note)
 
     def _search(self, query: str) -> tuple[list[Hit], bool]:
         toks = self.tokens(query)
