@@ -54,17 +54,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.batch and not args.query:
         raise UsageError("give a QUERY or --batch FILE")
     if args.batch:
-        lines = _read_batch(args.batch)
-        engine = _engine(args.catalog)
-        for q in lines:
-            _print_json(engine.search(q, top=args.top).to_json())
-        return 0
+        return _search_batch(args)
     engine = _engine(args.catalog)
     query = " ".join(args.query)
+    if _not_text(query):
+        raise UsageError("the query is not valid text (undecodable bytes or a lone surrogate)")
     result = engine.search(query, top=args.top)
     if args.json:
         _print_json(result.to_json())
         return 0
+    if result.note:
+        print(f"（{result.note}）")
     if not result.hits:
         print(f"没有找到与“{query}”相关的事项。")
         return 0
@@ -75,23 +75,66 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_batch(path: str) -> list[str]:
+MAX_BATCH_BYTES = 256 * 1024 * 1024
+
+
+def _not_text(s: str) -> bool:
+    """Lone surrogates (from undecodable argv bytes or a JSON escape) are not text."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read batch file {path}: {exc}") from None
-    queries = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _batch_query(raw: bytes) -> str:
+    """The query of one batch line; ValueError naming what is wrong with the line."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a JSON object: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("not a JSON object: nested too deep") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise ValueError(f"not a JSON object: {str(exc).split(';')[0]}") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
+        raise ValueError('each line needs a string field "q"')
+    if _not_text(obj["q"]):
+        raise ValueError('"q" is not valid text (a lone surrogate)')
+    return obj["q"]
+
+
+def _search_batch(args: argparse.Namespace) -> int:
+    """One output line per input line; a bad line gets an error object and the rest go on."""
+    path = args.batch
+    try:
+        if Path(path).stat().st_size > MAX_BATCH_BYTES:
+            raise UsageError(f"batch file {path} is larger than {MAX_BATCH_BYTES // 2**20} MiB")
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read batch file {path}: {exc.strerror or exc}") from None
+    engine = _engine(args.catalog)
+    bad: list[str] = []
+    for n, raw in enumerate(data.splitlines(), 1):
+        if not raw.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{path}:{n}: not a JSON object: {exc.msg}") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
-            raise UsageError(f'{path}:{n}: each line needs a string field "q"')
-        queries.append(obj["q"])
-    return queries
+            q = _batch_query(raw)
+        except ValueError as exc:
+            bad.append(f"{path}:{n}: {exc}")
+            _print_json(
+                {"q": "", "matched": False, "ms": 0.0, "results": [], "line": n, "error": str(exc)}
+            )
+            continue
+        _print_json(engine.search(q, top=args.top).to_json())
+    if bad:
+        more = f" (+{len(bad) - 1} more bad lines)" if len(bad) > 1 else ""
+        raise UsageError(bad[0] + more)
+    return 0
 
 
 def cmd_catalog_check(args: argparse.Namespace) -> int:
@@ -102,8 +145,9 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
             _print_json(
                 {"ok": False, "problems": [p.__dict__ for p in exc.problems], "source": exc.source}
             )
-        else:
-            print(exc, file=sys.stderr)
+        else:  # every problem on stdout for the admin, one line on stderr as for any bad input
+            print(exc)
+        print(f"error: {exc.summary}", file=sys.stderr)
         return 2
     findings = _lint(catalog, args)
     if args.json:
@@ -765,6 +809,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for stream in (sys.stdout, sys.stderr):  # text that cannot be encoded is shown, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -780,6 +827,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head: not a failure of ours
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
+    except (UnicodeError, RecursionError) as exc:  # undecodable or absurdly nested input
+        print(f"error: bad input: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+        return 2
     except Exception as exc:  # the last line of defence: a technician gets one line, not a trace
         log.debug("unexpected failure", exc_info=True)
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
