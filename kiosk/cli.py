@@ -445,6 +445,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             add_admin(app.state.backend.store, user, password)
         except ValueError as exc:
             raise UsageError(f"--admin: {exc}") from None
+    from kiosk.logs import setup_logging
+
+    setup_logging("INFO", data, file_name="backend.log")
     mode = "OPEN (unsigned requests accepted)" if args.open else "signed requests only"
     print(
         f"reference backend on http://{args.host}:{args.port} - {mode}; data in {data}",
@@ -543,6 +546,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     problems = start_problems(config)
     if problems:
         raise UsageError("; ".join(problems))
+    from kiosk.logs import setup_logging
+
+    try:
+        log_file = setup_logging(config.log_level, config.data_dir)
+    except OSError as exc:
+        raise UsageError(f"cannot write logs under {config.data_dir}: {exc}") from None
+    mode = "demo" if config.demo else "terminal"
+    log.info("kiosk %s starting (%s); log %s", config.terminal_id, mode, log_file)
     from ui.app import run
 
     return run(config)

@@ -275,6 +275,9 @@ class Services:
     def _session_changed(self, state) -> None:
         if state.generation != self._generation:  # a session ended
             self._generation = state.generation
+            from kiosk.logs import unwatch_personal
+
+            unwatch_personal()  # the resident's name need not be watched for any longer
             ended = getattr(self.printer, "session_ended", None)
             if ended is not None:  # disk work: not on the UI thread
                 with contextlib.suppress(RuntimeError):  # closing: the pool is gone

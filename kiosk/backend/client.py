@@ -26,6 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kiosk.backend import api
 from kiosk.backend.auth import HEADER_TERMINAL, sign
+from kiosk.logs import REQUEST_ID, new_request_id, watch_personal
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,14 @@ class BackendClient:
             data = json.dumps(payload, ensure_ascii=False).encode()
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         attempts = 1 + (self.retries if retry else 0)
+        rid = new_request_id()  # one id for the call and its retries, logged on both sides
+        rid_token = REQUEST_ID.set(rid)
+        try:
+            return self._attempts(method, path, data, clean, headers, retry, attempts, rid)
+        finally:
+            REQUEST_ID.reset(rid_token)
+
+    def _attempts(self, method, path, data, clean, headers, retry, attempts, rid):
         last: BackendError | None = None
         for attempt in range(attempts):
             if attempt:
@@ -116,6 +125,7 @@ class BackendClient:
             ).prepare()
             prepared.headers["Content-Type"] = "application/json"
             prepared.headers[HEADER_TERMINAL] = self.terminal_id
+            prepared.headers["X-Request-Id"] = rid
             prepared.headers.update(sign(self._secret, method, prepared.path_url, data))
             started = time.perf_counter()
             try:
@@ -196,6 +206,7 @@ class BackendClient:
     # ----- identity -----
 
     def login_id_card(self, name: str, id_number: str) -> api.ResidentSession:
+        watch_personal(name)  # masked in every log line until the session ends (kiosk.logs)
         return self._call(
             "POST",
             "/v1/identity/id-card",

@@ -39,6 +39,7 @@ from kiosk.backend.faults import FaultMiddleware, Faults
 from kiosk.backend.limits import LimitsMiddleware
 from kiosk.backend.store import Store, add_attempt, attempts
 from kiosk.catalog import DEMO_CATALOG
+from kiosk.logs import RequestLogMiddleware
 from kiosk.privacy import mask_address, mask_id, mask_name, valid_id_number
 
 log = logging.getLogger(__name__)
@@ -262,6 +263,7 @@ def create_app(
     app.state.backend = backend
     app.add_middleware(FaultMiddleware, faults=backend.faults)
     app.add_middleware(LimitsMiddleware)  # added last: outermost, before any other work
+    app.add_middleware(RequestLogMiddleware)  # ...but for the access line with the request id
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:

@@ -178,7 +178,18 @@ class Journal:
         with self._lock:
             self.db.execute(sql, (state.value, time.time(), *fields.values(), key))
         self._committed(state)
-        return self.get(key)
+        entry = self.get(key)
+        # every move at INFO: a settled top-up leaves a trace (account and order, no person)
+        log.info(
+            "top-up %s order %s account %s %d fen: %s%s",
+            key[:8],
+            entry.order_id or "-",
+            entry.account,
+            entry.amount,
+            state.value,
+            f" ({fields['note']})" if fields.get("note") else "",
+        )
+        return entry
 
     def mark_attention(self, key: str, why: str) -> Entry:
         """Keep the state, note why a person should look; the next reconciliation tries again."""
