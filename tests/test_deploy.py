@@ -111,8 +111,13 @@ def test_launcher_hands_the_watchdog_to_the_kiosk(tmp_path):
     assert "pid=unset" in p.stdout  # else the kiosk, a child, would think the pings not its own
 
 
-def test_windows_loop_restarts():
-    text = (DEPLOY / "windows" / "kiosk-loop.cmd").read_bytes()
-    assert b"\r\n" in text and text.isascii()  # cmd.exe reads CRLF in the OEM code page
-    lines = text.decode().splitlines()
-    assert ":loop" in lines and lines[-1] == "goto loop"
+def test_windows_loop_restarts_and_watches_the_ui():
+    # (no PowerShell here to run it: the loop's parts are checked as text)
+    text = (DEPLOY / "windows" / "kiosk-loop.ps1").read_bytes()
+    assert b"\r\n" in text and text.isascii()  # Windows PowerShell 5.1 reads ANSI
+    script = text.decode()
+    assert "while ($true)" in script and "Start-Process" in script
+    assert "$env:KIOSK_WATCHDOG_FILE = $Beat" in script  # the name kiosk/watchdog.py reads
+    assert "Stop-Process" in script and "LastWriteTime" in script
+    task = (DEPLOY / "windows" / "install-autostart.ps1").read_text()
+    assert '"kiosk-loop.ps1"' in task and "-AtLogOn" in task

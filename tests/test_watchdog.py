@@ -100,3 +100,21 @@ def test_the_kiosk_tells_systemd(sock, tmp_path):
     finally:
         p.terminate()
         p.wait(30)
+
+
+def test_a_beat_file_where_there_is_no_systemd(tmp_path, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from ui.app import start_watchdog
+
+    beat = tmp_path / "ui-alive"
+    n = Notifier({"KIOSK_WATCHDOG_FILE": str(beat)})
+    assert n.enabled and n.ping_ms == 10000
+    assert n.ping() and beat.read_text().split()[1] == str(os.getpid())
+    beat.unlink()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    timer = start_watchdog(parent, n)
+    assert timer is not None and timer.interval() == 10000
+    qtbot.waitUntil(beat.exists, timeout=10000)  # READY writes it as soon as the loop runs
+    assert Notifier({"KIOSK_WATCHDOG_FILE": str(tmp_path / "no" / "dir")}).ping() is False

@@ -1,4 +1,4 @@
-# Zhengwu self-service kiosk on Windows 10/11: start kiosk-loop.cmd at logon of the kiosk account, keep the
+# Zhengwu self-service kiosk on Windows 10/11: start kiosk-loop.ps1 at logon of the kiosk account, keep the
 # screen on, and take away the ways out a resident could find. Run once in an elevated
 # PowerShell:   powershell -ExecutionPolicy Bypass -File install-autostart.ps1 -User kiosk
 # Automatic logon of that account: Sysinternals Autologon (stores the password encrypted).
@@ -9,9 +9,10 @@ param(
 $ErrorActionPreference = "Stop"
 
 # 1. The restart loop at logon, as the kiosk account, restarted if the task itself dies.
-$loop = Join-Path $Folder "kiosk-loop.cmd"
+$loop = Join-Path $Folder "kiosk-loop.ps1"
 if (-not (Test-Path (Join-Path $Folder "app\kiosk.exe"))) { throw "no app\kiosk.exe under $Folder" }
-$action = New-ScheduledTaskAction -Execute "cmd.exe" -Argument "/c `"$loop`"" -WorkingDirectory $Folder
+$action = New-ScheduledTaskAction -Execute "powershell.exe" -WorkingDirectory $Folder `
+    -Argument "-NoProfile -ExecutionPolicy Bypass -WindowStyle Hidden -File `"$loop`""
 $trigger = New-ScheduledTaskTrigger -AtLogOn -User $User
 $settings = New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries `
     -ExecutionTimeLimit ([TimeSpan]::Zero) -RestartCount 999 -RestartInterval (New-TimeSpan -Minutes 1) `
