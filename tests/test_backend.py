@@ -221,8 +221,9 @@ def test_cancel_and_expiry(client):
     late = client.create_gas_order(IC_ACCOUNT, 20_00, str(uuid.uuid4()))
     client.sandbox("POST", "/clock", {"offset_s": 301})
     assert client.gas_order(late.order_id).status is api.OrderStatus.EXPIRED
-    client.sandbox("POST", f"/orders/{late.order_id}/pay")  # too late: nothing is charged
-    assert client.gas_order(late.order_id).status is api.OrderStatus.EXPIRED
+    client.sandbox("POST", f"/orders/{late.order_id}/pay")  # too late: given straight back
+    after = client.gas_order(late.order_id)
+    assert after.status is api.OrderStatus.EXPIRED and after.refunded_at
 
 
 def test_amount_limits_and_unknown_account(client):

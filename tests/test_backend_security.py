@@ -500,3 +500,41 @@ def test_client_accepts_plain_urls():
         "https://kiosk-gw.example.gov.cn:8443/api",
     ):
         BackendClient(url, "t", "s")
+
+
+# ----- 6. late payments -----
+
+
+def ledger_of(c: BackendClient, order_id: str) -> list[str]:
+    return [e["entry"] for e in c.sandbox("GET", "/ledger")["ledger"] if e["order_id"] == order_id]
+
+
+def test_a_payment_after_cancel_is_refunded_and_listed(fresh):
+    c = fresh.client(retries=0)
+    before = c.gas_account(IC_ACCOUNT).balance
+    order = c.create_gas_order(IC_ACCOUNT, 50_00, str(uuid.uuid4()))
+    assert c.cancel_gas_order(order.order_id).money_note == "订单已取消，没有扣款"
+    c.sandbox("POST", f"/orders/{order.order_id}/pay")  # the resident paid anyway, too late
+    c.sandbox("POST", f"/orders/{order.order_id}/pay")  # and the provider says so twice
+    late = c.gas_order(order.order_id)
+    assert late.status.value == "cancelled" and late.late_paid_at and late.refunded_at
+    assert "50.00元已自动原路退回" in late.money_note
+    assert ledger_of(c, order.order_id) == ["charge", "refund"]  # once, and given back
+    acct = c.gas_account(IC_ACCOUNT)
+    assert acct.balance == before and acct.pending_writes == 0  # nothing delivered
+    listed = c.late_payments()
+    assert [p.order_id for p in listed] == [order.order_id] and "退回" in listed[0].money_note
+    other = add_terminal(fresh, "other-terminal", "other-secret-0123456789")
+    assert other.late_payments() == []  # each terminal's own
+
+
+def test_a_payment_after_expiry_is_refunded(fresh):
+    c = fresh.client(retries=0)
+    order = c.create_gas_order("100200302", 30_00, str(uuid.uuid4()))  # a remote meter
+    before = c.gas_account("100200302").balance
+    c.sandbox("POST", "/clock", {"offset_s": 301})
+    c.sandbox("POST", f"/orders/{order.order_id}/pay")
+    late = c.gas_order(order.order_id)
+    assert late.status.value == "expired" and "过期后收到的付款30.00元" in late.money_note
+    assert ledger_of(c, order.order_id) == ["charge", "refund"]
+    assert c.gas_account("100200302").balance == before  # not credited

@@ -197,6 +197,26 @@ class Order(BaseModel):
     created_at: str
     expires_at: str
     paid_at: str | None = None
+    # a payment that arrived after the order was cancelled or expired: refunded automatically
+    late_paid_at: str | None = None
+    refunded_at: str | None = None
+    money_note: str | None = Field(
+        None,
+        description="for a cancelled or expired order: what happens to the resident's money, "
+        "one Chinese sentence the kiosk shows as it is",
+    )
+
+
+class LatePayment(BaseModel):
+    """A payment that came after its order was cancelled or expired, and its refund."""
+
+    order_id: str
+    account: str
+    amount: Money
+    status: OrderStatus  # cancelled or expired
+    late_paid_at: str
+    refunded_at: str | None
+    money_note: str
 
 
 class CardToken(BaseModel):

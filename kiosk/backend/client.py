@@ -349,6 +349,10 @@ class BackendClient:
             body=api.CardWritten(card_serial=card_serial, sequence=sequence),
         )
 
+    def late_payments(self) -> list[api.LatePayment]:
+        """This terminal's payments that came after cancel or expiry, with their refunds."""
+        return self._call("GET", "/v1/utilities/gas/late-payments", list[api.LatePayment])
+
     def pending_writes(self, account: str) -> list[api.Order]:
         return self._call("GET", f"/v1/utilities/gas/accounts/{account}/pending", list[api.Order])
 

@@ -199,6 +199,12 @@ class Backend:
 
     def _pay(self, db, order_id: str, now: float) -> None:
         order = db.execute("SELECT * FROM orders WHERE order_id=?", (order_id,)).fetchone()
+        if order is not None and order["status"] == "created" and order["expires_at"] < now:
+            db.execute("UPDATE orders SET status='expired' WHERE order_id=?", (order_id,))
+            order = db.execute("SELECT * FROM orders WHERE order_id=?", (order_id,)).fetchone()
+        if order is not None and order["status"] in ("cancelled", "expired"):
+            self._refund_late(db, order, now)
+            return
         if order is None or order["status"] != "created":
             return
         db.execute(
@@ -221,9 +227,37 @@ class Backend:
             "UPDATE orders SET status=?, paid_at=? WHERE order_id=?", (status, now, order_id)
         )
 
+    def _refund_late(self, db, order, now: float) -> None:
+        """The money came after the order was given up: it is taken (the provider already has
+        it) and sent straight back, both in the ledger; the order stays cancelled or expired.
+        A repeated notification of the same payment changes nothing."""
+        if order["late_paid_at"] is not None:
+            return
+        for entry in ("charge", "refund"):
+            db.execute(
+                "INSERT INTO ledger (order_id, account, entry, amount, at) VALUES (?,?,?,?,?)",
+                (order["order_id"], order["account"], entry, order["amount"], now),
+            )
+        db.execute(
+            "UPDATE orders SET late_paid_at=?, refunded_at=? WHERE order_id=?",
+            (now, now, order["order_id"]),
+        )
+        log.warning("late payment on %s order %s refunded", order["status"], order["order_id"])
+
     def pay(self, order_id: str) -> None:
         with self.store.tx() as db:
             self._pay(db, order_id, self.now())
+
+
+def money_note(row) -> str | None:
+    """What happens to the resident's money, for an order that will not be delivered."""
+    if row["status"] not in ("cancelled", "expired"):
+        return None
+    when = "取消" if row["status"] == "cancelled" else "过期"
+    if row["late_paid_at"] is None:
+        return f"订单已{when}，没有扣款"
+    yuan = f"{row['amount'] / 100:.2f}"
+    return f"订单{when}后收到的付款{yuan}元已自动原路退回，一般1至3个工作日到账"
 
 
 def order_model(row) -> api.Order:
@@ -237,6 +271,9 @@ def order_model(row) -> api.Order:
         created_at=_iso(row["created_at"]),
         expires_at=_iso(row["expires_at"]),
         paid_at=_iso(row["paid_at"]) if row["paid_at"] else None,
+        late_paid_at=_iso(row["late_paid_at"]) if row["late_paid_at"] else None,
+        refunded_at=_iso(row["refunded_at"]) if row["refunded_at"] else None,
+        money_note=money_note(row),
     )
 
 
@@ -1005,6 +1042,34 @@ def create_app(
             "SELECT * FROM orders WHERE account=? AND status='paid' ORDER BY created_at", account
         )
         return [order_model(r) for r in rows]
+
+    @app.get(
+        "/v1/utilities/gas/late-payments",
+        tags=["gas"],
+        response_model=list[api.LatePayment],
+    )
+    def late_payments(terminal_id: Terminal) -> list[api.LatePayment]:
+        """This terminal's orders paid after cancel or expiry, newest first, with their refunds
+        (for the admin screen; the backend has refunded each already)."""
+        backend.expire_and_pay()
+        rows = backend.store.all(
+            "SELECT * FROM orders WHERE late_paid_at IS NOT NULL AND (terminal_id=? OR ?) "
+            "ORDER BY late_paid_at DESC LIMIT 200",
+            terminal_id,
+            backend.open_mode,
+        )
+        return [
+            api.LatePayment(
+                order_id=r["order_id"],
+                account=r["account"],
+                amount=r["amount"],
+                status=api.OrderStatus(r["status"]),
+                late_paid_at=_iso(r["late_paid_at"]),
+                refunded_at=_iso(r["refunded_at"]) if r["refunded_at"] else None,
+                money_note=money_note(r) or "",
+            )
+            for r in rows
+        ]
 
     # ----- evaluations, 12345 -----
 
