@@ -37,13 +37,11 @@ def misfits(win, size: tuple[int, int], name: str = "") -> list[str]:
         problems.append(f"{name}: the window needs {need.width()}x{need.height()}")
     screen = win.stack.currentWidget()
     scroll = getattr(screen, "page_scroll", None)
-    if scroll is not None:
-        want, room = scroll.needed(), scroll.size()
-        if want.width() > room.width() or want.height() > room.height():
-            problems.append(
-                f"{name}: needs {want.width()}x{want.height()}, "
-                f"has {room.width()}x{room.height()}"
-            )
+    if scroll is not None and scroll.scrolls():
+        want, room = scroll.widget().size(), scroll.size()
+        problems.append(
+            f"{name}: needs {want.width()}x{want.height()}, has {room.width()}x{room.height()}"
+        )
     return problems
 
 

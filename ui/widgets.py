@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -104,20 +104,59 @@ class PageScroll(QScrollArea):
 
     def __init__(self, page: QWidget) -> None:
         super().__init__()
-        self.setWidgetResizable(True)
+        # sized here, not by widgetResizable: that one gives wrapped text its *preferred*
+        # height and scrolls pages whose minimum fits
+        self.setWidgetResizable(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.viewport().setAutoFillBackground(False)
         self.setWidget(page)
+        self._refit = QTimer(self)  # owned: never fires after the page is gone
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit)
+        page.installEventFilter(self)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, 0)
 
-    def needed(self) -> QSize:
-        """What the content needs to show without scrolling."""
-        w = self.widget()
-        return w.minimumSizeHint().expandedTo(w.minimumSize())
+    def needed(self, width: int | None = None) -> QSize:
+        """What the content needs to show without scrolling, at ``width`` (the page's room)."""
+        page = self.widget()
+        width = self.width() if width is None else width
+        least = page.minimumSizeHint().expandedTo(page.minimumSize())
+        lay = page.layout()
+        w = max(width, least.width())
+        h = least.height()
+        if lay is not None and lay.hasHeightForWidth():
+            h = max(h, lay.minimumHeightForWidth(w))
+        return QSize(least.width(), h)
+
+    def scrolls(self) -> bool:
+        """Whether the page is bigger than its room right now (a tour failure)."""
+        page, room = self.widget(), self.viewport().size()
+        return page.width() > room.width() or page.height() > room.height()
+
+    def _fit(self) -> None:
+        room = self.maximumViewportSize()  # the viewport without scroll bars
+        need = self.needed(room.width())
+        bar = self.verticalScrollBar().sizeHint().width()
+        w = room.width()
+        if need.height() > room.height():  # it will scroll: the bar takes some width
+            w -= bar
+            need = self.needed(w)
+        size = QSize(max(w, need.width()), max(room.height(), need.height()))
+        if self.widget().size() != size:
+            self.widget().resize(size)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._refit.start()
+        return super().eventFilter(obj, event)
 
 
 def fit_page(screen: QWidget) -> QVBoxLayout:
@@ -129,6 +168,43 @@ def fit_page(screen: QWidget) -> QVBoxLayout:
     screen.page_scroll = PageScroll(page)
     outer.addWidget(screen.page_scroll)
     return QVBoxLayout(page)
+
+
+class QrView(QWidget):
+    """A QR code drawn as large as its room allows (square, sharp: no smoothing), never
+    demanding more height than the screen has. ``setPixmap``/``clear`` like a QLabel."""
+
+    MIN = 260  # px: phones read a code this size from arm's length
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pix = None
+        self.setMinimumSize(self.MIN, self.MIN)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def setPixmap(self, pix) -> None:
+        self._pix = pix
+        self.update()
+
+    def pixmap(self):
+        from PySide6.QtGui import QPixmap
+
+        return self._pix if self._pix is not None else QPixmap()
+
+    def clear(self) -> None:
+        self._pix = None
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 420)
+
+    def paintEvent(self, event) -> None:
+        if self._pix is None or self._pix.isNull():
+            return
+        side = min(self.width(), self.height())
+        p = QPainter(self)
+        target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        p.drawPixmap(target, self._pix, QRectF(self._pix.rect()))
 
 
 class LabeledField(QWidget):

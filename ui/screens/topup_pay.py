@@ -16,22 +16,22 @@ from __future__ import annotations
 import io
 import time
 import uuid
-from datetime import datetime
 
 import segno
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
 from kiosk.backend import api
 from kiosk.backend.client import BackendUnavailable
+from kiosk.clock import format_local
 from kiosk.errors import user_message
 from kiosk.flows import flow_for
 from kiosk.health import print_outcome
 from kiosk.session import iso_epoch
 from kiosk.topup.journal import Entry, State
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, button, display_field, label
+from ui.widgets import Card, NumericKeypad, QrView, button, display_field, label
 
 POLL_MS = 2000
 
@@ -78,7 +78,7 @@ def settle_left_topup(services, entry: Entry) -> tuple[Entry, object | None]:
             ("燃气户号", entry.account),
             ("已付金额", f"{entry.amount / 100:.2f}元"),
             ("结果", "已付款，尚未写入燃气卡（待圈存）"),
-            ("时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+            ("时间", format_local()),
         ]
         notice = "钱不会丢失：请持燃气卡到任意自助终端，点“燃气购气补写卡”写入。"
         return entry, print_receipt(services, "燃气购气待写卡通知", lines, notice)
@@ -98,8 +98,7 @@ class TopupPayScreen(Screen):
         self.summary = label("")
         self.info.box.addWidget(self.summary)
         self.box.addWidget(self.info)
-        self.qr = QLabel()
-        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr = QrView()  # as large as the screen allows, never larger
         self.box.addWidget(self.qr, 1)
         self.msg = label("", "title")
         self.msg.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -126,8 +125,11 @@ class TopupPayScreen(Screen):
 
     # ----- steps -----
 
-    def enter(self, account: api.GasAccount | None = None, amount: int = 0, **_) -> None:
+    def enter(
+        self, account: api.GasAccount | None = None, amount: int = 0, offered=False, **_
+    ) -> None:
         self.wipe()
+        self.cancel_btn.setText(self.tr("取消"))
         if account is None:
             return
         self.account, self.amount = account, amount
@@ -146,6 +148,17 @@ class TopupPayScreen(Screen):
             self.tr("确认后显示付款二维码"),
             go=self.tr("确认，去付款"),
         )
+        if not offered and account.meter_type is api.MeterType.IC_CARD and account.pending_writes:
+            # 补写卡 first: paid purchases of this account are not on its card yet
+            self._show(
+                "offer_rewrite",
+                self.tr("这个户号有 %1 笔已付款、还没写入燃气卡的购气").replace(
+                    "%1", str(account.pending_writes)
+                ),
+                self.tr("请先插卡补写，再充值新的；没带卡也可以继续充值"),
+                go=self.tr("先补写卡"),
+            )
+            self.cancel_btn.setText(self.tr("继续充值"))
 
     def resume(self) -> None:
         if self.step == "paying" and self.order is not None:
@@ -170,7 +183,9 @@ class TopupPayScreen(Screen):
         self.card_btn.setVisible(card and self.services.config.demo)
 
     def _go(self) -> None:
-        if self.step in ("confirm", "expired"):
+        if self.step == "offer_rewrite":
+            self.win.go("rewrite")
+        elif self.step in ("confirm", "expired"):
             self._order()
         elif self.step == "insert_card":
             self._write()
@@ -258,6 +273,9 @@ class TopupPayScreen(Screen):
             self.hint.setText(user_message(exc))
 
     def _cancel(self) -> None:
+        if self.step == "offer_rewrite":  # 继续充值: the resident buys without the card now
+            self.enter(account=self.account, amount=self.amount, offered=True)
+            return
         if self.entry is None:
             self._stop_polling()
             self.win.back()
@@ -396,8 +414,7 @@ class UtilityScreen(Screen):
         self.card.box.addLayout(self.amounts)
         self.card.setVisible(False)
         left.addWidget(self.card)
-        self.qr = QLabel()
-        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr = QrView()  # as large as the screen allows, never larger
         left.addWidget(self.qr, 1)
         self.status = label("", "title")
         left.addWidget(self.status)
@@ -588,7 +605,7 @@ class UtilityScreen(Screen):
             ("户号", order.account),
             ("缴费金额", f"{order.amount / 100:.2f}元"),
             ("结果", "已缴费入账"),
-            ("时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+            ("时间", format_local()),
         ]
         self.hint.setText(self.tr("正在打印凭证……"))
         self.win.session.printing()
