@@ -333,3 +333,46 @@ def test_demo_window_fits_its_screen_and_portrait_screens_get_portrait(tmp_path)
     assert got["rect"] == [0, 0, 1080, 1920] and got["portrait"]
     x, y, w, h = on_bare_x("1366x768", "demo", tmp_path)["rect"]
     assert x >= 0 and y >= 0 and x + w <= 1366 and y + h <= 768 and w > h
+
+
+# ----- every screen fits, in every mode, without growing the window -----
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_switching_elder_mode_on_every_screen_keeps_the_window_its_size(services, qtbot, size):
+    from ui.tour import misfits
+    from ui.window import SCREENS
+
+    w = make_window(services, qtbot, size)
+    try:
+        problems = []
+        for name in SCREENS:
+            try:
+                screen = w.screens[name]
+            except (AttributeError, ImportError):  # a screen being rebuilt elsewhere
+                continue
+            w.stack.setCurrentWidget(screen)
+            for _ in range(2):  # elder on, then back to normal
+                w.toggle_elder()
+                qtbot.wait(20)
+                problems += [f"{p} (elder={w.theme.elder})" for p in misfits(w, size, name)]
+                w.resize(*size)
+        assert problems == []
+        assert w.size().toTuple() == size and not w.theme.elder
+    finally:
+        w.home()
+        w.ops.wait()
+        w.exit_app()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_tour_in_elder_mode_fits_and_fails_when_a_screen_does_not(tmp_path, size):
+    """The tour's own walk (guide, keypad, identify, records, certificate, top-up, QR, the
+    countdown, English) in elder mode fits; asked for a screen too small, it says so."""
+    from ui.tour import ScreensDoNotFit, run_tour
+
+    shots = run_tour(tmp_path / "fits", size, "zh_CN", elder=True)
+    assert len(shots) >= 10
+    with pytest.raises(ScreensDoNotFit) as err:
+        run_tour(tmp_path / "small", (size[0] // 2, size[1] // 2), "zh_CN", elder=True)
+    assert err.value.problems and len(err.value.shots) >= 10
