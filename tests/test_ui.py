@@ -296,7 +296,7 @@ def test_ui_thread_stays_free_during_backend_calls(win, qtbot, services):
     services.client.sandbox(
         "POST",
         "/faults",
-        {"mode": "delay", "path_prefix": "/v1/utilities/gas/accounts", "delay_s": 1.0},
+        {"mode": "delay", "path_prefix": "/v1/utilities/gas/accounts", "delay_s": 1.0, "count": 5},
     )
     ticks: list[float] = []
     hb = QTimer()

@@ -112,6 +112,7 @@ class KioskWindow(QMainWindow):
         self.ops.generation = self.session.state.generation
         self.history: list[str] = []
         self.network_ok = True
+        self._network_seen = 0  # backend calls that reported since start (see check_health)
         self.printer_state = "ok"  # ok / low / out / error / offline: from the health check
         self.current = "home"
         self._allow_close = False
@@ -425,17 +426,24 @@ class KioskWindow(QMainWindow):
 
         services = self.services
         if getattr(self, "_health_running", False):
-            return  # never two checks at once
-        self._health_running = True
+            self._health_again = True  # never two checks at once: the next follows this one
+            return
+        self._health_running, self._health_again = True, False
+        seen = self._network_seen
 
         def done(h) -> None:
             self._health_running = False
-            self.network_ok = h.backend_ok
+            if self._network_seen == seen:  # a call that ended meanwhile knows better
+                self.network_ok = h.backend_ok
             self.printer_state = h.printer
             self._update_status()
+            if self._health_again:
+                self.check_health()
 
         def failed(_exc) -> None:
             self._health_running = False
+            if self._health_again:
+                self.check_health()
 
         self.ops.run("health", lambda: check(services), done, failed, owner=None)
 
@@ -496,6 +504,7 @@ class KioskWindow(QMainWindow):
             self.catalog_changed()
 
     def _network(self, ok: bool) -> None:
+        self._network_seen += 1
         if ok != self.network_ok:
             self.network_ok = ok
             self._update_status()
