@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -422,6 +423,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be 0-65535")
     data = Path(args.data) if args.data else _default_data_dir("sandbox")
+    public_url = (args.public_url or f"http://{args.host}:{args.port}").rstrip("/")
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[\w./\-]*)?", public_url):
+        raise UsageError(f"--public-url must be http(s)://host[:port][/path], not {public_url}")
     catalog = _catalog_path(args.catalog)
     try:
         load_catalog(catalog)
@@ -433,7 +437,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     try:
         app = create_app(
-            data, open_mode=args.open, catalog_path=catalog, pay_after_s=args.pay_after
+            data,
+            open_mode=args.open,
+            catalog_path=catalog,
+            pay_after_s=args.pay_after,
+            public_url=public_url,
         )
     except OSError as exc:
         raise UsageError(f"cannot use data folder {data}: {exc}") from None
@@ -759,6 +767,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="accept unsigned requests (loopback only)")
     p.add_argument("--catalog", help="catalog file it serves (default: the demo catalog)")
     p.add_argument("--admin", metavar="USER:PASSWORD", help="create or reset a catalog admin")
+    p.add_argument(
+        "--public-url",
+        help="address residents' phones reach it at, printed on certificates "
+        "(default: http://HOST:PORT)",
+    )
     p.add_argument(
         "--pay-after",
         type=float,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.server
+import json
 import select
 import socket
 import sqlite3
@@ -404,9 +405,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_sandbox(data, port: int) -> subprocess.Popen:
+def start_sandbox(data, port: int, *extra: str) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "sandbox", "--port", str(port), "--data", str(data)],
+        [
+            *(sys.executable, "-m", "kiosk.cli", "sandbox"),
+            *("--port", str(port), "--data", str(data), *extra),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -538,3 +542,87 @@ def test_a_payment_after_expiry_is_refunded(fresh):
     assert late.status.value == "expired" and "过期后收到的付款30.00元" in late.money_note
     assert ledger_of(c, order.order_id) == ["charge", "refund"]
     assert c.gas_account("100200302").balance == before  # not credited
+
+
+# ----- 7. certificates anyone can verify -----
+
+PUBLIC = "https://zwfw.example.gov.cn/kiosk"
+
+
+def issue_with_host(url: str, token: str, host: str) -> requests.Response:
+    path, data = "/v1/certificates", b'{"kind":"hardship"}'
+    headers = {
+        "Host": host,
+        "Content-Type": "application/json",
+        "X-Resident-Token": token,
+        HEADER_TERMINAL: DEMO_TERMINAL_ID,
+        **sign(DEMO_TERMINAL_SECRET, "POST", path, data),
+    }
+    return requests.post(url + path, data=data, headers=headers, timeout=10)
+
+
+def test_sandbox_prints_its_configured_public_url_never_the_host_header(tmp_path):
+    port = free_port()
+    proc = start_sandbox(tmp_path / "data", port, "--public-url", PUBLIC + "/")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        c = BackendClient(url, DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, retries=0)
+        li = RESIDENTS["李秀英"]
+        token = c.login_id_card(li["name"], li["id_number"]).token
+        cert = issue_with_host(url, token, "evil.example.com").json()
+        assert cert["verify_url"] == f"{PUBLIC}/verify/{cert['code']}"
+        assert "evil" not in json.dumps(cert)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    bad = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "sandbox", "--public-url", "javascript:alert(1)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "--public-url" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.fixture()
+def public(tmp_path):
+    running = start_backend(tmp_path / "data", pay_after_s=None, public_url=PUBLIC)
+    yield running
+    running.stop()
+
+
+def test_public_page_shows_a_certificate_masked_and_its_state(public):
+    c = public.client(retries=0)
+    li = RESIDENTS["李秀英"]
+    cert = c.issue_certificate(c.login_id_card(li["name"], li["id_number"]).token, "hardship")
+    assert cert.verify_url == f"{PUBLIC}/verify/{cert.code}" and cert.valid_until
+    page_url = public.url + "/verify/" + cert.code  # what the QR opens, here on loopback
+    page = requests.get(page_url, timeout=5)  # no signature: a phone has none
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = page.text
+    assert "困难群众证明" in text and "该证明真实有效" in text and "李*英" in text
+    assert li["id_number"] not in text and li["name"] not in text
+    assert cert.issued_at[:10] in text and cert.valid_until in text
+    assert 'name="viewport"' in text and page.headers["cache-control"] == "no-store"
+    # revoked by the issuing office
+    c.sandbox("POST", f"/certificates/{cert.code}/revoke", {"reason": "认定已取消"})
+    assert "该证明已撤销" in requests.get(page_url, timeout=5).text
+    check = c.verify_certificate(cert.verify_url)  # what the kiosk's scanner reads
+    assert check.revoked and not check.valid and check.revoked_at
+    missing = requests.get(public.url + "/verify/0000-0000-0000-0000", timeout=5)
+    assert missing.status_code == 404 and "没有查到这份证明" in missing.text
+    junk = requests.get(public.url + "/verify/<script>", timeout=5)
+    assert junk.status_code == 404 and "<script>" not in junk.text
+
+
+def test_certificates_run_out(public):
+    c = public.client(retries=0)
+    token = c.login_id_card(WANG["name"], WANG["id_number"]).token
+    cert = c.issue_certificate(token, "household")
+    assert c.verify_certificate(cert.code.lower()).valid
+    c.sandbox("POST", "/clock", {"offset_s": 91 * 86400})
+    check = c.verify_certificate(f"验证码 {cert.code}")
+    assert not check.valid and not check.revoked
+    page = requests.get(public.url + "/verify/" + cert.code, timeout=5).text
+    assert "该证明已超过有效期" in page
+    assert rejected(c.verify_certificate, "not a code").code == "certificate_not_found"

@@ -140,18 +140,22 @@ class Certificate(BaseModel):
     fields: dict[str, str]
     body: str
     seal_png_base64: str | None = None
+    valid_until: str | None = None  # YYYY-MM-DD, the last day it may be used
 
 
 class CertificateCheck(BaseModel):
     """What anyone holding the code may see: what was certified, not more."""
 
-    valid: bool
+    valid: bool  # neither revoked nor past its validity
     kind: CertificateKind
     title: str
     issued_at: str
     issuer: str
     name_masked: str
     id_masked: str
+    valid_until: str | None = None
+    revoked: bool = False
+    revoked_at: str | None = None
 
 
 # ----- utilities: gas -----

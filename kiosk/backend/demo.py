@@ -38,10 +38,13 @@ def start_backend(
     pay_after_s: float | None = DEMO_PAY_AFTER_S,
     open_mode: bool = False,
     port: int = 0,
+    public_url: str | None = None,
 ) -> RunningBackend:
     app = create_app(
         data_dir, catalog_path=catalog_path, pay_after_s=pay_after_s, open_mode=open_mode
     )
     server, thread, url = run_in_thread(app, port=port)
+    # certificates point at this backend's own address unless told the public one
+    app.state.backend.public_url = (public_url or url).rstrip("/")
     log.info("reference backend on %s (data %s)", url, data_dir)
     return RunningBackend(url, Path(data_dir), server, thread)

@@ -54,6 +54,14 @@ def add_sandbox_routes(app: FastAPI, backend, terminal_dep) -> None:
         backend.clock_offset = offset_s
         return {"offset_s": offset_s}
 
+    @app.post("/v1/sandbox/certificates/{code}/revoke", include_in_schema=False)
+    def revoke(code: str, _: terminal_dep, reason: Annotated[str, Body(embed=True)] = "撤销"):
+        from kiosk.backend.server import _iso
+
+        if not backend.store.revoke_certificate(code, reason[:100], _iso(backend.now())):
+            raise ApiError(404, "certificate_not_found", "没有查到这份证明")
+        return {"ok": True}
+
     @app.get("/v1/sandbox/ledger", include_in_schema=False)
     def ledger(_: terminal_dep):
         backend.expire_and_pay()

@@ -20,13 +20,14 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from kiosk.backend import api
+from kiosk.backend import verify_page as verify_html
 from kiosk.backend.auth import (
     HEADER_NONCE,
     HEADER_SIGNATURE,
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 
 CST = timezone(timedelta(hours=8))
 SESSION_TTL_S = 600
+CERT_VALID_DAYS = 90  # a printed 证明 is accepted for three months
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8750"  # `kiosk sandbox`'s own address; set it in deployment
 # A resident token unused this long is dead on the server too, whatever the kiosk does: longer
 # than the kiosk's own idle end (60 s + 10 s countdown) so that a resident reading a statement
 # can still print it.
@@ -130,6 +133,11 @@ TIMESTAMP_RE = r"\d{1,12}"
 NONCE_RE = r"[A-Za-z0-9_-]{16,64}"
 SIGNATURE_RE = r"[0-9a-f]{64}"
 _UNKNOWN_TERMINAL_SECRET = secrets.token_hex(32)
+
+
+def valid_until_of(issued_at: str) -> str:
+    issued = datetime.fromisoformat(issued_at).date()
+    return (issued + timedelta(days=CERT_VALID_DAYS)).isoformat()
 
 
 def token_hash(token: str) -> str:
@@ -284,8 +292,12 @@ def create_app(
     catalog_path: Path = DEMO_CATALOG,
     pay_after_s: float | None = None,
     clock: Callable[[], float] = time.time,
+    public_url: str | None = None,
 ) -> FastAPI:
+    """``public_url``: the backend's address as residents' phones reach it, printed on every
+    certificate (QR and 核验地址). A setting, never taken from a request's Host header."""
     backend = Backend(Path(data_dir), open_mode, Path(catalog_path), pay_after_s, clock)
+    backend.public_url = (public_url or DEFAULT_PUBLIC_URL).rstrip("/")
     app = FastAPI(
         title="政务自助终端 kiosk gateway API",
         version="1.0.0",
@@ -632,16 +644,17 @@ def create_app(
     @app.post(
         "/v1/certificates", tags=["certificates"], response_model=api.Certificate, status_code=201
     )
-    def issue(body: api.CertificateRequest, r: Resident, request: Request) -> api.Certificate:
+    def issue(body: api.CertificateRequest, r: Resident) -> api.Certificate:
         kind = body.kind
         title, issuer = ISSUERS[kind]
         fields, text = certificate_text(kind, r)
         code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
         issued = _iso(backend.now())
+        valid_until = valid_until_of(issued)
         with backend.store.tx() as db:
             db.execute(
                 "INSERT INTO certificates (code, kind, id_number, name, title, issued_at, "
-                "issuer, body, fields) VALUES (?,?,?,?,?,?,?,?,?)",
+                "issuer, body, fields, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     code,
                     kind.value,
@@ -652,11 +665,13 @@ def create_app(
                     issuer,
                     text,
                     json.dumps(fields, ensure_ascii=False),
+                    valid_until,
                 ),
             )
         return api.Certificate(
             code=code,
-            verify_url=str(request.base_url) + f"v1/certificates/{code}",
+            verify_url=f"{backend.public_url}/verify/{code}",
+            valid_until=valid_until,
             kind=kind,
             title=title,
             issued_at=issued,
@@ -723,18 +738,55 @@ def create_app(
 
     @app.get("/v1/certificates/{code}", tags=["certificates"], response_model=api.CertificateCheck)
     def check_certificate(code: CertCode) -> api.CertificateCheck:
+        """Public, like the page: anyone holding the paper may check it."""
+        check = certificate_check(code)
+        if check is None:
+            raise ApiError(404, "certificate_not_found", "没有查到这份证明，请核对验证码")
+        return check
+
+    def certificate_check(code: str) -> api.CertificateCheck | None:
         row = backend.store.one("SELECT * FROM certificates WHERE code=?", code.upper())
         if row is None:
-            raise ApiError(404, "certificate_not_found", "没有查到这份证明，请核对验证码")
+            return None
+        valid_until = row["valid_until"] or valid_until_of(row["issued_at"])
+        today = datetime.fromtimestamp(backend.now(), CST).date().isoformat()
         return api.CertificateCheck(
-            valid=True,
+            valid=row["revoked_at"] is None and today <= valid_until,
             kind=api.CertificateKind(row["kind"]),
             title=row["title"],
             issued_at=row["issued_at"],
             issuer=row["issuer"],
             name_masked=mask_name(row["name"]),
             id_masked=mask_id(row["id_number"]),
+            valid_until=valid_until,
+            revoked=row["revoked_at"] is not None,
+            revoked_at=row["revoked_at"],
         )
+
+    @app.get(
+        "/verify/{code}",
+        tags=["certificates"],
+        response_class=HTMLResponse,
+        responses={
+            200: {"description": "the verification page", "content": {"text/html": {}}},
+            404: {"description": "no such certificate (a page saying so)",
+                  "content": {"text/html": {}}},
+        },
+    )
+    def verify_page(code: str) -> HTMLResponse:
+        """The page a printed certificate's QR code opens on a phone: no terminal signature,
+        server-rendered, large type, the holder masked."""
+        found = re.fullmatch(r"[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){3}", code)
+        check = certificate_check(code) if found else None
+        headers = {
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Robots-Tag": "noindex",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        }
+        if check is None:
+            return HTMLResponse(verify_html.render_not_found(), 404, headers=headers)
+        return HTMLResponse(verify_html.render(check, code.upper()), headers=headers)
 
     # ----- utilities: gas -----
 

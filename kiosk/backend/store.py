@@ -205,6 +205,17 @@ class Store:
             if column not in have:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
+    def revoke_certificate(self, code: str, reason: str, at: str) -> bool:
+        """Mark a certificate revoked (the issuing office withdrew it); False if unknown."""
+        with self.tx() as db:
+            cur = db.execute(
+                "UPDATE certificates SET revoked_at=?, revoke_reason=? WHERE code=? "
+                "AND revoked_at IS NULL",
+                (at, reason, code.upper()),
+            )
+            known = db.execute("SELECT 1 FROM certificates WHERE code=?", (code.upper(),))
+            return bool(cur.rowcount) or known.fetchone() is not None
+
     def close(self) -> None:
         with self.lock:
             self.db.close()
