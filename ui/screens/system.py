@@ -335,16 +335,20 @@ class AdminScreen(Screen):
 
     def _unresolved(self) -> str:
         """Top-ups that need a person: what happened, and what to tell the resident."""
-        from kiosk.topup.flow import MESSAGES
+        from kiosk.topup.flow import ATTENTION_MESSAGE, MESSAGES
 
         if not self.services._topup.done():
             return self.tr("正在核对未完成的充值……")
-        entries = self.services.topup.journal.needing_attention()
+        flow = self.services.topup
+        notice = flow.journal_notice()  # a damaged journal: moved aside, rebuilt or not yet
+        entries = flow.journal.needing_attention()
         if not entries:
-            return self.tr("没有未完成的充值")
-        lines = [self.tr("需要处理的充值：")]
+            return "\n".join([*filter(None, [notice]), self.tr("没有未完成的充值")])
+        lines = [*filter(None, [notice]), self.tr("需要处理的充值：")]
         for e in entries:
             tell = MESSAGES.get(e.state, self.tr("正在核对，请稍后再查"))
+            if e.attention:  # the backend refused it: a person checks (see docs/topup.md)
+                tell = f"{ATTENTION_MESSAGE}（{e.attention}）"
             lines.append(
                 f"{e.account} {e.amount / 100:.2f}元 {e.state.value} {e.order_id or ''} —— {tell}"
             )
