@@ -28,6 +28,12 @@ class Services:
         """``audio_source``: a factory of audio sources for the voice assistant (tests and demos
         feed WAV files); None means the microphone."""
         self.config = config
+        from kiosk.clock import set_zone
+
+        set_zone(config.timezone)  # documents and widgets without a config at hand use it too
+        from kiosk.devices import resolve_devices
+
+        self.devices = resolve_devices(config)  # a bad device value stops the start, here
         # the kept version in use, else the configured file, else the last good one kept; with
         # none at all NoCatalog is raised (ui.app shows the out-of-service screen)
         self.catalog_sync = None
@@ -67,6 +73,12 @@ class Services:
             self._voice = None
         if not config.demo and config.backend_url:  # published catalogs: pulled in the background
             self._pool.submit(self._start_sync)
+        from kiosk.clock import now_local
+        from kiosk.devices.reader import IdReaderService  # polls from start (health) to close
+
+        self.id_reader = IdReaderService(
+            self.devices.id_reader, today=lambda: now_local(config).date()
+        ).start()
         from kiosk.heartbeat import HeartbeatSender  # at start, then every heartbeat_s
 
         self.heartbeat = HeartbeatSender(self).start()
@@ -171,8 +183,10 @@ class Services:
 
         root = Path(self._tmp.name) if self._tmp else self.config.data_dir
         journal = Journal(root / "topup.sqlite3")
-        # the card writer: simulated in demo mode (a card file the demo inserts)
-        writer = SimulatedCardWriter(root / "gas-card.json")
+        # the card writer: simulated in demo mode (a card file the demo inserts); none: no
+        # top-up is offered (devices.flows), unfinished ones still settle with the backend
+        simulated = self.devices.card_writer.kind == "simulated"
+        writer = SimulatedCardWriter(root / "gas-card.json") if simulated else None
         flow = TopupFlow(journal, self._client.result(), writer)
         outcomes = flow.reconcile()  # before the kiosk takes a new resident
         from kiosk.topup.flow import RECONCILE_EVERY_S  # and again every few minutes
@@ -288,9 +302,14 @@ class Services:
         retried while the network is down), everything personal is forgotten here now."""
         self.session.end(reason)
 
+    def reader_status(self) -> str:
+        """The ID card reader for the heartbeat: ok / error / none / unknown."""
+        return self.id_reader.status()
+
     def close(self) -> None:
         self._topup_stop.set()
         self.heartbeat.stop()
+        self.id_reader.close()
         self.session.revoker.wait(5)  # a token handed in at the last moment is still revoked
         self.session.revoker.close()
         with contextlib.suppress(Exception):  # start-up failed: nothing to stop

@@ -63,11 +63,11 @@ class IdReaderService:
             self._on_card = self._on_error = None
 
     def status(self) -> str:
-        """ok / error / none / starting, for the heartbeat and the admin screen."""
+        """ok / error / none / unknown (not polled yet), for the heartbeat and the admin screen."""
         if not self.watcher:
             return "none"
         health = self.watcher.health
-        return health if health in ("ok", "starting") else "error"
+        return {"ok": "ok", "starting": "unknown"}.get(health, "error")
 
     def _card(self, card: IdCard) -> None:
         with self._lock:
