@@ -185,12 +185,9 @@ def test_fault_simulation_fixed_seed_batch():
     )
     result = json.loads(p.stdout.strip().splitlines()[-1])
     covered = result.pop("covered")
-    late = result.pop("late_unrefunded")
-    clean = {"runs": 12, "lost": 0, "double": 0, "stuck": 0, "mismatched": 0}
+    clean = {"runs": 12, "lost": 0, "double": 0, "stuck": 0, "mismatched": 0, "late_unrefunded": 0}
     assert result == clean, p.stderr[-3000:]
     assert all(covered[k] >= 1 for k in covered) and len(covered) == 6, covered
-    if late:  # TEMPORARY until the backend refunds late payments (issue 10, security part)
-        pytest.xfail(f"{late} late payments not refunded by the backend yet")
     assert p.returncode == 0
 
 
