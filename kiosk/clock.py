@@ -12,19 +12,26 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TZ = "Asia/Shanghai"
+_configured = {"name": DEFAULT_TZ}  # set once at start from config (set_zone)
 
 
 @lru_cache(maxsize=8)
 def zone(name: str | None = None) -> tzinfo:
     """The named zone; an unknown name raises ValueError (config validation calls this)."""
     try:
-        return ZoneInfo(name or DEFAULT_TZ)
+        return ZoneInfo(name or _configured["name"])
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {name!r} (e.g. Asia/Shanghai)") from exc
 
 
+def set_zone(name: str) -> None:
+    """The terminal's zone for callers that have no config at hand (documents, widgets)."""
+    zone(name)  # refuse an unknown name here, not at the first print
+    _configured["name"] = name
+
+
 def _zone_of(cfg) -> tzinfo:
-    return zone(getattr(cfg, "timezone", None) if cfg is not None else None)
+    return zone(getattr(cfg, "timezone", None) if cfg is not None else _configured["name"])
 
 
 def now_local(cfg=None) -> datetime:

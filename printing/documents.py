@@ -28,6 +28,7 @@ from reportlab.platypus import (
 
 from kiosk.backend import api
 from kiosk.catalog import Matter
+from kiosk.clock import to_local
 from printing.layout import font_name, layout
 
 
@@ -168,6 +169,8 @@ def _cn_date(iso: str) -> str:
         d = datetime.fromisoformat(iso)
     except ValueError:
         return iso
+    if d.tzinfo is not None:  # the day it is where the terminal stands
+        d = to_local(d)
     return f"{d.year}年{d.month}月{d.day}日"
 
 

@@ -157,6 +157,11 @@ def pdf_pages(pdf: bytes) -> int:
     return max(1, len(re.findall(rb"/Type\s*/Page[^s]", pdf)))
 
 
+def _job_name(title: str) -> str:
+    """The job's name as CUPS shows it: the title without control characters, at most 200."""
+    return "".join(ch if ch.isprintable() else " " for ch in title).strip()[:200] or "kiosk"
+
+
 # IPP job-state and printer-state values (RFC 8011), so the fallback needs no pycups
 _PENDING, _HELD, _PROCESSING, _STOPPED, _CANCELED, _ABORTED, _COMPLETED = 3, 4, 5, 6, 7, 8, 9
 _PRINTER_STOPPED = 5
@@ -214,10 +219,12 @@ class CupsPrinter:
         )
         if not attrs.get("printer-is-accepting-jobs", True):
             return PrintResult(JobState.FAILED, detail=f"queue {name} is rejecting jobs")
-        job = conn.createJob(name, title, {})
+        job = conn.createJob(name, _job_name(title), {})
         job_id = f"{name}-{job}"
         try:
-            conn.startDocument(name, job, title, "application/pdf", 1)
+            # a fixed document-name: cupsd 2.4.2 crashes (segfault in building the filters'
+            # options) on a document-name with a space in it, e.g. "办事指南 公积金提取"
+            conn.startDocument(name, job, "document.pdf", "application/pdf", 1)
             conn.writeRequestData(pdf, len(pdf))
             conn.finishDocument(name)
             return self._follow_ipp(conn, name, job, job_id, timeout_s)
@@ -280,7 +287,9 @@ class CupsPrinter:
         try:
             return self._follow_lp(name, job_id, timeout_s)
         finally:
-            self._lp("cancel", "-x", job_id)  # -x: purge the job's files and history
+            # -x purges an unfinished job; CUPS 2.4 refuses it for a completed one, whose file
+            # then goes by PreserveJobFiles No (scripts/setup)
+            self._lp("cancel", "-x", job_id)
 
     def _follow_lp(self, name: str, job_id: str, timeout_s: float) -> PrintResult:
         deadline = time.monotonic() + timeout_s

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from kiosk.backend import api
 from kiosk.backend.store import demo_residents
 from kiosk.catalog import DEMO_CATALOG, load_catalog
+from kiosk.clock import format_local, now_local
 from kiosk.privacy import mask_id
 from printing.documents import (
     Receipt,
@@ -21,7 +20,7 @@ SAMPLES = ("certificate", "statement", "guide", "receipt")
 
 
 def _now() -> str:
-    return datetime.now().strftime("%Y-%m-%d %H:%M")
+    return format_local()
 
 
 def sample_certificate() -> api.Certificate:
@@ -32,7 +31,7 @@ def sample_certificate() -> api.Certificate:
         verify_url="https://zwfw.example.gov.cn/v1/certificates/7F3A-21C9-0B4E-9D52",
         kind=api.CertificateKind.HARDSHIP,
         title="困难群众证明",
-        issued_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        issued_at=now_local().isoformat(timespec="seconds"),
         issuer="安阳市文峰区民政局",
         name=r["name"],
         id_number=r["id_number"],

@@ -248,6 +248,20 @@ def test_cups_job_completes_and_is_purged(tmp_path, use_ipp):
 
 
 @requires_cups
+def test_title_with_spaces_prints_and_cups_survives(tmp_path):
+    """cupsd 2.4.2 segfaults on a document-name with a space: the kiosk never sends one."""
+    since = time.time()
+    printer = CupsPrinter(QUEUE)
+    result = printer.print_pdf(
+        render_guide(load_catalog(DEMO_CATALOG).matters[0]), "办事指南 公积金 提取"
+    )
+    assert result.ok, (result.state, result.detail)
+    take_output(since)
+    assert printer.status() == "ok"  # the scheduler is still there
+    assert_purged(result.job_id)
+
+
+@requires_cups
 def test_queue_name_in_another_case_prints(tmp_path):
     since = time.time()
     printer = CupsPrinter(QUEUE.lower())

@@ -14,9 +14,11 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from kiosk.backend import api
 from kiosk.backend.client import BackendClient, BackendRejected, BackendUnavailable
+from kiosk.clock import format_local
 from kiosk.errors import KioskError
 from kiosk.errors import detail as error_detail
 from kiosk.topup.card import Card, CardError, CardWriter
@@ -78,7 +80,7 @@ class TopupFlow:
         damage = self.journal.damage
         if not damage:
             return None
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(damage["at"]))
+        when = format_local(datetime.fromtimestamp(damage["at"], UTC))  # the terminal's zone
         state = (
             "已按后台的未完成订单重建,充值已恢复"
             if self.journal.rebuilt

@@ -317,14 +317,13 @@ class MatterScreen(Screen):
         self.win.start_flow(m)
 
     def _print(self) -> None:
-        from datetime import datetime
-
+        from kiosk.clock import format_local
         from printing.documents import render_guide
 
         m = self.matter
         if m is None:
             return
-        stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+        stamp = format_local()  # the terminal's zone (config), not the machine's
         self.win.print_document(
             lambda: render_guide(m, printed_at=stamp),
             f"办事指南 {m.name}",

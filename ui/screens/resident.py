@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 from kiosk.backend import api
 from kiosk.backend.store import demo_residents
 from kiosk.catalog import Matter
+from kiosk.clock import format_local
 from kiosk.errors import user_message
 from kiosk.flows import GUIDE, Flow, fetch_all, flow_for, statement_period
 from kiosk.privacy import mask_id, mask_name
@@ -288,7 +287,7 @@ class RecordsScreen(Screen):
         session, kind, title = self.services.session, self.kind, self.heading.text()
         holder, id_masked = session.name_masked, session.id_masked
         terminal = self.services.config.terminal_name
-        stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+        stamp = format_local()  # the terminal's zone (config), not the machine's
         fetch = self._fetcher()
 
         def render() -> bytes:
