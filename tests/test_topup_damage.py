@@ -224,3 +224,30 @@ def test_services_start_even_when_an_entry_is_refused_and_the_journal_damaged(
         assert services.catalog.catalog.enabled()  # everything else serves as before
     finally:
         services.close()
+
+
+def test_damage_with_the_backend_down_waits_then_rebuilds(client, tmp_path):
+    import socket
+
+    path = tmp_path / "topup.sqlite3"
+    path.write_bytes(b"\0" * 4096)
+    with socket.socket() as s:  # a port nobody listens on: the backend is down
+        s.bind(("127.0.0.1", 0))
+        down = BackendClient(f"http://127.0.0.1:{s.getsockname()[1]}", "t", "s", retries=0)
+    journal = Journal(path)
+    assert TopupFlow(journal, down, None).reconcile() == []  # no exception: start-up goes on
+    assert TopupFlow(journal, down, None).unavailable_reason == JOURNAL_DAMAGED_MESSAGE
+    flow = TopupFlow(journal, client, None)
+    flow.reconcile()  # the backend is back (the periodic run)
+    assert flow.unavailable_reason is None
+
+
+def test_no_durable_journal_keeps_top_up_off(client, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    journal = Journal(blocker / "topup.sqlite3")
+    assert not journal.durable and journal.damage
+    flow = TopupFlow(journal, client, None)
+    flow.reconcile()
+    assert "无法保存充值记录" in flow.unavailable_reason
+    assert "检查数据目录" in flow.journal_notice()

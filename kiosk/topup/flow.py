@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kiosk.backend import api
-from kiosk.backend.client import BackendClient, BackendRejected, BackendUnavailable
+from kiosk.backend.client import (
+    BackendClient,
+    BackendError,
+    BackendRejected,
+    BackendUnavailable,
+)
 from kiosk.clock import format_local
 from kiosk.errors import KioskError
 from kiosk.errors import detail as error_detail
@@ -217,7 +222,10 @@ class TopupFlow:
             return []
         try:
             if self.journal.damage and not self.journal.rebuilt and self.journal.durable:
-                self._rebuild()
+                try:
+                    self._rebuild()
+                except BackendError as exc:  # top-up stays off; the next run tries again
+                    log.warning("top-up journal not rebuilt yet: %s", error_detail(exc))
             self._catch_up_slot()
             with self._state_lock:
                 entries = [e for e in self.journal.to_reconcile() if not self._in_use(e)]

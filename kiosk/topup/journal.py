@@ -86,7 +86,7 @@ class Journal:
             _check_wal(path)
             self.db = _open(path)
             self._check()
-        except (sqlite3.DatabaseError, JournalDamaged, ValueError, TypeError) as exc:
+        except (sqlite3.DatabaseError, JournalDamaged, ValueError, TypeError, OSError) as exc:
             self._recover(exc)
 
     # ----- damage -----
