@@ -78,14 +78,12 @@ def print_outcome(printer, result) -> tuple[bool, str]:
 def check(services) -> Health:
     """One round: the printer, then a heartbeat to the backend carrying the printer's state."""
     printer = printer_status(services.printer, services.config.demo)
-    health = getattr(services.printer, "health", None)
-    try:
-        services.client.heartbeat(
-            APP_VERSION,
-            str(services.catalog.catalog.version),
-            "ok" if printer in ("ok", "low") else printer,
-            health.paper if health is not None else "unknown",
-        )
+    from kiosk.heartbeat import collect
+
+    try:  # the full heartbeat (devices, top-ups): the backend keeps only the latest one
+        body = collect(services)
+        body["printer"] = "ok" if printer in ("ok", "low") else printer
+        services.client.heartbeat(**body)
         backend_ok = True
     except Exception as exc:
         log.warning("backend check failed: %s", detail(exc))

@@ -169,3 +169,19 @@ def test_old_style_demo_folders_go_when_old(tmp_path, age_h):
     os.utime(old, (t, t))
     removed = remove_stale(tmp_path)
     assert (old in removed) == (age_h > 12) and old.exists() == (age_h <= 12)
+
+
+def test_the_screens_health_check_sends_the_full_heartbeat(tmp_path):
+    """The header's minute check (kiosk.health) beats too: with every field, not four."""
+    from kiosk.health import check
+    from kiosk.services import Services
+
+    services = Services(Config(data_dir=tmp_path / "kiosk", heartbeat_s=3600))
+    try:
+        services.ready(30)
+        assert check(services).backend_ok
+        beat = next(iter(latest(Path(services._tmp.name) / "backend").values()))
+        assert {"reader", "microphone", "voice_model", "local_time"} <= beat.keys()
+        assert beat["reader"] is not None and beat["local_time"] is not None
+    finally:
+        services.close()
