@@ -250,13 +250,28 @@ def _text_problems(raw: Any, where: str, path: str = "") -> list[Problem]:
     return found
 
 
-def _validate_fast(raw_matters: list, version: str) -> Catalog | None:
+# The same characters as JSON escapes, line breaks, and strings of whitespace only: a file's text
+# without any of these needs no walk through its fields (a C-speed scan for a 100,000-matter file).
+_SUSPECT_TEXT = re.compile(
+    _BAD_CHARS.pattern
+    + r"|\\u(?:00[01]|007[fF]|00[89]|200[b-fB-F]|202[8-eE]|206|[fF][eE][fF][fF]|[fF]{3}[9abAB]"
+    + r"|[dD][89a-fA-F])"
+    + r'|\\[tnr]|"(?:\\[tnr]|\\u3000|\\u00a0|[ \u3000\u00a0])+"'
+)
+
+
+def text_is_clean(text: str) -> bool:
+    """True when a catalog file's text cannot hold a character or blank-field problem."""
+    return _SUSPECT_TEXT.search(text) is None
+
+
+def _validate_fast(raw_matters: list, version: str, clean: bool) -> Catalog | None:
     """Validate a good file in one pass of pydantic's core; None when it has problems to name."""
     try:
         matters = _MATTERS.validate_python(raw_matters)
     except ValidationError:
         return None
-    if any(_text_problems(raw, "") for raw in raw_matters):
+    if not clean and any(_text_problems(raw, "") for raw in raw_matters):
         return None
     if len({m.id for m in matters}) != len(matters):
         return None
@@ -265,8 +280,11 @@ def _validate_fast(raw_matters: list, version: str) -> Catalog | None:
     return Catalog(version=version, matters=matters)
 
 
-def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
-    """Validate parsed JSON; raise CatalogError naming every problem."""
+def validate_catalog(data: Any, source: str = "<data>", clean_text: bool = False) -> Catalog:
+    """Validate parsed JSON; raise CatalogError naming every problem.
+
+    ``clean_text``: the file's text passed ``text_is_clean``, so no field needs its characters
+    checked one by one."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise CatalogError(source, [Problem("(file)", "(root)", "must be a JSON object")])
@@ -290,7 +308,7 @@ def validate_catalog(data: Any, source: str = "<data>") -> Catalog:
         )
         raise CatalogError(source, problems)
 
-    fast = _validate_fast(raw_matters, version) if not problems else None
+    fast = _validate_fast(raw_matters, version, clean_text) if not problems else None
     if fast is not None:
         return fast
 
@@ -339,7 +357,7 @@ def load_catalog(path: str | Path) -> Catalog:
         raise refuse("(file)", f"unreadable: {exc.strerror or exc}") from None
     data = parse_json(text, source)
     with gc_paused():
-        return validate_catalog(data, source)
+        return validate_catalog(data, source, clean_text=text_is_clean(text))
 
 
 class _DuplicateKey(ValueError):

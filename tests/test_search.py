@@ -159,3 +159,55 @@ def test_keypad_results_while_typing(demo_engine):
     assert r.hits and all("公积金" in h.matter.name for h in r.hits)
     full = demo_engine.search("gjjtq", top=5)  # 公积金提取
     assert full.hits[0].matter.id.startswith("gjj-")
+
+
+def test_real_catalogs_names_only():
+    """Real published names (广安区's list), no aliases: queries written before tuning."""
+    from kiosk.catalog import load_catalog
+
+    real = DATA / "real"
+    for name, top1_min in (("street", 0.9), ("county", 0.86)):
+        engine = SearchEngine(load_catalog(real / f"{name}_catalog.json"))
+        top1, top3, n, oos = _rates(engine, _queries(real / f"{name}_queries.jsonl"))
+        assert n >= 150 and top1 >= top1_min and top3 >= 0.95 and oos == 0, (name, top1, top3)
+
+
+def test_same_name_in_many_districts_is_one_entry():
+    """A provincial list repeats each matter per district: which one wins must not change."""
+    base = {"name": "社会保障卡挂失", "category": "社保", "kind": "guide"}
+    twin = {"name": "社会保障卡解挂", "category": "社保", "kind": "guide"}
+    matters = [
+        {**m, "id": f"{tag}-{d}", "department": f"{d}区人社局"}
+        for d in range(200)
+        for tag, m in (("loss", base), ("unlock", twin))
+    ]
+    engine = SearchEngine(validate_catalog({"version": "x", "matters": matters}))
+    r = engine.search("社保卡丢了 挂失")
+    assert r.matched and r.hits[0].matter.id == "loss-0"
+    assert [h.matter.name for h in r.hits[:2]] == ["社会保障卡挂失", "社会保障卡解挂"]
+    assert len(engine.variants(r.hits[0].matter)) == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("社保卡密码忘了", "ga-0575"),  # 忘了 -> 重置, not 修改
+        ("改社保卡密码", "ga-0574"),
+        ("社保卡找到了 解除挂失", "ga-0576"),
+        ("我的社保卡要挂失", "ga-0577"),
+        ("人去世了 户口注销", "ga-0066"),
+        ("退休了去外地住 医保备案", "ga-0742"),
+    ],
+)
+def test_intent_words_pick_the_near_twin(query, expected):
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "real" / "street_catalog.json"))
+    r = engine.search(query)
+    assert r.matched and r.hits[0].matter.id == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_out_of_service_things_are_not_matched(demo_engine):
+    """银行卡 is no 社保卡: the outside lexicon keeps it unmatched, the matter still suggested."""
+    r = demo_engine.search("银行卡密码忘了")
+    assert not r.matched

@@ -286,6 +286,16 @@ class SearchEngine:
         self.lexicon = lexicon or load_lexicon()
         self.catalog = catalog
         self.matters: list[Matter] = catalog.enabled()
+        # A provincial list publishes the same matter once per district (same name, aliases,
+        # keywords, kind; another 实施主体). Those are one search entry, so that neither which
+        # matter wins nor the cost depends on how many districts there are; the first in the
+        # catalog stands for them (``variants`` gives the others).
+        groups: dict[tuple, list[Matter]] = {}
+        for m in self.matters:
+            key = (m.name, tuple(m.aliases), tuple(m.keywords), m.category, m.kind)
+            groups.setdefault(key, []).append(m)
+        self._entries: list[Matter] = [g[0] for g in groups.values()]
+        self._variants = {id(g[0]): g for g in groups.values() if len(g) > 1}
         self._weak = sorted(self.lexicon.weak, key=len, reverse=True)
         self._fillers = sorted(self.lexicon.fillers, key=len, reverse=True)
         self._max_filler = max((len(f) for f in self._fillers), default=1)
@@ -295,6 +305,10 @@ class SearchEngine:
         self._form_cache: dict[str, _Form] = {}
         self._forms = lru_cache(maxsize=8192)(self._matter_forms)
         self._chars = lru_cache(maxsize=8192)(self._chars)
+
+    def variants(self, matter: Matter) -> list[Matter]:
+        """Every enabled matter that shares ``matter``'s search entry (itself first)."""
+        return self._variants.get(id(matter), [matter])
 
     # ----- index -----
 
@@ -323,7 +337,7 @@ class SearchEngine:
         blob: list[str] = []
         init_blob: list[str] = []
         char_df: dict[str, int] = {}
-        for idx, m in enumerate(self.matters):
+        for idx, m in enumerate(self._entries):
             norms = [normalize(t) for t in self._texts(m)]
             for ch in set("".join(norms)):
                 char_df[ch] = char_df.get(ch, 0) + 1
@@ -347,7 +361,7 @@ class SearchEngine:
         kid, mat = kid[order], mat[order]
         bounds = np.flatnonzero(np.diff(kid)) + 1
         names = {i: k for k, i in key_ids.items()}
-        n = max(len(self.matters), 1)
+        n = max(len(self._entries), 1)
         self._postings = {}
         self._idf = {}
         for chunk_keys, chunk in zip(np.split(kid, bounds), np.split(mat, bounds), strict=True):
@@ -358,8 +372,8 @@ class SearchEngine:
         self._known_bigrams = known
         self._exact = name_index
         self._char_df = char_df
-        self._norm_names = {id(m): normalize(m.name) for m in self.matters}
-        self._n = len(self.matters)
+        self._norm_names = {id(m): normalize(m.name) for m in self._entries}
+        self._n = len(self._entries)
         self._idf_hi = math.log((self._n + 1) / (IDF_RARE * self._n + 1)) or 1.0
 
     def _build_lexicon_index(self) -> None:
@@ -381,7 +395,7 @@ class SearchEngine:
 
     def _matter_forms(self, idx: int) -> list[_Form]:
         """Name, aliases, keywords, then the category (which explains words but is no name)."""
-        m = self.matters[idx]
+        m = self._entries[idx]
         return [self._form_of(t) for t in [*self._texts(m), m.category]]
 
     def _form_of(self, text: str) -> _Form:
@@ -478,7 +492,7 @@ class SearchEngine:
         return found
 
     def _candidates(self, query: _Query) -> np.ndarray:
-        n = len(self.matters)
+        n = len(self._entries)
         acc = np.zeros(n, dtype=np.float32)
         for key in query.keys:
             post = self._postings.get(key)
@@ -508,7 +522,7 @@ class SearchEngine:
 
     def _score(self, idx: int, toks: list[Tok], query: _Query, intents: set[Kind]) -> Hit:
         forms = self._forms(idx)
-        m = self.matters[idx]
+        m = self._entries[idx]
         if all(not t.syls for t in toks):
             return self._initials_score(m, toks, forms[:-1])
         qcov = [0.0] * len(toks)
@@ -571,7 +585,7 @@ class SearchEngine:
             return [], False
         exact = self._exact.get(normalize(query).replace(" ", ""), [])
         if len(toks) == 1:
-            hits = [Hit(self.matters[i], 1.0, 1.0, 1.0) for i in exact]
+            hits = [Hit(self._entries[i], 1.0, 1.0, 1.0) for i in exact]
             return hits + self._lone_token(toks[0], exclude=set(exact)), bool(exact)
         norm = normalize(query)
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
@@ -620,7 +634,7 @@ class SearchEngine:
         if not tok.char:
             return []
         hits = self._blob.matters(tok.char, limit=20, exclude=exclude)
-        return [Hit(self.matters[i], 0.3, 1.0, 0.0) for i in hits]
+        return [Hit(self._entries[i], 0.3, 1.0, 0.0) for i in hits]
 
 
 def _confident(top: Hit, complaint: bool) -> bool:
