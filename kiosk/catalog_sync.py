@@ -286,10 +286,11 @@ class CatalogSync:
         return "pending"
 
     def _refuse(self, exc: Refused) -> str:
-        if exc.reason != self.refused:
+        said = f"{exc.version}: {exc.reason}"
+        if said != self.refused:  # once per refusal, not at every poll
             log.error("%s; keeping catalog %s", exc, self.in_use().version)
             self._report(exc.version, "refused", exc.reason)
-        self.refused = exc.reason
+        self.refused = said
         return "refused"
 
     def _report(self, version: str, status: str, problem: str | None = None) -> None:

@@ -497,7 +497,8 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
                 raise ApiError(503, "catalog_unavailable", "事项清单暂不可用") from None
         else:
             row = stored(version)
-            data = bytes(row["body"])
+            body = row["body"]
+            data = body.encode() if isinstance(body, str) else bytes(body)  # a hand-edited row
             check = hmac.new(key.encode(), signing_text(version, row["sha256"]), "sha256")
             if hashlib.sha256(data).hexdigest() != row["sha256"] or not hmac.compare_digest(
                 check.hexdigest(), row["signature"]
