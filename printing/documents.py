@@ -30,6 +30,7 @@ from kiosk.backend import api
 from kiosk.catalog import Matter
 from kiosk.clock import to_local
 from printing.layout import font_name, layout
+from printing.receipt_words import localized
 
 
 def _style(name: str, size: float, leading: float | None = None, **kw) -> ParagraphStyle:
@@ -371,6 +372,7 @@ class Receipt:
 
 def render_receipt_pdf(receipt: Receipt) -> bytes:
     """A half A4 page, for kiosks without a receipt printer."""
+    receipt = localized(receipt)  # English when the resident uses the English UI
     spec = layout()["receipt_pdf"]
     font = font_name()
     size = (spec["width_mm"] * mm, spec["height_mm"] * mm)
@@ -403,6 +405,7 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
 
 def receipt_escpos(printer, receipt: Receipt) -> None:
     """Print on an 80 mm ESC/POS printer (python-escpos), Chinese in GB18030 character mode."""
+    receipt = localized(receipt)
     spec = layout()["receipt_escpos"]
     enc = spec["encoding"]
     printer.hw("INIT")

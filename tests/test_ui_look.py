@@ -376,3 +376,81 @@ def test_tour_in_elder_mode_fits_and_fails_when_a_screen_does_not(tmp_path, size
     with pytest.raises(ScreensDoNotFit) as err:
         run_tour(tmp_path / "small", (size[0] // 2, size[1] // 2), "zh_CN", elder=True)
     assert err.value.problems and len(err.value.shots) >= 10
+
+
+# ----- English mode -----
+
+
+def test_receipt_words_in_english_when_the_ui_is_english(tmp_path):
+    import subprocess
+
+    from printing.documents import Receipt, render_receipt_pdf
+    from printing.receipt_words import localized, set_language
+
+    r = Receipt(
+        title="燃气充值凭证",
+        lines=[("订单号", "GO-1"), ("充值金额", "50.00元"), ("结果", "已写入燃气卡")],
+        notice="请将燃气卡插入燃气表，确认表上金额已增加。",
+    )
+    assert localized(r, "zh_CN") == r
+    en = localized(r, "en_US")
+    assert en.title == "Gas top-up receipt"
+    assert en.lines == [
+        ("Order no.", "GO-1"),
+        ("Amount", "50.00 yuan"),
+        ("Result", "Written to the gas card"),
+    ]
+    set_language("en_US")
+    try:
+        pdf = tmp_path / "r.pdf"
+        pdf.write_bytes(render_receipt_pdf(r))
+    finally:
+        set_language("zh_CN")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Gas top-up receipt" in text and "50.00 yuan" in text and "燃气" not in text
+
+
+def test_english_keypads_header_date_and_receipts(win, qtbot):
+    from printing.receipt_words import language
+
+    win.toggle_language()
+    try:
+        assert win.lang == "en_US" and language() == "en_US"
+        win.header._update_clock()
+        assert "年" not in win.header.clock.text()
+        assert re.match(r"\d{1,2} [A-Z][a-z]{2} \d{4}", win.header.clock.text())
+        win.go("search")
+        words = {b.text() for b in win.screens["search"].keys.findChildren(QPushButton)}
+        assert {"Delete", "Clear"} <= words and "退格" not in words
+        from ui.widgets import NumericKeypad
+
+        pad = NumericKeypad()
+        qtbot.addWidget(pad)
+        assert {"Delete", "OK"} <= {b.text() for b in pad.findChildren(QPushButton)}
+    finally:
+        win.toggle_language()
+    assert win.lang == "zh_CN" and language() == "zh_CN"
+    win.header._update_clock()
+    assert "年" in win.header.clock.text()
+
+
+def test_record_table_headers_in_english(win, qtbot, services):
+    from kiosk.backend.store import demo_residents
+
+    person = next(r for r in demo_residents() if r["name"] == "王建国")
+    win.toggle_language()
+    try:
+        win.go("matter", matter=services.catalog.catalog.by_id()["gjj-002"])
+        win.screens["matter"].act.click()
+        qtbot.waitUntil(lambda: win.current == "identify", timeout=5000)
+        win.screens["identify"]._card(person["name"], person["id_number"])
+        qtbot.waitUntil(lambda: win.current in ("consent", "records"), timeout=10_000)
+        if win.current == "consent":
+            win.consent(True)
+        table = win.screens["records"].table
+        qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=10_000)
+        heads = [table.horizontalHeaderItem(i).text() for i in range(table.columnCount())]
+        assert "Month" in heads and "Balance" in heads
+        assert not any("\u4e00" <= ch <= "\u9fff" for h in heads for ch in h), heads
+    finally:
+        win.toggle_language()

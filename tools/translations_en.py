@@ -235,6 +235,23 @@ EN = {
     "语音未开启": "Voice is off",
     "现在不能用语音。请直接用手指点屏幕上的按钮，一样可以办理。": "Voice is not available now. Just tap the buttons on the screen with your finger; everything works by touch.",
     "{y}年{m}月{d}日 {hm}": "{d} {mon} {y}  {hm}",
+    "月份": "Month",
+    "缴存单位": "Employer",
+    "缴存基数": "Base",
+    "个人缴存": "Personal",
+    "单位缴存": "Employer part",
+    "账户余额": "Balance",
+    "险种": "Insurance",
+    "参保单位": "Employer",
+    "缴费基数": "Base",
+    "个人缴纳": "Personal",
+    "单位缴纳": "Employer part",
+    "类别": "Type",
+    "学校或机构": "School or institution",
+    "专业": "Subject",
+    "层次": "Level",
+    "时间": "Date",
+    "内容": "Details",
 }
 
 

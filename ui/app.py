@@ -32,10 +32,13 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def set_language(app: QApplication, lang: str) -> bool:
-    """Switch the UI language at run time (zh_CN is the source language)."""
+    """Switch the UI language at run time (zh_CN is the source language); receipts follow."""
+    from printing.receipt_words import set_language as receipts_in
+
     for t in _translators:
         app.removeTranslator(t)
     _translators.clear()
+    receipts_in("zh_CN")
     if lang == "zh_CN":
         return True
     t = QTranslator()
@@ -43,6 +46,7 @@ def set_language(app: QApplication, lang: str) -> bool:
         app.installTranslator(t)
         _translators.append(t)
         QLocale.setDefault(QLocale(lang))
+        receipts_in(lang)
         return True
     log.warning("no translation for %s", lang)
     return False

@@ -119,7 +119,7 @@ class Theme:
         QPushButton#secondary:disabled, QPushButton#choice:disabled {{ color: {MUTED};
                                   border: 3px dashed {MUTED}; background: {OFF_BG}; }}
         QPushButton#danger {{ background: {ACCENT}; }}
-        QPushButton#tile {{ font-size: {b + 2}px; padding: 4px; min-height: {h + 20}px; }}
+        QPushButton#tile {{ font-size: {b + 2}px; padding: 4px; min-height: {h}px; }}
         QPushButton#tile:pressed {{ background: {PRESSED}; }}
         QPushButton#key {{ font-size: {b + 6}px; min-width: {h}px; padding: 4px; }}
         #keypad QPushButton {{ min-height: {h - 14}px; max-height: {h + 24}px; }}

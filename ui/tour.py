@@ -85,57 +85,89 @@ def run_tour(
 
     by_id = services.catalog.catalog.by_id()
     people = {r["name"]: r for r in demo_residents()}
-    try:
-        shot("home")
-        win.go("category", category="社保")
-        shot("category")
-        win.go("matter", matter=by_id["mz-001"])
-        shot("guide")
-        win.go("search")
-        for ch in "pkzm":
-            win.screens["search"].keys.typed.emit(ch)
-        shot("search-keypad")
+
+    def step(name: str, walk) -> None:
+        """Walk to a screen and take its picture; a walk that breaks is a tour failure too."""
+        try:
+            walk()
+        except Exception as exc:  # reported with the misfits; the tour goes on
+            problems.append(f"{name}: could not be shown ({type(exc).__name__}: {exc})")
+            win.home()
+            return
+        shot(name)
+
+    def matter(mid: str, act: bool = False) -> None:
         win.home()
-        win.go("matter", matter=by_id["gjj-002"])
-        win.screens["matter"].act.click()
-        shot("identify")
-        wang = people["王建国"]
-        win.screens["identify"]._card(wang["name"], wang["id_number"])
         _settle(app, win)
-        shot("record-table")
-        win.home()
-        win.go("matter", matter=by_id["mz-001"])
-        win.screens["matter"].act.click()
-        li = people["李秀英"]
-        win.screens["identify"]._card(li["name"], li["id_number"])
+        win.go("matter", matter=by_id[mid])
+        if act:
+            win.screens["matter"].act.click()
+            _settle(app, win)
+
+    def identify(who: str) -> None:
+        person = people[who]
+        win.screens["identify"]._card(person["name"], person["id_number"])
         _settle(app, win)
-        shot("certificate-preview")
-        win.home()
-        win.go("matter", matter=by_id["gy-001"])
-        win.screens["matter"].act.click()
-        topup = win.screens["topup"]
-        topup.field.setText("100200300")
-        topup.keys.confirmed.emit()
-        shot("topup")
+        if win.current == "consent":  # 告知同意 before the first personal query
+            win.consent(True)
+            _settle(app, win)
+
+    def topup() -> None:
+        matter("gy-001", act=True)
+        t = win.screens["topup"]
+        t.field.setText("100200300")
+        t.keys.confirmed.emit()
+
+    def qr() -> None:
         _settle(app, win)
-        topup._amount(50_00)
+        win.screens["topup"]._amount(50_00)
         win.screens["topup_pay"].go_btn.click()
-        shot("topup-qr")
+
+    def countdown() -> None:
         win.screens["topup_pay"]._cancel()
         _settle(app, win)
+        win.home()
         win.go("category", category="公积金")
         win.overlay.start()
-        shot("idle-countdown")
+
+    try:
+        shot("home")
+        step("voice-off-tapped", lambda: win.screens["home"].mic.click())
+        step("category", lambda: win.go("category", category="社保"))
+        step("guide", lambda: matter("mz-001"))
+        step(
+            "search-keypad",
+            lambda: (win.go("search"), *map(win.screens["search"].keys.typed.emit, "pkzm")),
+        )
+        step("identify", lambda: matter("gjj-002", act=True))
+        step(
+            "consent",
+            lambda: win.screens["identify"]._card(
+                people["王建国"]["name"], people["王建国"]["id_number"]
+            ),
+        )
+        step("record-table", lambda: win.consent(True) if win.current == "consent" else None)
+        step("record-printed", lambda: win.screens["records"].print_btn.click())
+        step("certificate-preview", lambda: (matter("mz-001", act=True), identify("李秀英")))
+        step("topup", topup)
+        step("topup-qr", qr)
+        step("utility", lambda: matter("gy-005", act=True))
+        step("complaint", lambda: matter("rx-001", act=True))
+        step("help", lambda: win.ask_help())
+        step("idle-countdown", countdown)
+        win.overlay.hide()
+        win.overlay.timer.stop()
         win.home()
         if not elder:
-            win.toggle_elder()
-            shot("elder-home")
+            step("elder-home", win.toggle_elder)
+            step("elder-guide", lambda: matter("gjj-004"))
+            win.home()
             win.toggle_elder()
         if lang == "zh_CN":
-            win.toggle_language()
-            shot("english-home")
-            win.go("matter", matter=by_id["gjj-004"])
-            shot("english-guide")
+            step("english-home", win.toggle_language)
+            step("english-guide", lambda: matter("gjj-004"))
+            step("english-identify", lambda: matter("gjj-002", act=True))
+            step("english-record-table", lambda: identify("王建国"))
             win.toggle_language()
     finally:
         win.exit_app()

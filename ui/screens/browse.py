@@ -133,14 +133,20 @@ class HomeScreen(Screen):
             self.voice_note.info(
                 self.tr("现在不能用语音。请直接用手指点屏幕上的按钮，一样可以办理。")
             )
+            self.mic_hint.setVisible(False)  # the note says it, larger, in the hint's place
         else:
             self.win.go("listening")
+
+    def wipe(self) -> None:
+        self.voice_note.clear()  # the next resident starts from a plain home screen
+        self.mic_hint.setVisible(True)
 
     def set_voice(self, state: str, why: str = "") -> None:
         self.mic.set_off(state != "ready")
         self.mic.setText(self.tr("点我说话") if state == "ready" else self.tr("语音未开启"))
         if state == "ready":
             self.voice_note.clear()
+            self.mic_hint.setVisible(True)
         why = self.tr(why) if why else ""
         self.mic_hint.setText(
             {

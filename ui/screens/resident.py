@@ -256,7 +256,7 @@ class RecordsScreen(Screen):
         cols, rows = table_rows(self.kind, st)
         self.table.clear()
         self.table.setColumnCount(len(cols))
-        self.table.setHorizontalHeaderLabels(cols)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in cols])  # COLUMN_WORDS
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, v in enumerate(row):
@@ -319,6 +319,26 @@ class RecordsScreen(Screen):
 
 
 NUMERIC = {"缴存基数", "个人缴存", "单位缴存", "账户余额", "缴费基数", "个人缴纳", "单位缴纳"}
+# the table's column names, offered to lupdate (shown through tr(); printouts stay Chinese)
+COLUMN_WORDS = (
+    QT_TRANSLATE_NOOP("RecordsScreen", "月份"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "缴存单位"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "缴存基数"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "个人缴存"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "单位缴存"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "账户余额"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "险种"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "参保单位"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "缴费基数"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "个人缴纳"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "单位缴纳"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "类别"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "学校或机构"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "专业"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "层次"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "时间"),
+    QT_TRANSLATE_NOOP("RecordsScreen", "内容"),
+)
 
 
 def _yuan(fen: int) -> str:
