@@ -302,6 +302,14 @@ class Services:
         retried while the network is down), everything personal is forgotten here now."""
         self.session.end(reason)
 
+    def microphone_status(self) -> str:
+        """'' when a microphone can be opened, else why not (the heartbeat asks, on its thread)."""
+        if self.audio_source is not None:  # tests and demos feed WAV files
+            return ""
+        from voice.audio import microphone_status
+
+        return microphone_status()
+
     def reader_status(self) -> str:
         """The ID card reader for the heartbeat: ok / error / none / unknown."""
         return self.id_reader.status()
