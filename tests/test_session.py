@@ -496,3 +496,63 @@ def test_help_on_every_screen_and_recorded_without_personal_data(win, qtbot, ser
     assert set(rows[-1]) == {"id", "terminal_id", "screen", "at"}
     tap(qtbot, win.back_btn)
     assert win.current == "matter"
+
+
+def test_12345_printed_receipt_and_progress_by_scanning_it(win, qtbot, services):
+    from ui.screens.feedback import receipt_qr
+
+    win.open_matter(by_id(services, "rx-001"))
+    win.start_flow()
+    fb = win.screens["feedback"]
+    fb._pick("路灯不亮")
+    for d in "13800000002":
+        fb.keys.typed.emit(d)
+    fb.keys.confirmed.emit()
+    settle(qtbot, win)
+    win.ops.wait()
+    QApplication.processEvents()
+    text = fb.result_text.text()
+    number = text.split("诉求编号 ")[1].split("\n")[0]
+    code = text.split("验证码 ")[1].split("\n")[0]
+    assert len(number) == 19 and len(code) == 6
+    assert "回执" in text and "正在打印回执" not in text  # the 回执's outcome, in words
+    qtbot.waitUntil(lambda: bool(services.session.state.case_number), timeout=5000)
+    # progress: the resident holds the 回执's QR to the scanner, which types it and Enter
+    win.open_matter(by_id(services, "rx-002"))
+    win.start_flow()
+    assert fb.mode == "track"
+    for ch in receipt_qr(number, code):
+        qtbot.keyClick(fb, ch)
+    qtbot.keyClick(fb, Qt.Key.Key_Return)
+    settle(qtbot, win)
+    assert "已受理" in fb.result_text.text()
+    for ch in "ABC123":  # not a 回执 code: said so, nothing looked up
+        qtbot.keyClick(fb, ch)
+    qtbot.keyClick(fb, Qt.Key.Key_Return)
+    assert "不是12345回执" in fb.msg.text()
+
+
+def test_rating_offered_after_a_service_with_its_case_number(win, qtbot, services):
+    win.open_matter(by_id(services, "gjj-002"))
+    win.start_flow()
+    swipe(win, qtbot)
+    tap(qtbot, win.screens["consent"].agree)
+    settle(qtbot, win)
+    qtbot.waitUntil(lambda: win.rate_btn.isVisible(), timeout=5000)
+    case = services.session.state.case_number
+    assert case.startswith("ZW")
+    tap(qtbot, win.rate_btn)
+    fb = win.screens["feedback"]
+    assert win.current == "feedback" and fb.mode == "evaluate" and fb.field.text() == case
+    from kiosk.backend import api
+
+    fb._rate(api.EvaluationLevel.SATISFIED)
+    fb.keys.confirmed.emit()
+    settle(qtbot, win)
+    assert "感谢" in fb.result_text.text()
+    db = sqlite3.connect(services._backend.data_dir / "backend.sqlite3")
+    try:
+        rows = db.execute("SELECT level FROM evaluations WHERE case_number=?", (case,)).fetchall()
+    finally:
+        db.close()
+    assert rows == [("满意",)]

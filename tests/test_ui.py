@@ -362,7 +362,7 @@ def test_12345_complaint_progress_and_evaluation(win, qtbot, services):
     text = fb.result_text.text()
     assert "诉求编号" in text and "验证码" in text
     number = text.split("诉求编号 ")[1].split("\n")[0]
-    code = text.split("验证码 ")[1].strip()
+    code = text.split("验证码 ")[1].split("\n")[0].strip()
     win.go("matter", matter=by_id["rx-002"])
     qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
     assert fb.mode == "track"
@@ -373,7 +373,7 @@ def test_12345_complaint_progress_and_evaluation(win, qtbot, services):
         fb.keys.typed.emit(d)
     fb.keys.confirmed.emit()
     settle(qtbot, win)
-    assert "已受理" in fb.result_text.text()
+    assert "已受理" in fb.result_text.text(), (fb.msg.text(), fb.mode, win.current)
     win.go("matter", matter=by_id["rx-003"])
     qtbot.mouseClick(win.screens["matter"].act, Qt.MouseButton.LeftButton)
     assert fb.mode == "evaluate"

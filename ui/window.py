@@ -117,6 +117,7 @@ class KioskWindow(QMainWindow):
         self.current = "home"
         self._allow_close = False
         self._taps: list[float] = []
+        self._cases: set[tuple] = set()  # services given a 办件编号 (see finish_service)
         self._activity = self.session.state.activity
 
         root = QWidget()
@@ -387,6 +388,10 @@ class KioskWindow(QMainWindow):
         matter_id = matter.id if matter else None
         services = self.services
         generation = self.session.state.generation
+        done = (generation, service, matter_id)
+        if done in self._cases:
+            return  # one 办件编号 per service done, however many pages were looked at
+        self._cases.add(done)
 
         def got(case) -> None:
             if self.session.state.generation == generation:

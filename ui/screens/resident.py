@@ -22,7 +22,7 @@ from kiosk.errors import user_message
 from kiosk.flows import GUIDE, Flow, fetch_all, flow_for, statement_period
 from kiosk.privacy import mask_id, mask_name
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, button, display_field, label
+from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label
 
 
 class IdentifyScreen(Screen):
@@ -56,7 +56,7 @@ class IdentifyScreen(Screen):
         self.phone = display_field()
         self.phone.setPlaceholderText(self.tr("请输入手机号"))
         right.addWidget(self.phone)
-        self.msg = label("", "error")
+        self.msg = Outcome()
         right.addWidget(self.msg)
         self.keys = NumericKeypad()
         self.keys.typed.connect(self._typed)
@@ -200,7 +200,7 @@ class RecordsScreen(Screen):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.box.addWidget(self.table, 1)
-        self.msg = label("", "hint")
+        self.msg = Outcome()  # page, printed, failed: body size, icon and words
         self.box.addWidget(self.msg)
         row = QHBoxLayout()
         self.prev = button(self.tr("上一页"), "secondary", lambda: self._load(self.page - 1))
@@ -264,6 +264,8 @@ class RecordsScreen(Screen):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
+        if self.matter is not None and self.matter.service:
+            self.win.finish_service(self.matter.service)
         self.msg.setText(
             self.tr("第 %1 页，共 %2 页，共 %3 条")
             .replace("%1", str(st.page))
@@ -407,7 +409,7 @@ class CertificateScreen(Screen):
             p.addWidget(w)
         p.addStretch(1)
         self.box.addWidget(self.paper, 1)
-        self.msg = label("", "hint")
+        self.msg = Outcome()
         self.box.addWidget(self.msg)
         self.print_btn = button(self.tr("开具并打印"), "", self._print)
         self.box.addWidget(self.print_btn)
@@ -480,8 +482,13 @@ class CertificateScreen(Screen):
             cert.title,
             self.msg,
             button=self.print_btn,
-            on_done=lambda _r: self.print_btn.setText(self.tr("再打印一份")),
+            on_done=self._printed,
         )
+
+    def _printed(self, result) -> None:
+        self.print_btn.setText(self.tr("再打印一份"))
+        if result.ok and self.matter is not None and self.matter.service:
+            self.win.finish_service(self.matter.service)
 
     def _failed(self, exc: Exception) -> None:
         self.msg.setText(user_message(exc, self.tr("开具没有成功，请再试一次")))

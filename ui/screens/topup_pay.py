@@ -50,12 +50,16 @@ def left_words(tr, until: float) -> str:
     return words.replace("%1", str(left // 60)).replace("%2", f"{left % 60:02d}")
 
 
-def print_receipt(services, title: str, lines: list[tuple[str, str]], notice: str = ""):
+def print_receipt(
+    services, title: str, lines: list[tuple[str, str]], notice: str = "", qr: str = ""
+):
     """A receipt on the receipt printer, or on the page printer when there is none."""
     from printing.documents import Receipt, render_receipt_pdf
     from printing.printers import receipt_printer_from_config
 
-    receipt = Receipt(title=title, lines=lines, notice=notice, footer=services.config.terminal_name)
+    receipt = Receipt(
+        title=title, lines=lines, notice=notice, qr=qr, footer=services.config.terminal_name
+    )
     device = receipt_printer_from_config(services.config.receipt_printer)
     if device:
         return device.print_receipt(receipt)
