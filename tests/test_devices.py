@@ -170,3 +170,15 @@ def _wait(cond, timeout=10.0) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def test_service_flows_hidden_only_when_their_device_is_missing():
+    from kiosk.flows import FLOWS
+
+    field = resolve_devices(prod(id_reader="none"))
+    assert not field.offers(FLOWS["utilities.gas_topup"])
+    assert not field.offers(FLOWS["utilities.gas_rewrite"])
+    # no reader: records and certificates stay (SMS); water bills need no device
+    for service in ("records.gjj_statement", "certificates.hardship", "utilities.water"):
+        assert field.offers(FLOWS[service])
+    assert resolve_devices(Config()).offers(FLOWS["utilities.gas_topup"])

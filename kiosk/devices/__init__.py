@@ -103,6 +103,9 @@ FORMS = {
 }
 # flow -> the device it cannot work without
 FLOW_NEEDS = {"id_card": "id_reader", "topup": "card_writer", "bill_scan": "barcode_scanner"}
+# service flows (kiosk.flows.FlowKind values) that end in one of those device-bound flows; the
+# rest work with none (identification falls back to SMS, bills are typed)
+SERVICE_NEEDS = {"gas": "topup", "gas_rewrite": "topup"}
 
 
 class DeviceConfigError(ConfigError):
@@ -172,6 +175,11 @@ class Devices:
 
     def available(self, flow: str) -> bool:
         return self.flows().get(flow, True)
+
+    def offers(self, service_flow) -> bool:
+        """Can this terminal run a service flow (a kiosk.flows.Flow) to its end?"""
+        kind = str(getattr(service_flow, "kind", service_flow))
+        return self.available(SERVICE_NEEDS.get(kind, ""))
 
     def specs(self) -> list[DeviceSpec]:
         return [self.id_reader, self.card_writer, self.barcode_scanner]
