@@ -3,8 +3,13 @@ backend records with the terminal and the screen, nothing personal."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from ui.screens.base import Screen
 from ui.widgets import Card, button, label
+
+# the default help_text of kiosk.config, offered to lupdate (a terminal's own text stays as set)
+DEFAULT_HELP = QT_TRANSLATE_NOOP("HelpScreen", "请到大厅服务台找工作人员，或按墙上的呼叫铃")
 
 
 class HelpScreen(Screen):

@@ -18,7 +18,7 @@ import time
 import uuid
 
 import segno
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
@@ -387,10 +387,19 @@ class TopupPayScreen(Screen):
         self.step = "confirm"
 
 
-UTILITY_TITLES = {
-    "water": ("自来水费缴纳", "请输入水费户号（在水费单上），或扫描水费单上的条码"),
-    "power": ("居民电费缴纳", "请输入电费户号（在电费单上），或扫描电费单上的条码"),
-    "heating": ("供暖费缴纳", "请输入供暖户号（在缴费单上），或扫描缴费单上的条码"),
+UTILITY_TITLES = {  # the screen translates them when it shows them
+    "water": (
+        QT_TRANSLATE_NOOP("UtilityScreen", "自来水费缴纳"),
+        QT_TRANSLATE_NOOP("UtilityScreen", "请输入水费户号（在水费单上），或扫描水费单上的条码"),
+    ),
+    "power": (
+        QT_TRANSLATE_NOOP("UtilityScreen", "居民电费缴纳"),
+        QT_TRANSLATE_NOOP("UtilityScreen", "请输入电费户号（在电费单上），或扫描电费单上的条码"),
+    ),
+    "heating": (
+        QT_TRANSLATE_NOOP("UtilityScreen", "供暖费缴纳"),
+        QT_TRANSLATE_NOOP("UtilityScreen", "请输入供暖户号（在缴费单上），或扫描缴费单上的条码"),
+    ),
 }
 
 
