@@ -198,14 +198,10 @@ def read_frame(port, timeout: float, junk_limit: int = 4096) -> bytes:
     seen = bytearray()
 
     def take(n: int) -> bytes:
+        # the port's own timeout is a short slice (SamReader.open: 50 ms); the deadline is ours
         out = bytearray()
-        while len(out) < n:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            port.timeout = left
-            chunk = port.read(n - len(out))
-            out += chunk
+        while len(out) < n and time.monotonic() < deadline:
+            out += port.read(n - len(out))
         return bytes(out)
 
     while not seen.endswith(PREAMBLE):
@@ -318,8 +314,8 @@ def check_card(card: IdCard, today: date) -> None:
 
 
 class SamReader:
-    """The reader's security module over a pyserial-like port (``read``, ``write``,
-    ``reset_input_buffer``, ``timeout``). Implements kiosk.devices.IdReader."""
+    """The reader's security module over a pyserial-like port (``read`` returning within a
+    short timeout, ``write``, ``reset_input_buffer``). Implements kiosk.devices.IdReader."""
 
     def __init__(self, port, name: str = "", timeout: float = 1.0, read_timeout: float = 3.0):
         self.port = port
@@ -332,7 +328,7 @@ class SamReader:
         import serial  # pyserial: USB-serial adapters (/dev/ttyUSB0, /dev/ttyACM0) and COM ports
 
         try:
-            port = serial.Serial(device, baud, timeout=0.2, write_timeout=1.0)
+            port = serial.Serial(device, baud, timeout=0.05, write_timeout=1.0)
         except (serial.SerialException, OSError, ValueError) as exc:
             raise ReaderUnavailable(f"{device}: cannot open: {exc}") from None
         return cls(port, name=device, **kw)
