@@ -44,6 +44,8 @@ WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
 PART_QCOV, PART_EXPLAINED = 0.9, 2.5
 # A query token inside a lexicon word (过期, 孩子) that a matter does not use counts this much:
 # it is known service talk, not the unknown words that mark out-of-scope speech.
+# An action word's lexicon alternative (忘了 => 重置) explains its span at this much.
+INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 CANDIDATES = 32
@@ -220,6 +222,7 @@ class _Phrase:
     toks: list[Tok]
     keys: list[str]
     sounds: str
+    factor: float = 0.95  # ALT_FACTOR, or INTENT_FACTOR for an action word's alternative
 
 
 @dataclass(slots=True)
@@ -377,16 +380,18 @@ class SearchEngine:
         self._idf_hi = math.log((self._n + 1) / (IDF_RARE * self._n + 1)) or 1.0
 
     def _build_lexicon_index(self) -> None:
-        self._lex_single: dict[str, list[str]] = {}
-        self._lex_multi: dict[str, list[tuple[list[Tok], list[str]]]] = {}
+        self._lex_single: dict[str, tuple[list[str], float]] = {}
+        self._lex_multi: dict[str, list[tuple[list[Tok], list[str], float]]] = {}
         for term, alts in self.lexicon.alternatives.items():
             ordered = sorted(alts)[:MAX_ALTERNATIVES]
+            # an action word (丢了 => 挂失) says how, not what: it explains less of the query
+            factor = INTENT_FACTOR if term in self.lexicon.intents else ALT_FACTOR
             toks = text_tokens(term)
             if len(toks) == 1:
-                self._lex_single[toks[0].char or term] = ordered
+                self._lex_single[toks[0].char or term] = (ordered, factor)
             elif len(toks) > 1:
                 for key in _pair_keys(toks[0], toks[1]):
-                    self._lex_multi.setdefault(key, []).append((toks, ordered))
+                    self._lex_multi.setdefault(key, []).append((toks, ordered, factor))
             for j in range(len(toks) - 1):
                 self._known_bigrams.add((toks[j].char or "") + (toks[j + 1].char or ""))
 
@@ -435,26 +440,27 @@ class SearchEngine:
             return letter_tokens(norm)
         return text_tokens(self._strip_fillers(norm), self._weak)
 
-    def _alternatives(self, toks: list[Tok]) -> list[tuple[int, int, list[Tok]]]:
-        """Lexicon spans in the query: (start, end, tokens of an alternative)."""
-        found: list[tuple[int, int, list[Tok]]] = []
+    def _alternatives(self, toks: list[Tok]) -> list[tuple[int, int, list[Tok], float]]:
+        """Lexicon spans in the query: (start, end, tokens of an alternative, its factor)."""
+        found: list[tuple[int, int, list[Tok], float]] = []
         for i, t in enumerate(toks):
             if t.char and t.char in self._lex_single:
-                found += [(i, i + 1, text_tokens(a)) for a in self._lex_single[t.char]]
+                alts, factor = self._lex_single[t.char]
+                found += [(i, i + 1, text_tokens(a), factor) for a in alts]
             if i + 1 >= len(toks) or not (t.syls and toks[i + 1].syls):
                 continue
             seen: set[int] = set()
             for key in _pair_keys(t, toks[i + 1]):
-                for term, alts in self._lex_multi.get(key, ()):
+                for term, alts, factor in self._lex_multi.get(key, ()):
                     if id(term) in seen or not _sounds_like(toks, i, term):
                         continue
                     seen.add(id(term))
                     end = i + len(term)
-                    found += [(i, end, _alt_tokens(a)) for a in alts]
+                    found += [(i, end, _alt_tokens(a), factor) for a in alts]
         return found
 
     def _items(
-        self, toks: list[Tok], alternatives: list[tuple[int, int, list[Tok]]]
+        self, toks: list[Tok], alternatives: list[tuple[int, int, list[Tok], float]]
     ) -> tuple[list[_Item], list[_Phrase]]:
         items: list[_Item] = []
         phrases: list[_Phrase] = []
@@ -464,18 +470,19 @@ class SearchEngine:
 
         for i in range(len(toks) - 1):
             add((i, i + 1), toks[i], toks[i + 1], 1.0)
-        for start, end, alt in alternatives:
+        for start, end, alt, factor in alternatives:
             if not alt:
                 continue
             span = range(start, end)
             if len(alt) > 1:
-                phrases.append(_Phrase(tuple(span), alt, _pair_keys(alt[0], alt[1]), _sounds(alt)))
+                keys = _pair_keys(alt[0], alt[1])
+                phrases.append(_Phrase(tuple(span), alt, keys, _sounds(alt), factor))
                 continue
             # A one-character alternative pairs with its neighbours: 买气 -> 购气, 交电费 -> 缴电费.
             if start > 0:
-                add((start - 1, *span), toks[start - 1], alt[0], ALT_FACTOR)
+                add((start - 1, *span), toks[start - 1], alt[0], factor)
             if end < len(toks):
-                add((*span, end), alt[0], toks[end], ALT_FACTOR)
+                add((*span, end), alt[0], toks[end], factor)
         return items, phrases
 
     def _initials_candidates(self, toks: list[Tok]) -> list[int]:
@@ -593,12 +600,13 @@ class SearchEngine:
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
-        query.known = {i for start, end, _ in alternatives for i in range(start, end)}
+        query.known = {i for start, end, *_ in alternatives for i in range(start, end)}
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
         hits = [self._score(int(i), toks, query, intents) for i in found]
         if self.lexicon.actions and not initials_only:
-            said = "|".join([norm, *("".join(t.char or "" for t in a) for _, _, a in alternatives)])
+            alts = ("".join(t.char or "" for t in a[2]) for a in alternatives)
+            said = "|".join([norm, *alts])
             hits = [self._unsaid_action(h, said) for h in hits]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
@@ -736,11 +744,11 @@ def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None,
             for j in _positions(form.sounds, ph.sounds):
                 hit = True
                 for i in ph.cover:
-                    if qcov[i] < ALT_FACTOR:
-                        qcov[i] = ALT_FACTOR
+                    if qcov[i] < ph.factor:
+                        qcov[i] = ph.factor
                 for k in range(j, j + len(ph.toks)):
-                    if fcov[k] < ALT_FACTOR:
-                        fcov[k] = ALT_FACTOR
+                    if fcov[k] < ph.factor:
+                        fcov[k] = ph.factor
     if not hit:
         return None, 0.0
     covered = sum(c * t.weight for c, t in zip(fcov, form.toks, strict=True))

@@ -20,6 +20,8 @@ class Lexicon:
     # things no government service handles (银行卡, 外卖): a query naming one is never `matched`
     # to a matter that does not name it too
     outside: set[str] = field(default_factory=set)
+    # action words (丢了, 忘了, 换): their alternatives say how, not what (intents.txt)
+    intents: set[str] = field(default_factory=set)
     # actions that tell near-twins apart (注销, 补领, 挂失 ...): see SearchEngine._unsaid_action
     actions: set[str] = field(default_factory=set)
 
@@ -51,6 +53,13 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         else:
             words = line.split()
             lex.add_group(words, words)
+    intents = directory / "intents.txt"
+    if intents.exists():
+        for line in _lines(intents):
+            left, _, right = line.partition("=>")
+            said = left.split()
+            lex.add_group(said, right.split() if right else said)
+            lex.intents.update(said)
     for line in _lines(directory / "fillers.txt"):
         if line.startswith("weak:"):
             lex.weak.update(line.removeprefix("weak:").split())
