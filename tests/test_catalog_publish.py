@@ -13,6 +13,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -401,7 +402,8 @@ def test_publish_pull_apply_between_residents_rollback_restart(backend, admin, t
     assert "老龄" in services.catalog.catalog.categories()
     qtbot.waitUntil(lambda: "老龄" in tiles(win))  # home redrawn with the new tile
     qtbot.waitUntil(lambda: admin.status()["terminals"][0]["last_report"] == "applied")
-    services.client.heartbeat("0.1.0", services.catalog.catalog.version, "ok", "ok")
+    ack = services.client.heartbeat("0.1.0", services.catalog.catalog.version, "ok", "ok")
+    assert ack.catalog_version == "2026.12.1"  # the backend's answer names the assigned version
     p = run_cli("catalog", "status", "--backend", backend.url, "--user", ADMIN)
     assert p.returncode == 0 and "2026.12.1: 1 terminal" in p.stdout, p.stdout
     stop_kiosk(services, win)
@@ -470,6 +472,43 @@ def test_voice_grammar_is_rebuilt_with_the_catalog(backend, admin, tmp_path, qtb
 
 
 # ----- no usable catalog at start -----
+
+
+def test_sandbox_admin_option(tmp_path):
+    port = free_port()
+    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "kiosk.cli"]
+    proc = subprocess.Popen(
+        [
+            *cmd,
+            "sandbox",
+            "--port",
+            str(port),
+            "--data",
+            str(tmp_path),
+            "--admin",
+            "ops:ops-pass-1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                requests.get(url + "/openapi.json", timeout=1)
+                break
+            except requests.ConnectionError:
+                if proc.poll() is not None:
+                    pytest.fail(proc.stderr.read().decode())
+                time.sleep(0.05)
+        a = AdminClient(url)
+        a.login("ops", "ops-pass-1")
+        assert a.versions() == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    p = run_cli("sandbox", "--data", str(tmp_path), "--admin", "ops:short")
+    assert p.returncode == 2 and "at least 8" in p.stderr
 
 
 def test_no_catalog_at_start_shows_out_of_service(tmp_path, qtbot):

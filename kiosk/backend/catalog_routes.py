@@ -286,6 +286,8 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
                 return r["version"]
         return None
 
+    backend.assigned_catalog = assigned_to  # the heartbeat's answer names it
+
     def fleet_version() -> str | None:
         """What most terminals run: the newest version assigned to all of them."""
         row = store.one(

@@ -1206,8 +1206,11 @@ def create_app(
                 "INSERT OR REPLACE INTO heartbeats VALUES (?,?,?)",
                 (terminal_id, body.model_dump_json(), _iso(backend.now())),
             )
-        data, _etag = backend.catalog()
-        version = json.loads(data).get("version", "")
+        assigned = getattr(backend, "assigned_catalog", None)  # published (catalog_routes)
+        version = assigned(terminal_id) if assigned else None
+        if not version:
+            data, _etag = backend.catalog()
+            version = json.loads(data).get("version", "")
         return api.HeartbeatAck(server_time=_iso(backend.now()), catalog_version=str(version))
 
     from kiosk.backend.catalog_routes import add_catalog_routes
