@@ -44,6 +44,9 @@ WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
 PART_QCOV, PART_EXPLAINED = 0.9, 2.5
 # A query token inside a lexicon word (过期, 孩子) that a matter does not use counts this much:
 # it is known service talk, not the unknown words that mark out-of-scope speech.
+# A clear winner (see _clear_winner): explains this many tokens, this much of its name, and leads
+# the next matter by this margin.
+CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_MARGIN = 3.0, 0.5, 0.15
 # An action word's lexicon alternative (忘了 => 重置) explains its span at this much.
 INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
@@ -610,8 +613,13 @@ class SearchEngine:
             hits = [self._unsaid_action(h, said) for h in hits]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
         top = hits[0] if hits else None
+        second = hits[1] if len(hits) > 1 else None
         matched = bool(
-            top and top.score >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents)
+            top
+            and (
+                (top.score >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
+                or _clear_winner(top, second)
+            )
         ) and not (top is not None and self._outside(norm, top.matter))
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
@@ -665,6 +673,16 @@ def _confident(top: Hit, complaint: bool) -> bool:
             or (complaint and top.matter.kind is Kind.COMPLAINT)
         )
     return top.q_cov >= PART_QCOV and top.explained >= PART_EXPLAINED
+
+
+def _clear_winner(top: Hit, second: Hit | None) -> bool:
+    """Much of a name was said, more than a word of it, and nothing else comes close: the
+    resident's other words (想出国旅游, 我奶奶八十多了) do not make the answer less clear."""
+    return (
+        top.explained >= CLEAR_EXPLAINED
+        and top.m_cov >= CLEAR_MCOV
+        and (second is None or top.score - second.score >= CLEAR_MARGIN)
+    )
 
 
 class _Blob:
