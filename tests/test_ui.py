@@ -305,10 +305,13 @@ def test_ui_thread_stays_free_during_backend_calls(win, qtbot, services):
     win.go("topup")
     win.screens["topup"].field.setText("100200300")
     win.screens["topup"].keys.confirmed.emit()
+    qtbot.waitUntil(lambda: win.screens["topup"].account is not None, timeout=10_000)
     settle(qtbot, win)
     hb.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
-    assert len(ticks) > 50 and max(gaps) < 0.25
+    # the slow call (1 s) was in flight the whole time; a shared, loaded machine ticks less often
+    # than every 10 ms, but a UI thread waiting on the network would not tick at all
+    assert len(ticks) > 20 and max(gaps) < 0.25
     services.client.sandbox("DELETE", "/faults")
 
 

@@ -19,7 +19,7 @@ from kiosk.catalog import Matter
 from kiosk.errors import user_message
 from kiosk.health import print_outcome
 from ui.screens.base import Screen
-from ui.widgets import Card, Choice, NumericKeypad, display_field, label
+from ui.widgets import Card, Choice, NumericKeypad, Outcome, display_field, label
 
 # lupdate sees these through QT_TRANSLATE_NOOP; the screen translates them when it shows them
 TOPICS = [
@@ -68,7 +68,7 @@ class FeedbackScreen(Screen):
         self.result.box.addWidget(self.result_text)
         self.result.setVisible(False)
         left.addWidget(self.result)
-        self.msg = label("", "error")
+        self.msg = Outcome()  # what is missing, or why it did not work
         left.addWidget(self.msg)
         left.addStretch(1)
         self.keys = NumericKeypad()
@@ -192,7 +192,7 @@ class FeedbackScreen(Screen):
             if self.mode == "track" and m:
                 self._track(*m.groups())
             elif scanned:
-                self.msg.setText(self.tr("这个条码不是12345回执上的二维码，请换回执上的二维码再扫"))
+                self.msg.error(self.tr("这个条码不是12345回执上的二维码，请换回执上的二维码再扫"))
             else:
                 self._confirm()
             return
@@ -281,7 +281,7 @@ class FeedbackScreen(Screen):
         self.msg.clear()
 
     def _failed(self, exc: Exception) -> None:
-        self.msg.setText(user_message(exc, self.tr("没有成功，请再试一次")))
+        self.msg.error(user_message(exc, self.tr("没有成功，请再试一次")))
         if self.mode == "track":
             self.number = ""
             self.field.setPlaceholderText(self.tr("诉求编号"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ui.screens.base import Screen
-from ui.widgets import Card, button, label
+from ui.widgets import Card, Outcome, button, label
 
 # the default help_text of kiosk.config, offered to lupdate (a terminal's own text stays as set)
 DEFAULT_HELP = QT_TRANSLATE_NOOP("HelpScreen", "请到大厅服务台找工作人员，或按墙上的呼叫铃")
@@ -26,7 +26,7 @@ class HelpScreen(Screen):
         self.box.addWidget(card)
         self.call = button(self.tr("请工作人员过来"), "", self._call)
         self.box.addWidget(self.call)
-        self.msg = label("")
+        self.msg = Outcome()
         self.box.addWidget(self.msg)
         self.box.addStretch(1)
         self.box.addWidget(button(self.tr("◀ 回到刚才的页面"), "secondary", win.back))
@@ -45,14 +45,14 @@ class HelpScreen(Screen):
         if not self.call.isEnabled():
             return
         self.call.setEnabled(False)
-        self.msg.setText(self.tr("正在通知工作人员……"))
+        self.msg.busy(self.tr("正在通知工作人员……"))
         services, screen = self.services, self.screen_name or "unknown"
         self.win.ops.run(
             "help",
             lambda: services.client.ask_help(screen),
-            lambda _ack: self.msg.setText(self.tr("已通知工作人员，请在这里稍等，马上有人过来。")),
+            lambda _ack: self.msg.ok(self.tr("已通知工作人员，请在这里稍等，马上有人过来。")),
             lambda _exc: (
-                self.msg.setText(self.tr("没能通知到工作人员，请按上面的办法找工作人员。")),
+                self.msg.error(self.tr("没能通知到工作人员，请按上面的办法找工作人员。")),
                 self.call.setEnabled(True),
             ),
             owner="help",

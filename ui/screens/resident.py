@@ -132,7 +132,7 @@ class IdentifyScreen(Screen):
             then()
 
     def _failed(self, exc: Exception) -> None:
-        self.msg.setText(user_message(exc, self.tr("出了点问题，请再试一次")))
+        self.msg.error(user_message(exc, self.tr("出了点问题，请再试一次")))
 
 
 class ConsentScreen(Screen):
@@ -280,7 +280,7 @@ class RecordsScreen(Screen):
         self.print_btn.setEnabled(on)
 
     def _failed(self, exc: Exception) -> None:
-        self.msg.setText(user_message(exc, self.tr("查询没有成功，请再试一次")))
+        self.msg.error(user_message(exc, self.tr("查询没有成功，请再试一次")))
         self._buttons(False)
 
     def _print(self) -> None:
@@ -444,7 +444,7 @@ class CertificateScreen(Screen):
             self._print_cert(self.cert)
             return
         self.print_btn.setEnabled(False)
-        self.msg.setText(self.tr("正在开具，请稍候……"))
+        self.msg.busy(self.tr("正在开具，请稍候……"))
         services, token, kind = self.services, self.services.session.token, self.kind
         self.win.run(
             "certificate",
@@ -491,7 +491,7 @@ class CertificateScreen(Screen):
             self.win.finish_service(self.matter.service)
 
     def _failed(self, exc: Exception) -> None:
-        self.msg.setText(user_message(exc, self.tr("开具没有成功，请再试一次")))
+        self.msg.error(user_message(exc, self.tr("开具没有成功，请再试一次")))
         self.print_btn.setEnabled(True)
 
     def wipe(self) -> None:
