@@ -105,16 +105,21 @@ def test_field_label_sits_above_the_field(app, qtbot):
 
 
 def test_chosen_option_carries_a_mark(app, qtbot):
-    c = styled(Choice("50元"))
-    qtbot.addWidget(c)
-    c.resize(240, 100)
-    c.show()
-    plain = colours(c)
-    c.click()
-    assert c.isChecked() and c.marked_text().startswith("✔") and c.text() == "50元"
-    assert colours(c) != plain
-    c.click()
-    assert not c.isChecked() and c.marked_text() == "50元"
+    holder = styled(QWidget())
+    qtbot.addWidget(holder)
+    row = QVBoxLayout(holder)
+    a, b = Choice("50元"), Choice("100元")
+    row.addWidget(a)
+    row.addWidget(b)
+    holder.resize(300, 260)
+    holder.show()
+    plain = colours(a)
+    a.click()
+    assert a.isChecked() and a.marked_text().startswith("✔") and a.text() == "50元"
+    assert colours(a) != plain and b.marked_text() == "100元"
+    b.click()  # one chosen at a time: the mark moves
+    assert b.isChecked() and b.marked_text().startswith("✔")
+    assert not a.isChecked() and a.marked_text() == "50元"
 
 
 # ----- contrast -----

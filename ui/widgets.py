@@ -352,6 +352,7 @@ class Choice(QPushButton):
         self._plain = text
         self.setObjectName("choice")
         self.setCheckable(True)
+        self.setAutoExclusive(True)  # one chosen among the options shown together
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.toggled.connect(self._mark)

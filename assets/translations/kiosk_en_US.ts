@@ -41,32 +41,32 @@
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="341" />
+        <location filename="../../ui/screens/system.py" line="343" />
         <source>正在核对未完成的充值……</source>
         <translation>Checking unfinished top-ups…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="346" />
+        <location filename="../../ui/screens/system.py" line="348" />
         <source>没有未完成的充值</source>
         <translation>No unfinished top-ups</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="347" />
+        <location filename="../../ui/screens/system.py" line="349" />
         <source>需要处理的充值：</source>
         <translation>Top-ups needing attention:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="349" />
+        <location filename="../../ui/screens/system.py" line="351" />
         <source>正在核对，请稍后再查</source>
         <translation>Being checked, look again later</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="376" />
+        <location filename="../../ui/screens/system.py" line="378" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="372" />
+        <location filename="../../ui/screens/system.py" line="374" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -74,22 +74,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="399" />
+        <location filename="../../ui/screens/system.py" line="401" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="401" />
+        <location filename="../../ui/screens/system.py" line="403" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="405" />
+        <location filename="../../ui/screens/system.py" line="407" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="410" />
+        <location filename="../../ui/screens/system.py" line="412" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>
@@ -97,7 +97,7 @@
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="169" />
+        <location filename="../../ui/screens/browse.py" line="175" />
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
@@ -113,22 +113,22 @@
         <location filename="../../ui/screens/resident.py" line="414" />
         <location filename="../../ui/screens/resident.py" line="437" />
         <source>开具并打印</source>
-        <translation type="unfinished" />
+        <translation>Issue and print</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="428" />
         <source>申请人：</source>
-        <translation type="unfinished" />
+        <translation>Applicant: </translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="431" />
         <source>公民身份号码：</source>
-        <translation type="unfinished" />
+        <translation>ID number: </translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="435" />
         <source>点“开具并打印”后开具证明并马上打印。纸质证明上印有您完整的姓名和身份证号码。</source>
-        <translation type="unfinished" />
+        <translation>Tap “Issue and print” to issue the certificate and print it at once. The paper copy shows your full name and ID number.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="447" />
@@ -143,7 +143,7 @@
     <message>
         <location filename="../../ui/screens/resident.py" line="489" />
         <source>再打印一份</source>
-        <translation type="unfinished" />
+        <translation>Print another copy</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="494" />
@@ -156,67 +156,67 @@
     <message>
         <location filename="../../ui/screens/resident.py" line="146" />
         <source>查询前请您知道</source>
-        <translation type="unfinished" />
+        <translation>Before we look up your records</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="151" />
         <source>我同意，继续</source>
-        <translation type="unfinished" />
+        <translation>I agree, continue</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="152" />
         <source>不同意，返回</source>
-        <translation type="unfinished" />
+        <translation>I do not agree, go back</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="158" />
         <source>您本人的相关记录</source>
-        <translation type="unfinished" />
+        <translation>your own records for this service</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="162" />
         <source>为了给您办理这项业务，本机将向有关部门查询：</source>
-        <translation type="unfinished" />
+        <translation>To do this for you, the kiosk will ask the responsible office for: </translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="163" />
         <source>这些信息只用于这次办理，只显示在这块屏幕上，由您决定是否打印。</source>
-        <translation type="unfinished" />
+        <translation>This information is used only for this visit and shown only on this screen; you decide whether to print it.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="164" />
         <source>您离开或点“首页”后，屏幕上的信息会全部清除，本机不保存。</source>
-        <translation type="unfinished" />
+        <translation>When you leave or tap “Home”, everything is cleared from the screen; the kiosk keeps nothing.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="165" />
         <source>依据《中华人民共和国个人信息保护法》，需要您先同意。</source>
-        <translation type="unfinished" />
+        <translation>Under the Personal Information Protection Law of the PRC, we need your consent first.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="179" />
         <source>您的住房公积金缴存记录</source>
-        <translation type="unfinished" />
+        <translation>your housing fund deposit records</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="180" />
         <source>您的社会保险参保缴费记录</source>
-        <translation type="unfinished" />
+        <translation>your social insurance contribution records</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="181" />
         <source>您的学历和自学考试记录</source>
-        <translation type="unfinished" />
+        <translation>your education and self-study exam records</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="182" />
         <source>您的户籍和困难群众认定信息</source>
-        <translation type="unfinished" />
+        <translation>your household registration and hardship status</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="183" />
         <source>您的户籍信息</source>
-        <translation type="unfinished" />
+        <translation>your household registration</translation>
     </message>
 </context>
 <context>
@@ -304,12 +304,12 @@
     <message>
         <location filename="../../ui/screens/feedback.py" line="106" />
         <source>请把回执上的二维码对准扫码口；</source>
-        <translation type="unfinished" />
+        <translation>Hold the QR code on your receipt to the scanner; </translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="107" />
         <source>没有回执，请输入诉求编号（19位），再输入验证码</source>
-        <translation type="unfinished" />
+        <translation>without a receipt, type the 19-digit case number, then the code</translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="109" />
@@ -330,7 +330,7 @@
     <message>
         <location filename="../../ui/screens/feedback.py" line="121" />
         <source>请为刚才办理的事项选择您的评价，再点“确定”</source>
-        <translation type="unfinished" />
+        <translation>Choose your rating for the service you just used, then tap “OK”</translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="131" />
@@ -371,7 +371,7 @@
     <message>
         <location filename="../../ui/screens/feedback.py" line="195" />
         <source>这个条码不是12345回执上的二维码，请换回执上的二维码再扫</source>
-        <translation type="unfinished" />
+        <translation>This is not the QR code of a 12345 receipt; please scan the QR code on the receipt</translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="206" />
@@ -382,28 +382,30 @@
         <location filename="../../ui/screens/feedback.py" line="216" />
         <source>已提交，工作人员会尽快回电。
 诉求编号 </source>
-        <translation type="unfinished" />
+        <translation>Submitted. Staff will call you back soon.
+Case number </translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="220" />
         <source>
 正在打印回执……</source>
-        <translation type="unfinished" />
+        <translation>
+Printing your receipt…</translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="247" />
         <source>正在打印回执……</source>
-        <translation type="unfinished" />
+        <translation>Printing your receipt…</translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="249" />
         <source>回执已打印，请取走</source>
-        <translation type="unfinished" />
+        <translation>Receipt printed, please take it</translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="260" />
         <source>回执没有打印出来，请记下编号和验证码</source>
-        <translation type="unfinished" />
+        <translation>The receipt was not printed; please note the number and the code</translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="274" />
@@ -436,52 +438,52 @@ Code </translation>
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/widgets.py" line="564" />
+        <location filename="../../ui/widgets.py" line="565" />
         <source>{y}年{m}月{d}日 {hm}</source>
         <translation>{d} {mon} {y}  {hm}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="644" />
+        <location filename="../../ui/widgets.py" line="645" />
         <source>● 网络正常</source>
         <translation>● Network OK</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="644" />
+        <location filename="../../ui/widgets.py" line="645" />
         <source>✖ 网络中断</source>
         <translation>✖ Network down</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="646" />
+        <location filename="../../ui/widgets.py" line="647" />
         <source>● 打印正常</source>
         <translation>● Printer OK</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="647" />
+        <location filename="../../ui/widgets.py" line="648" />
         <source>▲ 纸张不多</source>
         <translation>▲ Paper low</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="648" />
+        <location filename="../../ui/widgets.py" line="649" />
         <source>✖ 打印机缺纸</source>
         <translation>✖ Printer out of paper</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="649" />
+        <location filename="../../ui/widgets.py" line="650" />
         <source>✖ 打印机故障</source>
         <translation>✖ Printer fault</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="650" />
+        <location filename="../../ui/widgets.py" line="651" />
         <source>● 语音可用</source>
         <translation>● Voice ready</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="650" />
+        <location filename="../../ui/widgets.py" line="651" />
         <source>… 语音准备中</source>
         <translation>… Voice starting</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="651" />
+        <location filename="../../ui/widgets.py" line="652" />
         <source>– 语音未开启</source>
         <translation>– Voice off</translation>
     </message>
@@ -489,39 +491,44 @@ Code </translation>
 <context>
     <name>HelpScreen</name>
     <message>
-        <location filename="../../ui/screens/help.py" line="15" />
-        <source>需要帮助？</source>
-        <translation type="unfinished" />
+        <location filename="../../ui/screens/help.py" line="12" />
+        <source>请到大厅服务台找工作人员，或按墙上的呼叫铃</source>
+        <translation>Please go to the service desk in the hall, or press the call bell on the wall</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/help.py" line="22" />
-        <source>请工作人员过来</source>
-        <translation type="unfinished" />
+        <location filename="../../ui/screens/help.py" line="20" />
+        <source>需要帮助？</source>
+        <translation>Need help?</translation>
     </message>
     <message>
         <location filename="../../ui/screens/help.py" line="27" />
+        <source>请工作人员过来</source>
+        <translation>Call a staff member</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/help.py" line="32" />
         <source>◀ 回到刚才的页面</source>
-        <translation type="unfinished" />
+        <translation>◀ Back to where I was</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/help.py" line="34" />
+        <location filename="../../ui/screens/help.py" line="39" />
         <source>服务电话：</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/help.py" line="43" />
-        <source>正在通知工作人员……</source>
-        <translation type="unfinished" />
+        <translation>Service hotline: </translation>
     </message>
     <message>
         <location filename="../../ui/screens/help.py" line="48" />
-        <source>已通知工作人员，请在这里稍等，马上有人过来。</source>
-        <translation type="unfinished" />
+        <source>正在通知工作人员……</source>
+        <translation>Calling a staff member…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/help.py" line="50" />
+        <location filename="../../ui/screens/help.py" line="53" />
+        <source>已通知工作人员，请在这里稍等，马上有人过来。</source>
+        <translation>A staff member has been called. Please wait here, someone is coming.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/help.py" line="55" />
         <source>没能通知到工作人员，请按上面的办法找工作人员。</source>
-        <translation type="unfinished" />
+        <translation>We could not reach the staff; please find them as described above.</translation>
     </message>
 </context>
 <context>
@@ -553,13 +560,13 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/screens/browse.py" line="45" />
-        <location filename="../../ui/screens/browse.py" line="141" />
+        <location filename="../../ui/screens/browse.py" line="146" />
         <source>点我说话</source>
         <translation>Tap to speak</translation>
     </message>
     <message>
         <location filename="../../ui/screens/browse.py" line="49" />
-        <location filename="../../ui/screens/browse.py" line="148" />
+        <location filename="../../ui/screens/browse.py" line="154" />
         <source>语音助手准备中</source>
         <translation>Voice assistant is starting</translation>
     </message>
@@ -595,22 +602,22 @@ Code </translation>
         <translation>Voice is not available now. Just tap the buttons on the screen with your finger; everything works by touch.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="141" />
+        <location filename="../../ui/screens/browse.py" line="146" />
         <source>语音未开启</source>
         <translation>Voice is off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="147" />
+        <location filename="../../ui/screens/browse.py" line="153" />
         <source>点麦克风，说出您要办的事，例如：贫困证明</source>
         <translation>Tap the microphone and say what you need</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="149" />
+        <location filename="../../ui/screens/browse.py" line="155" />
         <source>语音暂不可用：</source>
         <translation>Voice is not available: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="149" />
+        <location filename="../../ui/screens/browse.py" line="155" />
         <source>；请用按键查找</source>
         <translation>; please search with the keys</translation>
     </message>
@@ -727,7 +734,7 @@ Code </translation>
     <message>
         <location filename="../../ui/window.py" line="86" />
         <source>没有连接打印机：材料已保存为文件，没有打印出纸张，请联系工作人员</source>
-        <translation type="unfinished" />
+        <translation>No printer connected: the document was saved as a file, no paper was printed. Please ask the staff</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="136" />
@@ -745,12 +752,12 @@ Code </translation>
         <location filename="../../ui/window.py" line="139" />
         <location filename="../../ui/window.py" line="487" />
         <source>求助</source>
-        <translation type="unfinished" />
+        <translation>Help</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="140" />
         <source>评价本次服务</source>
-        <translation type="unfinished" />
+        <translation>Rate this service</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="142" />
@@ -787,12 +794,12 @@ Code </translation>
 <context>
     <name>LetterKeypad</name>
     <message>
-        <location filename="../../ui/widgets.py" line="523" />
+        <location filename="../../ui/widgets.py" line="524" />
         <source>退格</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="524" />
+        <location filename="../../ui/widgets.py" line="525" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -855,120 +862,120 @@ Code </translation>
 <context>
     <name>MatterScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="190" />
+        <location filename="../../ui/screens/browse.py" line="196" />
         <source>刷身份证查询</source>
         <translation>Scan ID card to look it up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="191" />
+        <location filename="../../ui/screens/browse.py" line="197" />
         <source>刷身份证开证明</source>
         <translation>Scan ID card to get the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="192" />
+        <location filename="../../ui/screens/browse.py" line="198" />
         <source>开始缴费</source>
         <translation>Start payment</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="193" />
+        <location filename="../../ui/screens/browse.py" line="199" />
         <source>开始补写</source>
-        <translation type="unfinished" />
+        <translation>Start card rewrite</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="194" />
+        <location filename="../../ui/screens/browse.py" line="200" />
         <source>在这里办理</source>
         <translation>Do it here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="195" />
+        <location filename="../../ui/screens/browse.py" line="201" />
         <source>在这里查询</source>
-        <translation type="unfinished" />
+        <translation>Look it up here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="196" />
+        <location filename="../../ui/screens/browse.py" line="202" />
         <source>在这里评价</source>
-        <translation type="unfinished" />
+        <translation>Rate here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="223" />
+        <location filename="../../ui/screens/browse.py" line="229" />
         <source>打印办事指南</source>
         <translation>Print the guide</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="249" />
+        <location filename="../../ui/screens/browse.py" line="255" />
         <source>要带什么</source>
         <translation>What to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="255" />
+        <location filename="../../ui/screens/browse.py" line="261" />
         <source>不用带材料</source>
         <translation>Nothing to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="258" />
+        <location filename="../../ui/screens/browse.py" line="264" />
         <source>去哪里、什么时间</source>
         <translation>Where and when</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="259" />
+        <location filename="../../ui/screens/browse.py" line="265" />
         <source>地点：</source>
         <translation>Place: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="259" />
+        <location filename="../../ui/screens/browse.py" line="265" />
         <source>时间：</source>
         <translation>Hours: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="259" />
+        <location filename="../../ui/screens/browse.py" line="265" />
         <source>电话：</source>
         <translation>Phone: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="267" />
+        <location filename="../../ui/screens/browse.py" line="273" />
         <source>要多久、花多少钱</source>
         <translation>How long and how much</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="269" />
+        <location filename="../../ui/screens/browse.py" line="275" />
         <source>办结时间：</source>
         <translation>Time to complete: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="271" />
+        <location filename="../../ui/screens/browse.py" line="277" />
         <source>费用：</source>
         <translation>Fee: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="275" />
+        <location filename="../../ui/screens/browse.py" line="281" />
         <source>不用跑窗口</source>
         <translation>No need to visit a counter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="277" />
+        <location filename="../../ui/screens/browse.py" line="283" />
         <source>需要到现场 %n 次</source>
         <translation>
             <numerusform>Visits needed: %n</numerusform><numerusform>Visits needed: %n</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="283" />
+        <location filename="../../ui/screens/browse.py" line="289" />
         <source>谁可以办</source>
         <translation>Who can apply</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="301" />
+        <location filename="../../ui/screens/browse.py" line="307" />
         <source>这项事项不能在本机办理。请按上面写的地点和时间办理，或打印这份指南带上。</source>
-        <translation type="unfinished" />
+        <translation>This service cannot be done at this kiosk. Please go to the place and at the time shown above, or print this guide to take along.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="313" />
+        <location filename="../../ui/screens/browse.py" line="319" />
         <source>打印机现在不能用，开出的材料暂时打印不出来。</source>
-        <translation type="unfinished" />
+        <translation>The printer is not working now, so the document cannot be printed.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="314" />
+        <location filename="../../ui/screens/browse.py" line="320" />
         <source>您可以稍后再来，或到人工窗口办理；仍要继续请再点一次。</source>
-        <translation type="unfinished" />
+        <translation>You can come back later or go to a service counter; to go on anyway, tap again.</translation>
     </message>
 </context>
 <context>
@@ -987,13 +994,13 @@ Code </translation>
 <context>
     <name>NumericKeypad</name>
     <message>
-        <location filename="../../ui/widgets.py" line="542" />
-        <location filename="../../ui/widgets.py" line="552" />
+        <location filename="../../ui/widgets.py" line="543" />
+        <location filename="../../ui/widgets.py" line="553" />
         <source>退格</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="550" />
+        <location filename="../../ui/widgets.py" line="551" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -1186,43 +1193,43 @@ Code </translation>
 <context>
     <name>RewriteScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="665" />
+        <location filename="../../ui/screens/topup_pay.py" line="674" />
         <source>燃气卡补写</source>
         <translation>Write pending gas to card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="666" />
-        <location filename="../../ui/screens/topup_pay.py" line="734" />
+        <location filename="../../ui/screens/topup_pay.py" line="675" />
+        <location filename="../../ui/screens/topup_pay.py" line="743" />
         <source>请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”</source>
         <translation>Insert your gas card below the screen, then tap “Read and write”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="672" />
+        <location filename="../../ui/screens/topup_pay.py" line="681" />
         <source>演示模式：点一个户号，模拟插入它的燃气卡</source>
         <translation>Demo mode: tap an account to insert its card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="679" />
+        <location filename="../../ui/screens/topup_pay.py" line="688" />
         <source>读卡补写</source>
         <translation>Read and write</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="690" />
+        <location filename="../../ui/screens/topup_pay.py" line="699" />
         <source>已插入演示燃气卡</source>
         <translation>Demo card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="699" />
+        <location filename="../../ui/screens/topup_pay.py" line="708" />
         <source>正在读卡，请不要拔卡……</source>
         <translation>Reading the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="722" />
+        <location filename="../../ui/screens/topup_pay.py" line="731" />
         <source>这张卡没有待写入的购气</source>
         <translation>Nothing is waiting to be written to this card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="726" />
+        <location filename="../../ui/screens/topup_pay.py" line="735" />
         <source>补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表</source>
         <translation>Written: %1 purchase(s), %2 yuan. Put the card back into your meter</translation>
     </message>
@@ -1230,33 +1237,33 @@ Code </translation>
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="342" />
+        <location filename="../../ui/screens/browse.py" line="348" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="343" />
+        <location filename="../../ui/screens/browse.py" line="349" />
         <source>例如：贫困证明，按 P K Z M</source>
         <translation>Example: for 贫困证明 press P K Z M</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="366" />
+        <location filename="../../ui/screens/browse.py" line="372" />
         <source>正在准备查找，请稍候……</source>
         <translation>Getting search ready, one moment…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="384" />
+        <location filename="../../ui/screens/browse.py" line="390" />
         <source>为您找到 %n 项</source>
         <translation>
             <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="386" />
+        <location filename="../../ui/screens/browse.py" line="392" />
         <source>没有完全对应的事项，您可以看看这些</source>
         <translation>No exact match. You may want these</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="388" />
+        <location filename="../../ui/screens/browse.py" line="394" />
         <source>没有找到，请换几个字母试试，或点“首页”按分类找</source>
         <translation>Nothing found. Try other letters, or go Home to browse categories</translation>
     </message>
@@ -1347,17 +1354,17 @@ Code </translation>
     <message>
         <location filename="../../ui/screens/topup_pay.py" line="260" />
         <source>二维码已失效，没有扣款</source>
-        <translation type="unfinished" />
+        <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
         <location filename="../../ui/screens/topup_pay.py" line="261" />
         <source>还要充值，请点“重新生成二维码”</source>
-        <translation type="unfinished" />
+        <translation>To top up, tap “New QR code”</translation>
     </message>
     <message>
         <location filename="../../ui/screens/topup_pay.py" line="262" />
         <source>重新生成二维码</source>
-        <translation type="unfinished" />
+        <translation>New QR code</translation>
     </message>
     <message>
         <location filename="../../ui/screens/topup_pay.py" line="248" />
@@ -1543,108 +1550,138 @@ Code </translation>
 <context>
     <name>UtilityScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="427" />
-        <source>重新生成二维码</source>
-        <translation type="unfinished" />
+        <location filename="../../ui/screens/topup_pay.py" line="392" />
+        <source>自来水费缴纳</source>
+        <translation>Pay the water bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="468" />
+        <location filename="../../ui/screens/topup_pay.py" line="393" />
+        <source>请输入水费户号（在水费单上），或扫描水费单上的条码</source>
+        <translation>Type the water account number (on your water bill), or scan the bill's barcode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="396" />
+        <source>居民电费缴纳</source>
+        <translation>Pay the electricity bill</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="397" />
+        <source>请输入电费户号（在电费单上），或扫描电费单上的条码</source>
+        <translation>Type the electricity account number (on your bill), or scan the bill's barcode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="400" />
+        <source>供暖费缴纳</source>
+        <translation>Pay the heating bill</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="401" />
+        <source>请输入供暖户号（在缴费单上），或扫描缴费单上的条码</source>
+        <translation>Type the heating account number (on your bill), or scan the bill's barcode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="436" />
+        <source>重新生成二维码</source>
+        <translation>New QR code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="477" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="470" />
+        <location filename="../../ui/screens/topup_pay.py" line="479" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="480" />
+        <location filename="../../ui/screens/topup_pay.py" line="489" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="487" />
-        <location filename="../../ui/screens/topup_pay.py" line="551" />
+        <location filename="../../ui/screens/topup_pay.py" line="496" />
+        <location filename="../../ui/screens/topup_pay.py" line="560" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="491" />
+        <location filename="../../ui/screens/topup_pay.py" line="500" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="492" />
+        <location filename="../../ui/screens/topup_pay.py" line="501" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="493" />
+        <location filename="../../ui/screens/topup_pay.py" line="502" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="494" />
+        <location filename="../../ui/screens/topup_pay.py" line="503" />
         <source>应缴：</source>
-        <translation type="unfinished" />
+        <translation>Due: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="510" />
+        <location filename="../../ui/screens/topup_pay.py" line="519" />
         <source>请核对户名和地址，然后选择缴费金额，或输入其他金额（元）</source>
-        <translation type="unfinished" />
+        <translation>Check the name and address, then choose an amount or type another amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="518" />
+        <location filename="../../ui/screens/topup_pay.py" line="527" />
         <source>缴费金额需在%1元到%2元之间</source>
-        <translation type="unfinished" />
+        <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="538" />
+        <location filename="../../ui/screens/topup_pay.py" line="547" />
         <source>正在生成订单……</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="551" />
+        <location filename="../../ui/screens/topup_pay.py" line="560" />
         <source>请用手机扫码付款：</source>
-        <translation type="unfinished" />
+        <translation>Scan with your phone to pay: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="561" />
+        <location filename="../../ui/screens/topup_pay.py" line="570" />
         <source>网络不稳定，正在重新查询付款结果……</source>
         <translation>Network unstable, checking the payment again…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="587" />
+        <location filename="../../ui/screens/topup_pay.py" line="596" />
         <source>缴费成功！</source>
-        <translation type="unfinished" />
+        <translation>Paid!</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="592" />
+        <location filename="../../ui/screens/topup_pay.py" line="601" />
         <source>二维码已失效，没有扣款</source>
-        <translation type="unfinished" />
+        <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="593" />
+        <location filename="../../ui/screens/topup_pay.py" line="602" />
         <source>还要缴费，请点“重新生成二维码”</source>
-        <translation type="unfinished" />
+        <translation>To pay, tap “New QR code”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="597" />
+        <location filename="../../ui/screens/topup_pay.py" line="606" />
         <source>订单已取消，没有扣款</source>
         <translation>Order cancelled, nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="614" />
+        <location filename="../../ui/screens/topup_pay.py" line="623" />
         <source>正在打印凭证……</source>
         <translation>Printing the receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="622" />
+        <location filename="../../ui/screens/topup_pay.py" line="631" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="635" />
+        <location filename="../../ui/screens/topup_pay.py" line="644" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>

@@ -230,7 +230,7 @@ class MatterScreen(Screen):
         actions.addWidget(self.act, 2)
         actions.addWidget(self.print_btn, 1)
         self.box.addLayout(actions)
-        self.note = label("", "hint")
+        self.note = Outcome()  # the guide printed, or why not
         self.box.addWidget(self.note)
 
     def enter(self, matter: Matter | None = None, **_) -> None:
@@ -355,7 +355,7 @@ class SearchScreen(Screen):
         self.keys.erased.connect(lambda: self._set(self.field.text()[:-1]))
         self.keys.cleared.connect(lambda: self._set(""))
         right.addWidget(self.keys, 1)
-        self.status = label("", "hint")
+        self.status = Outcome()  # found, or not found
         left.addWidget(self.status)
         self.results = BigList()
         self.results.chosen.connect(self.win.open_matter)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBox
 from kiosk.admin import PinGate
 from kiosk.backend import api
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, button, display_field, label
+from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label
 
 QUICK_AMOUNTS = [50_00, 100_00, 200_00, 300_00]
 
@@ -28,7 +28,7 @@ class TopupScreen(Screen):
         left, right = self.split()
         self.field = display_field()
         left.addWidget(self.field)
-        self.msg = label("", "error")
+        self.msg = Outcome()
         left.addWidget(self.msg)
         self.account_card = Card()
         self.account_text = label("")
