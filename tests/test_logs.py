@@ -130,15 +130,32 @@ SESSION = textwrap.dedent(
     from kiosk.services import Services
     from printing.documents import render_certificate
 
-    cfg = load_config(Path(sys.argv[1]))
+    import queue
+    from kiosk.devices.idcard_sim import SimulatedIdReader, demo_card
+
+    reader = SimulatedIdReader()  # the ID card reader's bytes, on a pseudo-terminal
+    cfg_path = Path(sys.argv[1])
+    cfg_path.write_text(
+        cfg_path.read_text() + f'[devices]\\nid_reader = "serial:{reader.port}:115200"\\n'
+    )
+    cfg = load_config(cfg_path)
     setup_logging(cfg.log_level, cfg.data_dir)
     services = Services(cfg)
     client = services.client
     person = demo_residents()[0]
     log = logging.getLogger("kiosk.session-test")
-    # identification by card, as the reader hands it over, then by SMS
-    s = client.login_id_card(person["name"], person["id_number"])
+    # identification by card: placed on the reader, read by the real driver, sent to the backend
+    cards = queue.Queue()
+    services.id_reader.listen(cards.put, cards.put)
+    reader.place(demo_card(person["name"], person["id_number"]))
+    card = cards.get(timeout=60)
+    assert card.id_number == person["id_number"], card
+    s = client.login_id_card(card.name, card.id_number)
+    card.wipe()
     services.session.identified_as(s.token, s.name_masked, s.id_masked)
+    while services.heartbeat.sent + services.heartbeat.failed < 1:  # the beat at start first
+        time.sleep(0.05)
+    assert services.heartbeat.beat_now()  # the reader has been polled: the backend hears "ok"
     log.info("identified %s (%s)", person["name"], person["id_number"])  # careless code
     client.send_sms(person["phone"])
     code = client.sandbox("GET", "/sms/" + person["phone"])["code"]
@@ -163,6 +180,7 @@ SESSION = textwrap.dedent(
     services.end_session("test")
     client.end_session(s2.token)
     services.close()
+    reader.close()
     print(json.dumps({"print": result.state.value, "job": result.job_id, "topup": entry.state}))
     """
 )
@@ -175,7 +193,11 @@ def cups_logs() -> dict[Path, int]:
     return {p: p.stat().st_size for p in folder.iterdir() if p.is_file() and os.access(p, os.R_OK)}
 
 
-def test_a_session_with_real_identification_leaves_no_personal_data_in_any_log(tmp_path):
+def test_field_session_leaves_no_personal_data_in_any_log(tmp_path):
+    """Field mode end to end: a terminal config (not demo), the signed reference backend in its
+    own process, the ID card read through the pty reader by the real driver, the real CUPS
+    queue, zh_CN.UTF-8. The certificate prints (completed), the backend has the heartbeat, and
+    no log holds an ID number, a phone number or the resident's name."""
     port = free_port()
     backend_data = tmp_path / "backend"
     env = {**os.environ, "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"}
@@ -231,6 +253,15 @@ def test_a_session_with_real_identification_leaves_no_personal_data_in_any_log(t
         b_out, b_err = backend.communicate(timeout=20)
     outcome = json.loads(p.stdout.strip().splitlines()[-1])
     assert outcome["topup"] == "confirmed"
+    assert outcome["print"] == "completed" and outcome["job"].startswith("KioskPDF-")
+    from kiosk.backend.store import Store
+
+    store = Store(backend_data / "backend.sqlite3")
+    try:  # the backend has this terminal's heartbeat, with the reader seen working
+        beat = {h["terminal_id"]: h for h in store.latest_heartbeats()}[DEMO_TERMINAL_ID]
+    finally:
+        store.close()
+    assert beat["reader"] == "ok" and beat["printer"] == "ok", beat
 
     person = demo_residents()[0]
     sinks = {"kiosk stderr": p.stderr, "backend stderr": b_err, "backend stdout": b_out}
