@@ -136,8 +136,32 @@ def text_tokens(text: str, weak: Iterable[str] = (), brackets: bool = False) -> 
             min(w, WEAK_WEIGHT) if inside else w
             for w, inside in zip(weights, _bracketed(norm), strict=True)
         ]
+    if brackets and "、" in norm:
+        weights = [
+            min(w, WEAK_WEIGHT) if listed else w
+            for w, listed in zip(weights, _listed_tail(norm), strict=True)
+        ]
     toks = [_tok_of(p) for p in pieces]
     return [t if w == 1.0 else replace(t, weight=w) for t, w in zip(toks, weights, strict=True)]
+
+
+def _listed_tail(norm: str) -> list[bool]:
+    """For each piece: whether it is one of the short actions listed at the end of a name
+    (伤残证件换发、补发; 社会保障卡补领、换领、换发): a resident says the one they need."""
+    pieces = list(_PIECE.finditer(norm))
+    out = [False] * len(pieces)
+    end = len(norm.rstrip())
+    k = len(pieces)
+    while True:
+        sep = norm.rfind("、", 0, end)
+        if sep < 0:
+            return out
+        tail = [i for i in range(k) if pieces[i].start() > sep and pieces[i].end() <= end]
+        if not tail or len(tail) > 4 or "(" in norm[sep:end] or ")" in norm[sep:end]:
+            return out
+        for i in tail:
+            out[i] = True
+        end, k = sep, tail[0]
 
 
 def _bracketed(norm: str) -> list[bool]:
