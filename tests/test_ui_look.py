@@ -459,3 +459,38 @@ def test_record_table_headers_in_english(win, qtbot, services):
         assert not any("\u4e00" <= ch <= "\u9fff" for h in heads for ch in h), heads
     finally:
         win.toggle_language()
+
+
+# ----- instructions above fields, never only in placeholders -----
+
+
+def test_every_field_instruction_is_also_a_label_above_it(win, qtbot, services):
+    from ui.widgets import KeyField
+
+    by_id = services.catalog.catalog.by_id()
+    win.go("matter", matter=by_id["gjj-002"])
+    win.screens["matter"].act.click()
+    qtbot.waitUntil(lambda: win.current == "identify", timeout=5000)
+    ident = win.screens["identify"]
+
+    def above(field) -> str:
+        box = field.parentWidget()
+        assert isinstance(box, LabeledField), field.placeholderText()
+        assert box.label.isVisible() and box.label.geometry().bottom() <= field.geometry().top()
+        return box.label.text()
+
+    assert above(ident.phone) == ident.phone.placeholderText() != ""
+    for d in "13800000002":
+        ident.keys.typed.emit(d)
+    assert ident.phone.text() == "13800000002"  # the placeholder is gone, the label is not
+    ident.keys.confirmed.emit()
+    qtbot.waitUntil(lambda: "验证码" in ident.phone.placeholderText(), timeout=10_000)
+    assert "验证码" in above(ident.phone)  # the label followed the step: SMS code now
+    for name in ("topup", "utility", "feedback"):
+        try:
+            screen = win.screens[name]
+        except (AttributeError, ImportError):
+            continue
+        for field in screen.findChildren(KeyField):
+            if field.placeholderText():
+                assert above(field) == field.placeholderText()

@@ -122,7 +122,7 @@ class Theme:
         QPushButton#tile {{ font-size: {b + 2}px; padding: 4px; min-height: {h}px; }}
         QPushButton#tile:pressed {{ background: {PRESSED}; }}
         QPushButton#key {{ font-size: {b + 6}px; min-width: {h}px; padding: 4px; }}
-        #keypad QPushButton {{ min-height: {h - 14}px; max-height: {h + 24}px; }}
+        #keypad QPushButton {{ min-height: {h - 14}px; max-height: {h * 2}px; }}
         #card #title {{ font-size: {b + 6}px; }}
         #card {{ background: {CARD}; border: 2px solid {LINE}; border-radius: 18px; }}
         #paper {{ background: #ffffff; border: 1px solid #9aa3b2; }}

@@ -50,9 +50,19 @@ def button(text: str, kind: str = "", slot=None) -> QPushButton:
     return b
 
 
-def display_field() -> QLineEdit:
-    """What the app's own keypads type into: shown large, never given to a system keyboard."""
-    field = QLineEdit()
+class KeyField(QLineEdit):
+    """What the app's own keypads type into: shown large, never given to a system keyboard.
+    Says when its placeholder changes, so that a ``LabeledField`` can show it above."""
+
+    placeholder_changed = Signal(str)
+
+    def setPlaceholderText(self, text: str) -> None:
+        super().setPlaceholderText(text)
+        self.placeholder_changed.emit(text)
+
+
+def display_field() -> KeyField:
+    field = KeyField()
     field.setReadOnly(True)
     field.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return field
@@ -209,23 +219,32 @@ class QrView(QWidget):
 
 class LabeledField(QWidget):
     """A field with its instruction in a label above it: placeholders vanish as soon as one
-    digit is typed, so they never carry the only instruction. ``field`` is the field itself."""
+    digit is typed, so they never carry the only instruction. ``field`` is the field itself.
 
-    def __init__(self, text: str, field: QWidget | None = None) -> None:
+    With ``text=None`` the label follows the field's placeholder (a ``KeyField``): screens that
+    change the placeholder as the step changes (phone number, then SMS code) keep the label true.
+    """
+
+    def __init__(self, text: str | None, field: QWidget | None = None) -> None:
         super().__init__()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(6)
-        self.label = label(text, "fieldLabel")
+        self.label = label("", "fieldLabel")
         self.field = field if field is not None else display_field()
         box.addWidget(self.label)
         box.addWidget(self.field)
+        if text is None and isinstance(self.field, KeyField):
+            self.field.placeholder_changed.connect(self.set_label)
+            text = self.field.placeholderText()
+        self.set_label(text or "")
 
     def set_label(self, text: str) -> None:
         self.label.setText(text)
+        self.label.setVisible(bool(text))
 
 
-def labeled(text: str, field: QWidget | None = None) -> LabeledField:
+def labeled(text: str | None, field: QWidget | None = None) -> LabeledField:
     return LabeledField(text, field)
 
 

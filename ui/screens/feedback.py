@@ -19,7 +19,7 @@ from kiosk.catalog import Matter
 from kiosk.errors import user_message
 from kiosk.health import print_outcome
 from ui.screens.base import Screen
-from ui.widgets import Card, Choice, NumericKeypad, Outcome, display_field, label
+from ui.widgets import Card, Choice, NumericKeypad, Outcome, display_field, label, labeled
 
 # lupdate sees these through QT_TRANSLATE_NOOP; the screen translates them when it shows them
 TOPICS = [
@@ -62,7 +62,7 @@ class FeedbackScreen(Screen):
         self.choices = QGridLayout()
         left.addLayout(self.choices)
         self.field = display_field()
-        left.addWidget(self.field)
+        left.addWidget(labeled(None, self.field))  # its placeholder, shown above it too
         self.result = Card()
         self.result_text = label("")
         self.result.box.addWidget(self.result_text)

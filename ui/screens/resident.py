@@ -22,7 +22,7 @@ from kiosk.errors import user_message
 from kiosk.flows import GUIDE, Flow, fetch_all, flow_for, statement_period
 from kiosk.privacy import mask_id, mask_name
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label
+from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label, labeled
 
 
 class IdentifyScreen(Screen):
@@ -55,7 +55,7 @@ class IdentifyScreen(Screen):
         right.addWidget(label(self.tr("没带身份证？用手机号验证"), "hint"))
         self.phone = display_field()
         self.phone.setPlaceholderText(self.tr("请输入手机号"))
-        right.addWidget(self.phone)
+        right.addWidget(labeled(None, self.phone))  # phone, then SMS code: shown above
         self.msg = Outcome()
         right.addWidget(self.msg)
         self.keys = NumericKeypad()

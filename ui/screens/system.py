@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBox
 from kiosk.admin import PinGate
 from kiosk.backend import api
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label
+from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label, labeled
 
 QUICK_AMOUNTS = [50_00, 100_00, 200_00, 300_00]
 
@@ -27,7 +27,7 @@ class TopupScreen(Screen):
         self.box.addWidget(self.prompt)
         left, right = self.split()
         self.field = display_field()
-        left.addWidget(self.field)
+        left.addWidget(labeled(None, self.field))  # its placeholder, shown above it too
         self.msg = Outcome()
         left.addWidget(self.msg)
         self.account_card = Card()

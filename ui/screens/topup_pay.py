@@ -31,7 +31,7 @@ from kiosk.health import print_outcome
 from kiosk.session import iso_epoch
 from kiosk.topup.journal import Entry, State
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, QrView, button, display_field, label
+from ui.widgets import Card, NumericKeypad, QrView, button, display_field, label, labeled
 
 POLL_MS = 2000
 
@@ -417,7 +417,7 @@ class UtilityScreen(Screen):
         self.box.addWidget(self.prompt)
         left, right = self.split()
         self.field = display_field()
-        left.addWidget(self.field)
+        left.addWidget(labeled(None, self.field))  # its placeholder, shown above it too
         self.msg = label("", "error")
         left.addWidget(self.msg)
         self.card = Card()
