@@ -28,6 +28,7 @@ from kiosk.clock import format_local
 from kiosk.errors import user_message
 from kiosk.flows import flow_for
 from kiosk.health import print_outcome
+from kiosk.payments import GasPayment, Step
 from kiosk.session import iso_epoch
 from kiosk.topup.journal import Entry, State
 from ui.screens.base import Screen
@@ -123,9 +124,16 @@ class TopupPayScreen(Screen):
         self.poller = None
         self.account: api.GasAccount | None = None
         self.amount = 0
-        self.entry: Entry | None = None
+        self.pay = GasPayment()  # the steps and their rules: kiosk.payments
         self.order: api.Order | None = None
-        self.step = "confirm"
+
+    @property
+    def step(self) -> Step:
+        return self.pay.step
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.pay.entry
 
     # ----- steps -----
 
@@ -147,15 +155,14 @@ class TopupPayScreen(Screen):
             )
         )
         self._show(
-            "confirm",
             self.tr("请确认充值金额"),
             self.tr("确认后显示付款二维码"),
             go=self.tr("确认，去付款"),
         )
         if not offered and account.meter_type is api.MeterType.IC_CARD and account.pending_writes:
             # 补写卡 first: paid purchases of this account are not on its card yet
+            self.pay.offer_rewrite()
             self._show(
-                "offer_rewrite",
                 self.tr("这个户号有 %1 笔已付款、还没写入燃气卡的购气").replace(
                     "%1", str(account.pending_writes)
                 ),
@@ -165,19 +172,17 @@ class TopupPayScreen(Screen):
             self.cancel_btn.setText(self.tr("继续充值"))
 
     def resume(self) -> None:
-        if self.step == "paying" and self.order is not None:
+        if self.step is Step.PAYING and self.order is not None:
             self.win.session.paying(self.order.expires_at)
 
     def _show(
         self,
-        step: str,
         msg: str,
         hint: str = "",
         go: str = "",
         cancel: bool = True,
         card: bool = False,
     ) -> None:
-        self.step = step
         self.msg.setText(msg)
         self.hint.setText(hint)
         self.go_btn.setText(go)
@@ -187,16 +192,18 @@ class TopupPayScreen(Screen):
         self.card_btn.setVisible(card and self.services.config.demo)
 
     def _go(self) -> None:
-        if self.step == "offer_rewrite":
+        if self.step is Step.OFFER_REWRITE:
             self.win.go("rewrite")
-        elif self.step in ("confirm", "expired"):
+        elif self.step in (Step.CONFIRM, Step.EXPIRED):
             self._order()
-        elif self.step == "insert_card":
+        elif self.step is Step.INSERT_CARD:
             self._write()
-        elif self.step in ("done", "closed"):
+        elif self.step in (Step.DONE, Step.CLOSED):
             self.win.home()
 
     def _order(self) -> None:
+        if not self.pay.confirm():
+            return
         services, account, amount = self.services, self.account, self.amount
 
         def work():
@@ -205,26 +212,33 @@ class TopupPayScreen(Screen):
             return entry, flow.client.gas_order(entry.order_id)
 
         self.qr.clear()
-        self._show("ordering", self.tr("正在生成订单……"), cancel=False)
+        self._show(self.tr("正在生成订单……"), cancel=False)
         self.win.run("order", work, self._ordered, self._failed)
 
     def _ordered(self, result: tuple[Entry, api.Order]) -> None:
-        self.entry, self.order = result
+        entry, self.order = result
+        self.pay.ordered(entry)
         self.qr.setPixmap(qr_pixmap(self.order.pay_qr))
         self._until = iso_epoch(self.order.expires_at)
-        self._show("paying", self.tr("请用手机扫码付款"), left_words(self.tr, self._until))
+        self._show(self.tr("请用手机扫码付款"), left_words(self.tr, self._until))
         self.win.session.paying(self.order.expires_at)  # idle waits for the QR's own expiry
         self.timer.start(1000)
+        self.poller = self.win.ops.poll(
+            "poll", self._poll_fn(), self._polled, self._poll_failed, POLL_MS
+        )
+
+    def _poll_fn(self):
+        """The poll, for the worker: the journal's latest entry asked of the backend."""
         services, entry_key = self.services, self.entry.key
 
         def poll():
             flow = services.topup
             return flow.poll(flow.journal.get(entry_key))
 
-        self.poller = self.win.ops.poll("poll", poll, self._polled, self._poll_failed, POLL_MS)
+        return poll
 
     def _tick(self) -> None:
-        if self.step == "paying":
+        if self.step is Step.PAYING:
             self.hint.setText(left_words(self.tr, self._until))
 
     def _stop_polling(self) -> None:
@@ -234,40 +248,33 @@ class TopupPayScreen(Screen):
             self.poller = None
 
     def _polled(self, entry: Entry) -> None:
-        if self.step not in ("paying", "cancelling"):
-            return
-        self.entry = entry
-        if entry.state is State.ORDERED:
-            return
+        step = self.pay.polled(entry)
+        if step is None:
+            return  # still waiting, or an answer for a step already left
         self._stop_polling()
         self.qr.clear()
-        if entry.state is State.PAID:
+        if step is Step.INSERT_CARD:
             self.win.session.settled(personal=True)  # paid: the card write is next
             self._show(
-                "insert_card",
                 self.tr("付款成功！请插入燃气卡"),
                 self.tr("把燃气卡插入屏幕下方的读卡口，然后点“写卡”"),
                 go=self.tr("写卡"),
                 cancel=False,
                 card=True,
             )
-        elif entry.state is State.CONFIRMED:
+        elif step is Step.DONE:
             self._success(self.tr("充值成功，已直接充到燃气表"))
-        elif entry.state is State.EXPIRED:
+        elif step is Step.EXPIRED:
             self.win.session.settled(personal=True)
             self._show(
-                "expired",
                 self.tr("二维码已失效，没有扣款"),
                 self.tr("还要充值，请点“重新生成二维码”"),
                 go=self.tr("重新生成二维码"),
                 cancel=True,
             )
-            self.entry = None
         else:
             self.win.session.settled(personal=True)
-            self._show(
-                "closed", self.tr("订单已取消，没有扣款"), go=self.tr("回到首页"), cancel=False
-            )
+            self._show(self.tr("订单已取消，没有扣款"), go=self.tr("回到首页"), cancel=False)
 
     def _poll_failed(self, exc: Exception) -> None:
         # never guess: keep asking; the order's state is the backend's to say
@@ -277,22 +284,17 @@ class TopupPayScreen(Screen):
             self.hint.setText(user_message(exc))
 
     def _cancel(self) -> None:
-        if self.step == "offer_rewrite":  # 继续充值: the resident buys without the card now
+        if self.step is Step.OFFER_REWRITE:  # 继续充值: the resident buys without the card now
             self.enter(account=self.account, amount=self.amount, offered=True)
             return
-        if self.entry is None:
+        if not self.pay.cancel():  # nothing ordered (or nothing cancellable): just go back
             self._stop_polling()
             self.win.back()
             return
         self._stop_polling()
         services, entry = self.services, self.entry
-        self.step = "cancelling"
-        self._show("cancelling", self.tr("正在取消……"), cancel=False)
-        self.win.run("cancel", lambda: services.topup.cancel(entry), self._cancelled, self._failed)
-
-    def _cancelled(self, entry: Entry) -> None:
-        self.step = "paying"  # let _polled read the outcome (paid before the cancel: go on)
-        self._polled(entry)
+        self._show(self.tr("正在取消……"), cancel=False)
+        self.win.run("cancel", lambda: services.topup.cancel(entry), self._polled, self._failed)
 
     def _insert_demo_card(self) -> None:
         services, account = self.services, self.account.account
@@ -305,8 +307,10 @@ class TopupPayScreen(Screen):
         )
 
     def _write(self) -> None:
+        if not self.pay.write():
+            return
         services, entry = self.services, self.entry
-        self._show("writing", self.tr("正在写卡，请不要拔卡……"), cancel=False)
+        self._show(self.tr("正在写卡，请不要拔卡……"), cancel=False)
         self.win.session.writing_card()  # never interrupted by idle
         # owner=None: a write that finishes is followed by its receipt even if the screen is gone
         self.win.run(
@@ -318,14 +322,14 @@ class TopupPayScreen(Screen):
         )
 
     def _written(self, entry: Entry) -> None:
-        self.entry = entry
+        self.pay.written(entry)
         self.win.session.settled(personal=True)
         self._success(self.tr("写卡成功！请把燃气卡插回燃气表"))
 
     def _write_failed(self, exc: Exception) -> None:
         self.win.session.settled(personal=True)
+        self.pay.write_failed()
         self._show(
-            "insert_card",
             user_message(exc, self.tr("写卡没有成功")),
             self.tr("已付款的金额不会丢失；可以重新插卡后再点“写卡”"),
             go=self.tr("写卡"),
@@ -334,7 +338,7 @@ class TopupPayScreen(Screen):
         )
 
     def _success(self, text: str) -> None:
-        self._show("done", text, self.tr("正在打印凭证……"), go=self.tr("完成"), cancel=False)
+        self._show(text, self.tr("正在打印凭证……"), go=self.tr("完成"), cancel=False)
         # a finished top-up is never paid again from a stale page: 返回 skips the amount page
         self.win.forget("topup", "topup_pay")
         self.win.screens["topup"].wipe()
@@ -358,17 +362,23 @@ class TopupPayScreen(Screen):
         self.hint.setText(self.tr("凭证没有打印出来，请联系工作人员"))
 
     def _failed(self, exc: Exception) -> None:
+        step = self.pay.failed()
+        if step is Step.PAYING:  # the cancel did not get through: the QR is still valid
+            self._show(user_message(exc), left_words(self.tr, self._until))
+            self.poller = self.win.ops.poll(
+                "poll", self._poll_fn(), self._polled, self._poll_failed, POLL_MS
+            )
+            return
         self._show(
-            "closed",
             user_message(exc, self.tr("没有成功，请再试一次")),
-            go=self.tr("回到首页"),
+            go=self.tr("回到首页") if step is Step.CLOSED else "",
             cancel=False,
         )
 
     def wipe(self) -> None:
         self._stop_polling()
         entry = self.entry
-        if entry is not None and self.step in ("ordering", "paying", "insert_card", "cancelling"):
+        if self.pay.on_leave():
             # the resident left with a top-up open: settled on a worker (cancel, or 待圈存 with a
             # printed note, or the receipt of what was credited), never dropped
             services = self.services
@@ -383,8 +393,8 @@ class TopupPayScreen(Screen):
         self.summary.clear()
         self.msg.clear()
         self.hint.clear()
-        self.account, self.amount, self.entry, self.order = None, 0, None, None
-        self.step = "confirm"
+        self.account, self.amount, self.order = None, 0, None
+        self.pay = GasPayment()
 
 
 UTILITY_TITLES = {  # the screen translates them when it shows them
