@@ -85,7 +85,7 @@ class IdentifyScreen(Screen):
         self.msg.setText(self.tr("正在核验身份，请稍候……"))
         self.win.run(
             "login",
-            lambda: self.services.client.login_id_card(name, id_number),
+            lambda services=self.services: services.client.login_id_card(name, id_number),
             self._logged_in,
             self._failed,
         )

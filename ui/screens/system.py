@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBox
 
 from kiosk.admin import PinGate
 from kiosk.backend import api
+from kiosk.errors import user_message
 from ui.screens.base import Screen
 from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label, labeled
 
@@ -55,11 +56,12 @@ class TopupScreen(Screen):
             self.msg.setText(self.tr("户号至少6位，请核对缴费单"))
             return
         self.msg.setText(self.tr("正在查询户号……"))
+        services = self.services  # the op gets core objects, never a widget
         self.win.run(
             "gas-account",
-            lambda: self.services.client.gas_account(number),
+            lambda: services.client.gas_account(number),
             self._show,
-            lambda exc: self.msg.setText(getattr(exc, "message", str(exc))),
+            lambda exc: self.msg.setText(user_message(exc)),
         )
 
     def _show(self, a: api.GasAccount) -> None:
