@@ -28,6 +28,10 @@ class KioskError(Exception):
     def message(self) -> str:  # the older name, still read by some screens
         return self.user_message
 
+    @message.setter
+    def message(self, value: str) -> None:
+        self.user_message = value
+
 
 class BackendProblem(KioskError):
     area = "backend"

@@ -26,6 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kiosk.backend import api
 from kiosk.backend.auth import HEADER_TERMINAL, sign
+from kiosk.errors import BackendProblem
 from kiosk.logs import REQUEST_ID, new_request_id, watch_personal
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,12 @@ INVALID_MESSAGE = "系统返回的信息有误，请稍后再试或到人工窗�
 RETRY_STATUSES = {500, 502, 503, 504}
 
 
-class BackendError(Exception):
-    """Base of what the client raises. ``message`` is fit to show a resident."""
+class BackendError(BackendProblem):
+    """Base of what the client raises. ``message`` (``user_message``) is fit to show a resident;
+    ``detail`` is for the log (kiosk.errors)."""
 
     def __init__(self, message: str, detail: str = "") -> None:
-        super().__init__(detail or message)
-        self.message = message
-        self.detail = detail
+        super().__init__(message, detail)
 
 
 class BackendUnavailable(BackendError):
@@ -408,6 +408,48 @@ class BackendClient:
                 paper=paper,
                 **more,
             ),
+        )
+
+    # ----- utilities without a card, 办件编号, 求助 (backend/service_routes.py) -----
+
+    def utility_account(self, kind: str, account: str) -> api.UtilityAccount:
+        return self._call("GET", f"/v1/utilities/{kind}/accounts/{account}", api.UtilityAccount)
+
+    def create_utility_order(
+        self, kind: str, account: str, amount: int, idempotency_key: str
+    ) -> api.UtilityOrder:
+        """Safe to retry: every attempt carries the same key, so at most one order exists."""
+        return self._call(
+            "POST",
+            f"/v1/utilities/{kind}/orders",
+            api.UtilityOrder,
+            expect=(201,),
+            retry=True,
+            body=api.UtilityOrderCreate(account=account, amount=amount),
+            headers={"Idempotency-Key": idempotency_key},
+        )
+
+    def utility_order(self, kind: str, order_id: str) -> api.UtilityOrder:
+        return self._call("GET", f"/v1/utilities/{kind}/orders/{order_id}", api.UtilityOrder)
+
+    def cancel_utility_order(self, kind: str, order_id: str) -> api.UtilityOrder:
+        return self._call(
+            "POST", f"/v1/utilities/{kind}/orders/{order_id}/cancel", api.UtilityOrder, retry=True
+        )
+
+    def new_case(self, service: str, matter_id: str | None = None) -> api.CaseNumber:
+        """A 办件编号 for a service finished at this terminal (what 好差评 is given for)."""
+        return self._call(
+            "POST",
+            "/v1/cases",
+            api.CaseNumber,
+            expect=(201,),
+            body=api.CaseCreate(service=service, matter_id=matter_id),
+        )
+
+    def ask_help(self, screen: str) -> api.HelpAck:
+        return self._call(
+            "POST", "/v1/help", api.HelpAck, expect=(201,), body=api.HelpRequest(screen=screen)
         )
 
     # ----- utilities without a card, 办件编号, 求助 (backend/service_routes.py) -----
