@@ -108,7 +108,7 @@ class SimulatedCardWriter:
         try:
             return Card.from_dict(json.loads(self.path.read_text()))
         except (ValueError, KeyError, TypeError) as exc:
-            raise CardError("这张燃气卡读不出来,请到燃气公司营业厅检查", repr(exc)) from None
+            raise CardError("这张燃气卡读不出来，请到燃气公司营业厅检查", repr(exc)) from None
 
     def write(
         self, account: str, amount: int, sequence: int, token: str, order_id: str = ""

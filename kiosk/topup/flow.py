@@ -35,14 +35,14 @@ RECONCILE_EVERY_S = 300.0  # the periodic reconciliation, besides the one at sta
 ACTIVE_S = 20 * 60  # an entry a resident is using is left alone this long by reconciliation
 
 JOURNAL_DAMAGED_MESSAGE = (
-    "本机的充值记录正在核对,暂时不能充值燃气费;其他业务照常办理。"
+    "本机的充值记录正在核对，暂时不能充值燃气费；其他业务照常办理。"
     "您可以到其他自助终端或燃气公司营业厅充值"
 )
 JOURNAL_LOST_MESSAGE = (
-    "本机暂时无法保存充值记录,燃气充值已暂停;其他业务照常办理。"
+    "本机暂时无法保存充值记录，燃气充值已暂停；其他业务照常办理。"
     "您可以到其他自助终端或燃气公司营业厅充值"
 )
-CARD_MISMATCH_MESSAGE = "燃气卡上的购气记录和燃气公司的记录不一致,请持卡到燃气公司营业厅处理"
+CARD_MISMATCH_MESSAGE = "燃气卡上的购气记录和燃气公司的记录不一致，请持卡到燃气公司营业厅处理"
 
 
 class TopupUnavailable(KioskError):
@@ -87,13 +87,14 @@ class TopupFlow:
             return None
         when = format_local(datetime.fromtimestamp(damage["at"], UTC))  # the terminal's zone
         state = (
-            "已按后台的未完成订单重建,充值已恢复"
+            "已按后台的未完成订单重建，充值已恢复"
             if self.journal.rebuilt
-            else "等待按后台记录重建,充值暂停"
+            else "等待按后台记录重建，充值暂停"
         )
         if not self.journal.durable:
-            state = "无法新建记录文件,充值暂停(请检查数据目录和磁盘)"
-        return f"充值记录损坏({when}):{damage['reason']};原文件已移到 {damage['moved_to']};{state}"
+            state = "无法新建记录文件，充值暂停（请检查数据目录和磁盘）"
+        moved = damage["moved_to"]
+        return f"充值记录损坏（{when}）：{damage['reason']}；原文件已移到 {moved}；{state}"
 
     def waiting_writes(self, account: api.GasAccount) -> list[api.Order]:
         """Paid purchases of this IC-card account not yet on its card (待圈存). The UI offers
@@ -332,7 +333,7 @@ MESSAGES = {
     State.EXPIRED: "订单已过期,未扣款",
     State.WRITE_PENDING: "已付款,尚未写入燃气卡(待圈存):请持卡到任意自助终端补写",
 }
-ATTENTION_MESSAGE = "这笔充值需要人工核对:请记下订单号,联系燃气公司核实是否扣款、是否到账"
+ATTENTION_MESSAGE = "这笔充值需要人工核对：请记下订单号，联系燃气公司核实是否扣款、是否到账"
 
 
 def _confirm(
