@@ -452,48 +452,6 @@ class BackendClient:
             "POST", "/v1/help", api.HelpAck, expect=(201,), body=api.HelpRequest(screen=screen)
         )
 
-    # ----- utilities without a card, 办件编号, 求助 (backend/service_routes.py) -----
-
-    def utility_account(self, kind: str, account: str) -> api.UtilityAccount:
-        return self._call("GET", f"/v1/utilities/{kind}/accounts/{account}", api.UtilityAccount)
-
-    def create_utility_order(
-        self, kind: str, account: str, amount: int, idempotency_key: str
-    ) -> api.UtilityOrder:
-        """Safe to retry: every attempt carries the same key, so at most one order exists."""
-        return self._call(
-            "POST",
-            f"/v1/utilities/{kind}/orders",
-            api.UtilityOrder,
-            expect=(201,),
-            retry=True,
-            body=api.UtilityOrderCreate(account=account, amount=amount),
-            headers={"Idempotency-Key": idempotency_key},
-        )
-
-    def utility_order(self, kind: str, order_id: str) -> api.UtilityOrder:
-        return self._call("GET", f"/v1/utilities/{kind}/orders/{order_id}", api.UtilityOrder)
-
-    def cancel_utility_order(self, kind: str, order_id: str) -> api.UtilityOrder:
-        return self._call(
-            "POST", f"/v1/utilities/{kind}/orders/{order_id}/cancel", api.UtilityOrder, retry=True
-        )
-
-    def new_case(self, service: str, matter_id: str | None = None) -> api.CaseNumber:
-        """A 办件编号 for a service finished at this terminal (what 好差评 is given for)."""
-        return self._call(
-            "POST",
-            "/v1/cases",
-            api.CaseNumber,
-            expect=(201,),
-            body=api.CaseCreate(service=service, matter_id=matter_id),
-        )
-
-    def ask_help(self, screen: str) -> api.HelpAck:
-        return self._call(
-            "POST", "/v1/help", api.HelpAck, expect=(201,), body=api.HelpRequest(screen=screen)
-        )
-
     # ----- reference backend only (sandbox) -----
 
     def sandbox(self, method: str, path: str, body: dict | None = None) -> Any:
