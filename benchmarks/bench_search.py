@@ -86,6 +86,7 @@ def bounded(engine: SearchEngine) -> dict:
     from kiosk.catalog import validate_catalog
 
     long_q = engine.search("社保卡挂失" * 800).ms
+    long_keys = max(engine.search(q).ms for q in ("gjjcx" * 13, "qwxz" * 16, "z" * 64))
     limit = validate_catalog(
         {
             "version": "limits",
@@ -108,6 +109,7 @@ def bounded(engine: SearchEngine) -> dict:
     worst.search("社保卡挂失" * 800)
     return {
         "query_4000_chars_ms": round(long_q, 2),
+        "keypad_64_letters_ms": round(long_keys, 2),
         "catalog_at_limits_query_ms": round((time.perf_counter() - t0) * 1000, 2),
     }
 

@@ -53,6 +53,7 @@ KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 CANDIDATES = 32
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
+MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
 # character in at most IDF_RARE of the matters counts in full.
@@ -514,14 +515,21 @@ class SearchEngine:
 
     def _initials_candidates(self, toks: list[Tok]) -> list[int]:
         """Matters whose initials hold the typed run, or failing that its longest pieces."""
-        q = "".join(t.init for t in toks)
+        q = "".join(t.init for t in toks)[:MAX_INITIALS]
         found: list[int] = []
         seen: set[int] = set()
+        # a run can only be in the blob if each of its letter pairs is: look those up first,
+        # and bound the look-ups, so that any string of letters costs a bounded number of scans
+        pairs = [q[i : i + 2] in self._init_blob.text for i in range(len(q) - 1)]
+        budget = MAX_INITIAL_SCANS
         for size in range(len(q), 1, -1):
             for start in range(len(q) - size + 1):
+                if budget <= 0 or not all(pairs[start : start + size - 1]):
+                    continue
+                budget -= 1
                 limit = CANDIDATES - len(found)
                 found += self._init_blob.matters(q[start : start + size], limit, seen)
-            if len(found) >= CANDIDATES // 2:
+            if len(found) >= CANDIDATES // 2 or budget <= 0:
                 break
         return found
 
