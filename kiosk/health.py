@@ -76,7 +76,16 @@ def print_outcome(printer, result) -> tuple[bool, str]:
 
 
 def check(services) -> Health:
-    """One round: the printer, then a heartbeat to the backend carrying the printer's state."""
+    """One round: the printer, then a heartbeat to the backend carrying the printer's state.
+    With the terminal's heartbeat sender (kiosk.heartbeat) that is one of its beats, so the
+    backend always gets the full heartbeat, never a thinner one of ours."""
+    sender = getattr(services, "heartbeat", None)
+    if sender is not None and callable(getattr(sender, "beat_now", None)):
+        backend_ok = sender.beat_now()
+        last = sender.last or {}
+        if backend_ok and last.get("printer"):
+            return Health(True, str(last["printer"]))
+        return Health(backend_ok, printer_status(services.printer, services.config.demo))
     printer = printer_status(services.printer, services.config.demo)
     from kiosk.heartbeat import collect
 
