@@ -107,7 +107,7 @@ class Theme:
         #outcome[kind="error"] {{ border-color: {ACCENT}; background: {ERROR_TINT}; }}
         #outcomeText {{ font-size: {b + 2}px; font-weight: bold; color: {INK}; }}
         QPushButton {{ background: {PRIMARY}; color: #ffffff; border: none; border-radius: 14px;
-                       padding: 4px 18px; min-height: {h}px; min-width: {h}px; }}
+                       padding: 4px 18px; min-height: {h}px; }}
         QPushButton:pressed {{ background: {PRIMARY_DOWN}; }}
         QPushButton:disabled {{ background: {OFF_BG}; color: {MUTED};
                                 border: 3px dashed {MUTED}; }}
@@ -122,6 +122,7 @@ class Theme:
         QPushButton#tile {{ font-size: {b + 2}px; padding: 4px; min-height: {h}px; }}
         QPushButton#tile:pressed {{ background: {PRESSED}; }}
         QPushButton#key {{ font-size: {b + 6}px; min-width: {h}px; padding: 4px; }}
+        QPushButton#tile, QPushButton#mic {{ min-width: {h}px; }}
         #keypad QPushButton {{ min-height: {h - 14}px; max-height: {h * 2}px; }}
         #card #title {{ font-size: {b + 6}px; }}
         #card {{ background: {CARD}; border: 2px solid {LINE}; border-radius: 18px; }}

@@ -485,6 +485,7 @@ class KioskWindow(QMainWindow):
         self.back_btn.setText(self.tr("◀ 返回"))
         self.home_btn.setText(self.tr("首页"))
         self.help_btn.setText(self.tr("求助"))
+        self.rate_btn.setText(self.tr("评价本次服务"))
         self._update_status()
         self.apply_theme()
         self.go("home", record=False)

@@ -1107,12 +1107,12 @@ Code </translation>
     <message>
         <location filename="../../ui/screens/resident.py" line="329" />
         <source>个人缴存</source>
-        <translation>Personal</translation>
+        <translation>Yours</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="330" />
         <source>单位缴存</source>
-        <translation>Employer part</translation>
+        <translation>Employer's</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="331" />
@@ -1137,12 +1137,12 @@ Code </translation>
     <message>
         <location filename="../../ui/screens/resident.py" line="335" />
         <source>个人缴纳</source>
-        <translation>Personal</translation>
+        <translation>Yours</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="336" />
         <source>单位缴纳</source>
-        <translation>Employer part</translation>
+        <translation>Employer's</translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="337" />

@@ -94,11 +94,12 @@ class FeedbackScreen(Screen):
             self.prompt.setText(
                 self.tr("请选择您要反映的问题，再输入手机号，工作人员会回电了解详情")
             )
+            cols = 2 if self.win.portrait else 4  # portrait: half as many, twice as wide
             for i, topic in enumerate(TOPICS):
                 self.choices.addWidget(
                     Choice(self.tr(topic), lambda _=False, t=topic: self._pick(t)),
-                    i // 4,
-                    i % 4,
+                    i // cols,
+                    i % cols,
                 )
             self.field.setPlaceholderText(self.tr("请输入手机号"))
         elif self.mode == "track":
@@ -109,11 +110,12 @@ class FeedbackScreen(Screen):
             self.field.setPlaceholderText(self.tr("诉求编号"))
         else:
             self.prompt.setText(self.tr("请输入办件编号，再选择您的评价"))
+            cols = 2 if self.win.portrait else 5
             for i, lvl in enumerate(api.EvaluationLevel):
                 self.choices.addWidget(
                     Choice(self.tr(lvl.value), lambda _=False, v=lvl: self._rate(v)),
-                    0,
-                    i,
+                    i // cols,
+                    i % cols,
                 )
             self.field.setPlaceholderText(self.tr("办件编号"))
             if case_number:  # the service just done here: its number is filled in
