@@ -44,9 +44,10 @@ WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
 PART_QCOV, PART_EXPLAINED = 0.9, 2.5
 # A query token inside a lexicon word (过期, 孩子) that a matter does not use counts this much:
 # it is known service talk, not the unknown words that mark out-of-scope speech.
-# A clear winner (see _clear_winner): explains this many tokens, this much of its name, and leads
-# the next matter by this margin.
-CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_MARGIN = 3.0, 0.5, 0.15
+THING_MISSING = 0.1  # score off a matter that has no word of a thing the query names
+# A clear winner (see _clear_winner): explains this many tokens, this much of its name and of the
+# query, and leads the next matter by this margin.
+CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 3.0, 0.5, 0.35, 0.15
 # An action word's lexicon alternative (忘了 => 重置) explains its span at this much.
 INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
@@ -274,6 +275,7 @@ class _Query:
     memo: dict[int, tuple[list[float] | None, float]]  # id(form) -> _match_form(form)
     weights: list[float] = field(default_factory=list)  # per query token: _informative
     known: set[int] = field(default_factory=set)  # positions inside lexicon words
+    things: list[tuple[int, int]] = field(default_factory=list)  # spans of lexicon thing-words
 
     @classmethod
     def of(cls, items: list[_Item], phrases: list[_Phrase]) -> _Query:
@@ -585,6 +587,9 @@ class SearchEngine:
                 qcov[i] = LONE_CHAR
         weights = query.weights
         explained = sum(c * w for c, w in zip(qcov, weights, strict=True))
+        # the query names a thing the lexicon knows (身份证, 领养, 工伤) and this matter has no
+        # word of it: it is about something else, however much else it explains
+        missing = any(min(qcov[start:end]) < 0.5 for start, end in query.things)
         if query.known and explained >= KNOWN_EXPLAINED:
             # resident vocabulary (过期, 孩子) this matter has no use for says little against it,
             # once the matter explains more than a word of the query
@@ -594,7 +599,9 @@ class SearchEngine:
             ]
         q_cov = explained / (sum(weights) or 1.0)
         score = W_QUERY * q_cov + W_MATTER * best_m + (KIND_BONUS if m.kind in intents else 0.0)
-        return Hit(m, min(score, 1.0), q_cov, best_m, explained)
+        if missing:
+            score -= THING_MISSING
+        return Hit(m, max(0.0, min(score, 1.0)), q_cov, best_m, explained)
 
     @staticmethod
     def _initials_score(m: Matter, toks: list[Tok], forms: list[_Form]) -> Hit:
@@ -636,6 +643,9 @@ class SearchEngine:
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
         query.known = {i for start, end, *_ in alternatives for i in range(start, end)}
+        query.things = sorted(
+            {(a[0], a[1]) for a in alternatives if a[1] - a[0] >= 2 and a[3] == ALT_FACTOR}
+        )
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
         hits = [self._score(int(i), toks, query, intents) for i in found]
@@ -713,6 +723,7 @@ def _clear_winner(top: Hit, second: Hit | None) -> bool:
     return (
         top.explained >= CLEAR_EXPLAINED
         and top.m_cov >= CLEAR_MCOV
+        and top.q_cov >= CLEAR_QCOV
         and (second is None or top.score - second.score >= CLEAR_MARGIN)
     )
 
