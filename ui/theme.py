@@ -26,6 +26,8 @@ OK_TINT = "#e8f3e9"
 ERROR_TINT = "#fcebea"
 INFO_TINT = "#e7eef9"
 OVERLAY = "#20262e"  # opaque: nothing personal shows through the idle countdown
+SCROLL_HANDLE = "#6b7380"  # a scroll bar's handle, plainly visible on its light track (3:1)
+NON_TEXT = {OVERLAY, SCROLL_HANDLE}  # backgrounds no text is drawn on
 
 # (text, background, where): every text colour the stylesheet or a drawn widget puts on a
 # background. tests/test_ui_look.py requires 4.5:1 for each.
@@ -141,5 +143,10 @@ class Theme:
         #overlay {{ background: {OVERLAY}; }}
         #dialog {{ background: {CARD}; border-radius: 22px; }}
         #countdown {{ font-size: {t * 3}px; font-weight: bold; color: {INK}; }}
-        QScrollBar:vertical {{ width: 28px; }}
+        QScrollBar:vertical {{ width: 30px; background: {OFF_BG}; border-radius: 15px; }}
+        QScrollBar:horizontal {{ height: 30px; background: {OFF_BG}; border-radius: 15px; }}
+        QScrollBar::handle {{ background: {SCROLL_HANDLE}; border-radius: 13px; margin: 2px;
+                              min-height: 80px; min-width: 80px; }}
+        QScrollBar::add-line, QScrollBar::sub-line {{ height: 0px; width: 0px; }}
+        QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
         """
