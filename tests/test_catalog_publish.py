@@ -425,6 +425,19 @@ def test_publish_pull_apply_between_residents_rollback_restart(backend, admin, t
     assert "老龄" not in services.catalog.catalog.categories()
     p = run_cli("catalog", "history", "--backend", backend.url, "--user", ADMIN, "--json")
     assert [r["action"] for r in json.loads(p.stdout)] == ["publish", "publish", "assign"]
+
+    # a version altered on its way is refused; the kiosk keeps serving with the one it has
+    admin.publish(next_version(demo_raw(), "2026.12.2"))
+    altered = "老年优待证收费办理".encode()
+    services.client.http.mount(
+        backend.url, Tamper(lambda body, _: body.replace("老年优待证办理1".encode(), altered))
+    )
+    assert services.catalog_sync.check() == "refused"
+    win._catalog_tick()
+    assert services.catalog.catalog.version == "2026.11.1"
+    win.go("admin")
+    text = win.screens["admin"].info.text()
+    assert "拒收的新清单" in text and "2026.12.2" in text and "signature" in text
     stop_kiosk(services, win)
 
 

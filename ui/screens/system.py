@@ -321,12 +321,14 @@ class AdminScreen(Screen):
     def enter(self, **_) -> None:
         s = self.services
         health = getattr(s.printer, "health", None)
+        refused = s.catalog_status()["catalog_refused"]  # a published version that failed
         self.info.setText(
             "\n".join(
                 [
                     f"{self.tr('终端')}：{s.config.terminal_name}（{s.config.terminal_id}）",
                     f"{self.tr('事项清单版本')}：{s.catalog.catalog.version}"
-                    f"（{len(s.catalog.catalog.enabled())} {self.tr('项')}）",
+                    f"（{len(s.catalog.catalog.enabled())} {self.tr('项')}）"
+                    + (f"\n{self.tr('拒收的新清单')}：{refused}" if refused else ""),
                     f"{self.tr('打印机')}：{s.printer.name}"
                     + (f"，{self.tr('纸张')} {health.paper}" if health else ""),
                     f"{self.tr('模式')}：{self.tr('演示') if s.config.demo else self.tr('正式')}",
