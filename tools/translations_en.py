@@ -99,7 +99,6 @@ EN = {
     "已装纸（计数清零）": "Paper loaded (reset counter)",
     "已载入清单 ": "Loaded catalog ",
     "拒收的新清单": "Refused catalog update",
-    "拒收的新清单": "Refused catalog update",
     "暂停服务": "Out of service",
     "本机暂时无法提供服务，请到人工窗口办理，给您带来不便，敬请谅解。": "This terminal cannot serve you at the moment. Please go to a service counter; we apologise for the inconvenience.",
     "终端编号：": "Terminal: ",
