@@ -148,3 +148,35 @@ def test_catalog_at_every_limit_still_searches():
     )
     r = SearchEngine(cat).search("社保卡" * 30)
     assert r.hits and r.hits[0].matter.id == "a"
+
+
+@pytest.mark.parametrize("escaped", [True, False])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "社保\x00卡",
+        "社保\x1f卡",
+        "社保\x7f卡",
+        "社保\x85卡",
+        "社保\u200b卡",
+        "社保\u200d卡",
+        "社保\u202e卡",
+        "社保\u2066卡",
+        "社保\u2028卡",
+        "社保\ufeff卡",
+        "社保\ufff9卡",
+        "社保卡\n",
+        "社保卡\t",
+        "   ",
+        "\u3000",
+        "\u00a0 ",
+    ],
+)
+def test_files_are_checked_as_thoroughly_as_parsed_data(tmp_path, value, escaped):
+    """load_catalog skips the field walk for text with nothing suspect in it: that shortcut must
+    never let through what validate_catalog refuses, written raw or as a JSON escape."""
+    text = json.dumps(catalog_with(aliases=[value]), ensure_ascii=escaped)
+    with pytest.raises(CatalogError):
+        validate_catalog(json.loads(text))
+    with pytest.raises(CatalogError):
+        load_catalog(write(tmp_path, "c.json", text))
