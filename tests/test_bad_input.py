@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.catalog import CatalogError, load_catalog, validate_catalog
 from kiosk.search import SearchEngine
@@ -180,3 +182,20 @@ def test_files_are_checked_as_thoroughly_as_parsed_data(tmp_path, value, escaped
         validate_catalog(json.loads(text))
     with pytest.raises(CatalogError):
         load_catalog(write(tmp_path, "c.json", text))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200))
+def test_any_text_searches_without_error(demo_engine, query):
+    r = demo_engine.search(query)
+    assert r.query == query and all(0.0 <= h.score <= 1.0 for h in r.hits)
+    json.dumps(r.to_json(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "query", ["社保\ud800卡", "\udfff", "\x00\x00", "\u202e公积金", "公积金\u200b查询"]
+)
+def test_lone_surrogates_and_hidden_characters_in_a_query(demo_engine, query):
+    """The engine takes any str (the CLI refuses lone surrogates before it): never an error."""
+    r = demo_engine.search(query)
+    assert r.query == query
