@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -155,8 +156,6 @@ def _write(path: Path, data: bytes) -> None:
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()
-        import os
-
         os.fsync(f.fileno())
     tmp.replace(path)
 

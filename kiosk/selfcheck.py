@@ -17,14 +17,18 @@ class Check:
 
 
 def run_checks(config: Config) -> list[Check]:
-    from kiosk.catalog import CatalogError, load_catalog
+    from kiosk.catalog_sync import KeptCatalogs, NoCatalog, start_catalog
 
     out: list[Check] = []
-    try:
-        cat = load_catalog(config.catalog)
-        out.append(Check("catalog", "ok", f"{cat.version}, {len(cat.enabled())} matters"))
-    except CatalogError as exc:
-        out.append(Check("catalog", "fail", exc.summary))
+    kept = None if config.demo else KeptCatalogs(config.data_dir / "catalogs", config.secret)
+    try:  # what the kiosk would start with: the published version kept, the file, a fallback
+        store, note = start_catalog(config.catalog, kept)
+        cat = store.catalog
+        status = "warn" if note.startswith("fallback") else "ok"
+        detail = f"{cat.version}, {len(cat.enabled())} matters ({note})"
+        out.append(Check("catalog", status, detail))
+    except NoCatalog as exc:
+        out.append(Check("catalog", "fail", "; ".join(exc.problems)))
     if config.demo:
         out.append(Check("backend", "ok", "demo mode: reference backend runs in-process"))
     else:

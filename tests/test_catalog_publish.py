@@ -524,6 +524,21 @@ def test_sandbox_admin_option(tmp_path):
     assert p.returncode == 2 and "at least 8" in p.stderr
 
 
+def test_selfcheck_tells_which_catalog_the_kiosk_would_start_with(tmp_path):
+    from kiosk.selfcheck import run_checks
+
+    broken = tmp_path / "catalog.json"
+    broken.write_text("{not json", encoding="utf-8")
+    config = kiosk_config(tmp_path, f"http://127.0.0.1:{free_port()}", catalog=broken)
+    (check,) = [c for c in run_checks(config) if c.name == "catalog"]
+    assert check.status == "fail" and "not valid JSON" in check.detail
+    kept = KeptCatalogs(config.data_dir / "catalogs", DEMO_TERMINAL_SECRET)
+    body = DEMO_CATALOG.read_bytes()
+    kept.save("2026.11.1", body, catalog_signature(DEMO_TERMINAL_SECRET, "2026.11.1", body))
+    (check,) = [c for c in run_checks(config) if c.name == "catalog"]
+    assert check.status == "warn" and "2026.11.1" in check.detail and "fallback" in check.detail
+
+
 def test_no_catalog_at_start_shows_out_of_service(tmp_path, qtbot):
     from kiosk.services import Services
     from ui.app import make_app

@@ -277,8 +277,10 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
     def stored(version: str):
         return store.one("SELECT * FROM catalog_versions WHERE version=?", version)
 
-    def assigned_to(terminal_id: str) -> str | None:
-        for r in store.all("SELECT * FROM catalog_rollouts ORDER BY id DESC"):
+    def assigned_to(terminal_id: str, rollouts: list | None = None) -> str | None:
+        if rollouts is None:
+            rollouts = store.all("SELECT * FROM catalog_rollouts ORDER BY id DESC")
+        for r in rollouts:
             if r["terminals"] is not None:
                 if terminal_id in json.loads(r["terminals"]):
                     return r["version"]
@@ -442,6 +444,7 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
         beats = {r["terminal_id"]: r for r in store.all("SELECT * FROM heartbeats")}
         reports = {r["terminal_id"]: r for r in store.all("SELECT * FROM catalog_reports")}
         ids = sorted({r["id"] for r in store.all("SELECT id FROM terminals")} | set(beats))
+        rollouts = store.all("SELECT * FROM catalog_rollouts ORDER BY id DESC")  # once, not per id
         out: list[TerminalCatalog] = []
         per: dict[str, list[str]] = {}
         for tid in ids:
@@ -456,7 +459,7 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
             out.append(
                 TerminalCatalog(
                     terminal_id=tid,
-                    assigned=assigned_to(tid),
+                    assigned=assigned_to(tid, rollouts),
                     reported=reported,
                     heartbeat_at=beat["at"] if beat is not None else None,
                     last_report=rep["status"] if rep else None,
