@@ -184,7 +184,7 @@ class QrView(QWidget):
     """A QR code drawn as large as its room allows (square, sharp: no smoothing), never
     demanding more height than the screen has. ``setPixmap``/``clear`` like a QLabel."""
 
-    MIN = 260  # px: phones read a code this size from arm's length
+    MIN = 240  # px (about 6 cm on a 22" screen): phones read it from arm's length
 
     def __init__(self) -> None:
         super().__init__()
@@ -307,7 +307,7 @@ class Outcome(QFrame):
         super().__init__()
         self.setObjectName("outcome")
         row = QHBoxLayout(self)
-        row.setContentsMargins(20, 14, 20, 14)
+        row.setContentsMargins(20, 10, 20, 10)
         row.setSpacing(16)
         self.icon = _OutcomeIcon()
         self.words = label("", "outcomeText")
@@ -340,6 +340,10 @@ class Outcome(QFrame):
         self._kind = ""
         self.words.clear()
         self.setVisible(False)
+
+    def setAlignment(self, align) -> None:
+        """Like a label's: where the words sit (the icon stays beside them)."""
+        self.words.setAlignment(align)
 
     def text(self) -> str:
         return self.words.text()

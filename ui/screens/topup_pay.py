@@ -32,7 +32,16 @@ from kiosk.payments import GasPayment, Step
 from kiosk.session import iso_epoch
 from kiosk.topup.journal import Entry, State
 from ui.screens.base import Screen
-from ui.widgets import Card, NumericKeypad, QrView, button, display_field, label, labeled
+from ui.widgets import (
+    Card,
+    NumericKeypad,
+    Outcome,
+    QrView,
+    button,
+    display_field,
+    label,
+    labeled,
+)
 
 POLL_MS = 2000
 
@@ -108,7 +117,7 @@ class TopupPayScreen(Screen):
         self.msg = label("", "title")
         self.msg.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.box.addWidget(self.msg)
-        self.hint = label("", "hint")
+        self.hint = Outcome()  # what happened: body size, icon, words
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.box.addWidget(self.hint)
         row = QHBoxLayout()
@@ -428,7 +437,7 @@ class UtilityScreen(Screen):
         left, right = self.split()
         self.field = display_field()
         left.addWidget(labeled(None, self.field))  # its placeholder, shown above it too
-        self.msg = label("", "error")
+        self.msg = Outcome()
         left.addWidget(self.msg)
         self.card = Card()
         self.account_text = label("")
@@ -441,7 +450,7 @@ class UtilityScreen(Screen):
         left.addWidget(self.qr, 1)
         self.status = label("", "title")
         left.addWidget(self.status)
-        self.hint = label("", "hint")
+        self.hint = Outcome()  # what happened: body size, icon, words
         left.addWidget(self.hint)
         self.again = button(self.tr("重新生成二维码"), "", self._new_code)
         self.again.setVisible(False)
@@ -684,7 +693,7 @@ class RewriteScreen(Screen):
         self.heading.setText(self.tr("燃气卡补写"))
         self.msg = label(self.tr("请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”"), "title")
         self.box.addWidget(self.msg)
-        self.hint = label("", "hint")
+        self.hint = Outcome()  # what happened: body size, icon, words
         self.box.addWidget(self.hint)
         self.demo = QHBoxLayout()
         if win.services.config.demo:
