@@ -69,7 +69,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not result.hits:
         print(f"没有找到与“{query}”相关的事项。")
         return 0
-    head = "为您找到以下事项：" if result.matched else "没有完全对应的事项，您可以看看："
+    head = "为您找到以下事项：" if result.matched else "您是不是要办："
     print(head)
     for n, hit in enumerate(result.hits, 1):
         print(f"{n:>2}. {hit.matter.name}  [{hit.matter.id}]  {hit.score:.2f}")
@@ -394,7 +394,7 @@ def cmd_repl(args: argparse.Namespace) -> int:
         if not result.hits:
             print("  没有找到相关事项，请换个说法试试。")
             continue
-        print("  为您找到：" if result.matched else "  没有完全对应的事项，您可以看看：")
+        print("  为您找到：" if result.matched else "  您是不是要办：")
         for hit in result.hits:
             print(f"   · {hit.matter.name}  ({hit.matter.department})")
     return 0
