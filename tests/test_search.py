@@ -211,3 +211,62 @@ def test_out_of_service_things_are_not_matched(demo_engine):
     """银行卡 is no 社保卡: the outside lexicon keeps it unmatched, the matter still suggested."""
     r = demo_engine.search("银行卡密码忘了")
     assert not r.matched
+
+
+GENERAL_NAMES = [
+    "不动产权证书补发",
+    "不动产登记资料查询",
+    "电费缴纳",
+    "农村集体聚餐备案",
+    "机动车驾驶证补领",
+    "机动车驾驶证换领",
+    "居民户口簿补领",
+    "基本养老保险待遇领取资格认证",
+    "养老金发放查询",
+    "医疗费用报销",
+    "居民身份证换领",
+    "居民身份证补领",
+    "死亡登记",
+    "异地就医备案",
+    "水费缴纳",
+    "住房公积金提取",
+    "社会保障卡挂失",
+    "社会保障卡补领",
+    "社会保障卡密码重置",
+    "社会保障卡密码修改",
+    "殡葬补助申领",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("房本丢了", "不动产权证书补发"),
+        ("交电费", "电费缴纳"),
+        ("我要办酒席", "农村集体聚餐备案"),
+        ("驾照丢了", "机动车驾驶证补领"),
+        ("驾照到期了", "机动车驾驶证换领"),
+        ("户口本丢了", "居民户口簿补领"),
+        ("退休金认证", "基本养老保险待遇领取资格认证"),
+        ("看病报销", "医疗费用报销"),
+        ("身份证过期了", "居民身份证换领"),
+        ("身份证掉了", "居民身份证补领"),
+        ("人走了", "死亡登记"),
+        ("在外地看病", "异地就医备案"),
+        ("社保卡密码忘了", "社会保障卡密码重置"),
+        ("丧葬费", "殡葬补助申领"),
+    ],
+)
+def test_everyday_words_find_official_names_in_a_catalog_never_seen(query, expected):
+    """The lexicon is general knowledge: names it was never tuned on, residents' words."""
+    cat = validate_catalog(
+        {
+            "version": "x",
+            "matters": [
+                {"id": f"m{i}", "name": n, "department": "d", "category": "c", "kind": "guide"}
+                for i, n in enumerate(GENERAL_NAMES)
+            ],
+        }
+    )
+    r = SearchEngine(cat).search(query)
+    assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
