@@ -180,7 +180,7 @@ def test_escpos_paper_out_refuses():
 # ----- CUPS (real cupsd, cups-pdf queue; scripts/test sets it up when run as root) -----
 
 CUPS_READY = bool(shutil.which("lp")) and subprocess.run(
-    ["lpstat", "-r"], capture_output=True, text=True
+    ["lpstat", "-r"], capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"}
 ).stdout.strip().startswith("scheduler is running")
 requires_cups = pytest.mark.skipif(
     not CUPS_READY and not os.environ.get("KIOSK_REQUIRE_CUPS"),
