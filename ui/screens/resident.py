@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,11 +29,19 @@ class IdentifyScreen(Screen):
     """请刷身份证： the ID card reader （simulated in demo mode）， or phone number + SMS code."""
 
     name = "identify"
+    # from the ID reader's thread (kiosk/devices/reader.py), delivered on the UI thread
+    card_read = Signal(object)
+    reader_problem = Signal(object)
 
     def __init__(self, win) -> None:
         super().__init__(win)
-        self.heading.setText(self.tr("请刷身份证"))
-        self.box.addWidget(label(self.tr("请把身份证放在屏幕下方的读卡区，听到“嘀”声后拿开"), ""))
+        has_reader = win.services.id_reader.present  # devices.id_reader = "none": SMS only
+        self.heading.setText(self.tr("请刷身份证") if has_reader else self.tr("请用手机号验证"))
+        self.instruction = label(self.tr("请把身份证放在屏幕下方的读卡区，听到“嘀”声后拿开"), "")
+        self.instruction.setVisible(has_reader)
+        self.box.addWidget(self.instruction)
+        self.card_read.connect(self._card_read)
+        self.reader_problem.connect(self._reader_problem)
         left, right = self.split()
         self.reader = Card()
         self.reader.box.addWidget(label(self.tr("演示模式：点一位演示居民，模拟刷卡"), "hint"))
@@ -43,7 +51,7 @@ class IdentifyScreen(Screen):
                 button(
                     r["name"],
                     "secondary",
-                    lambda _=False, who=r: self._card(who["name"], who["id_number"]),
+                    lambda _=False, who=r: self._place_demo_card(who),
                 ),
                 i // 2,
                 i % 2,
@@ -69,6 +77,25 @@ class IdentifyScreen(Screen):
     def enter(self, then=None, **_) -> None:
         self.then = then or self.then
         self.wipe()
+        reader = self.services.id_reader
+        reader.listen(self.card_read.emit, self.reader_problem.emit)
+        if reader.status() == "error":
+            self.msg.error(self.tr("身份证读卡器暂时不能使用，请用手机号验证"))
+
+    def _place_demo_card(self, who: dict) -> None:
+        """Demo mode: the card goes onto the simulated reader; the real driver reads it."""
+        self.msg.busy(self.tr("正在读卡，请稍候……"))
+        self.services.id_reader.place_demo_card(who["name"], who["id_number"])
+
+    def _card_read(self, card) -> None:
+        name, id_number = card.name, card.id_number
+        card.wipe()  # the backend gets what it needs; the photo and the rest go now
+        if self.win.current == self.name:  # a card laid on the reader elsewhere is ignored
+            self._card(name, id_number)
+
+    def _reader_problem(self, exc: Exception) -> None:
+        if self.win.current == self.name:
+            self.msg.error(user_message(exc))
 
     def wipe(self) -> None:
         self.phone.clear()
