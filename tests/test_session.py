@@ -556,3 +556,15 @@ def test_rating_offered_after_a_service_with_its_case_number(win, qtbot, service
     finally:
         db.close()
     assert rows == [("满意",)]
+
+
+def test_home_is_never_shown_with_a_session_open(win, qtbot, services):
+    win.open_matter(by_id(services, "gjj-002"))
+    win.start_flow()
+    swipe(win, qtbot)
+    token = services.session.token
+    win.go("home")  # any path to home (a voice command, a screen's own button) ends it
+    assert win.current == "home" and not services.session.identified
+    assert services.session.revoker.wait(10)
+    with pytest.raises(BackendRejected):
+        services.client.gjj_statement(token)

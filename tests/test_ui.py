@@ -205,7 +205,7 @@ def test_network_down_page_with_retry(win, qtbot, services):
 
 
 def test_identify_by_phone_and_sms(win, qtbot, services):
-    win.go("identify", then=lambda: win.go("home"))
+    win.go("identify")
     screen = win.screens["identify"]
     for d in "1380000000":
         screen.keys.typed.emit(d)

@@ -206,6 +206,9 @@ class KioskWindow(QMainWindow):
         return not screen_cls.needs_identity or self.session.identified
 
     def go(self, name: str, *, replace: bool = False, record: bool = True, **kwargs) -> None:
+        if name == "home" and self.session.identified:
+            self.end_session("home")  # home is never shown with a resident's session open
+            return
         if not self._allowed(name):
             log.info("refused %s: nobody identified", name)
             name, kwargs, record = "home", {}, False
