@@ -406,19 +406,22 @@ def free_port() -> int:
 
 
 def start_sandbox(data, port: int, *extra: str) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "kiosk.cli", "sandbox"),
-            *("--port", str(port), "--data", str(data), *extra),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    data.mkdir(parents=True, exist_ok=True)
+    log_path = data.parent / f"sandbox-{port}.log"
+    with log_path.open("ab") as log:  # a file, never a pipe nobody drains
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "kiosk.cli", "sandbox"),
+                *("--port", str(port), "--data", str(data), *extra),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/openapi.json"
 
     def up() -> bool:
         if proc.poll() is not None:
-            pytest.fail("sandbox died: " + proc.stderr.read().decode())
+            pytest.fail("sandbox died: " + log_path.read_text())
         try:
             return requests.get(url, timeout=5).status_code == 200
         except requests.RequestException:
@@ -626,3 +629,84 @@ def test_certificates_run_out(public):
     page = requests.get(public.url + "/verify/" + cert.code, timeout=5).text
     assert "该证明已超过有效期" in page
     assert rejected(c.verify_certificate, "not a code").code == "certificate_not_found"
+
+
+# ----- 8. the OpenAPI document tells the truth -----
+
+
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory) -> dict:
+    from kiosk.backend.server import create_app
+
+    return create_app(tmp_path_factory.mktemp("doc")).openapi()
+
+
+def op(doc: dict, method: str, path: str) -> dict:
+    return doc["paths"][path][method.lower()]
+
+
+def required_headers(operation: dict) -> set[str]:
+    return {
+        p["name"].lower()
+        for p in operation.get("parameters", [])
+        if p["in"] == "header" and p.get("required")
+    }
+
+
+SIGNING = {"x-terminal-id", "x-timestamp", "x-nonce", "x-signature"}
+
+
+def test_openapi_requires_the_headers_the_backend_requires(doc):
+    assert required_headers(op(doc, "GET", "/v1/utilities/gas/accounts/{account}")) >= SIGNING
+    records = required_headers(op(doc, "GET", "/v1/records/gjj"))
+    assert SIGNING | {"x-resident-token"} <= records
+    assert "idempotency-key" in required_headers(op(doc, "POST", "/v1/utilities/gas/orders"))
+    nonce = next(
+        p for p in op(doc, "GET", "/v1/catalog")["parameters"] if p["name"].lower() == "x-nonce"
+    )
+    assert nonce["schema"]["pattern"] == r"^[A-Za-z0-9_-]{16,64}$"
+    # public: nothing required
+    assert not required_headers(op(doc, "GET", "/verify/{code}"))
+    assert not required_headers(op(doc, "GET", "/v1/certificates/{code}"))
+
+
+def test_openapi_documents_every_4xx_and_one_error_shape(doc):
+    for path, ops in doc["paths"].items():
+        for method, operation in ops.items():
+            codes = set(operation["responses"])
+            assert {"413", "431", "500"} <= codes, (method, path)
+            for code, response in operation["responses"].items():
+                if int(code) >= 400 and "json" in str(response.get("content")):
+                    assert "#/components/schemas/Error" in json.dumps(response), (method, path)
+    assert "HTTPValidationError" not in json.dumps(doc)
+    assert "429" in op(doc, "POST", "/v1/identity/sms/verify")["responses"]
+    assert "429" in op(doc, "GET", "/v1/complaints/{number}")["responses"]
+    assert "409" in op(doc, "POST", "/v1/utilities/gas/orders")["responses"]
+    assert "422" not in op(doc, "GET", "/v1/catalog")["responses"]  # it validates nothing
+    assert "401" not in op(doc, "GET", "/v1/certificates/{code}")["responses"]  # public
+
+
+def test_answers_seen_are_documented(fresh, doc):
+    """The 4xx this test file provokes, checked against the document, operation by operation."""
+    c = fresh.client(retries=0)
+    seen: list[tuple[str, str, int]] = []
+    sms = "/v1/identity/sms/verify"
+    c.send_sms(PHONES[0])
+    for _ in range(6):
+        with pytest.raises(BackendRejected) as info:
+            c.verify_sms(PHONES[0], "000000")
+        seen.append(("POST", sms, info.value.status))
+    with pytest.raises(BackendRejected) as info:
+        c.gas_order("GO20261202abcdef0123")
+    seen.append(("GET", "/v1/utilities/gas/orders/{order_id}", info.value.status))
+    big = requests.post(fresh.url + "/v1/complaints", data=b"x" * 70_000, timeout=5)
+    seen.append(("POST", "/v1/complaints", big.status_code))
+    assert {s for _, _, s in seen} >= {401, 404, 413}
+    for method, path, status in seen:
+        assert str(status) in op(doc, method, path)["responses"], (method, path, status)
+
+
+def test_405_says_what_is_allowed(fresh):
+    r = requests.delete(fresh.url + "/v1/catalog", timeout=5)
+    assert r.status_code == 405 and r.headers["Allow"] == "GET"
+    assert r.json()["code"] == "http_405" and "不支持" in r.json()["message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -33,24 +34,26 @@ def free_port() -> int:
 def open_sandbox(tmp_path_factory):
     port = free_port()
     data = tmp_path_factory.mktemp("sandbox")
-    proc = subprocess.Popen(
+    log = (data / "sandbox.log").open("wb")  # not a pipe: nobody reads it while tests run,
+    proc = subprocess.Popen(  # and a full pipe would stop the backend at its next log line
         [*kiosk_cmd(), "sandbox", "--open", "--port", str(port), "--data", str(data)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(400):
         try:
-            requests.get(url + "/openapi.json", timeout=1)
+            requests.get(url + "/openapi.json", timeout=10)
             break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or slow on a busy machine
             time.sleep(0.05)
     else:
         proc.kill()
-        pytest.fail("sandbox did not start: " + proc.stderr.read().decode())
+        pytest.fail("sandbox did not start: " + (data / "sandbox.log").read_text())
     yield url, data
     proc.terminate()
-    proc.wait(timeout=10)
+    proc.wait(timeout=30)
+    log.close()
 
 
 def test_open_refused_off_loopback():
@@ -94,13 +97,15 @@ def test_schemathesis_finds_no_server_error_or_schema_break(open_sandbox, tmp_pa
     p = subprocess.run(
         [
             st,
+            "--config-file",  # demo data for the stateful phase; it follows the document's links
+            str(ROOT / "tests" / "data" / "schemathesis.toml"),
             "run",
             url + "/openapi.json",
             "--checks",
             "not_a_server_error,response_schema_conformance,status_code_conformance,"
             "content_type_conformance",
             "--max-examples",
-            "15",
+            "10",
             "--seed",
             "20261122",
             "-H",
@@ -117,3 +122,5 @@ def test_schemathesis_finds_no_server_error_or_schema_break(open_sandbox, tmp_pa
     tail = p.stdout[-3000:]
     assert p.returncode == 0, tail
     assert " passed" in tail and "failed" not in tail.split("Test cases:")[-1].split("\n")[1]
+    links = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", p.stdout)
+    assert links and int(links.group(1)) >= 3, p.stdout[-6000:]  # the stateful phase follows them

@@ -38,6 +38,8 @@ from kiosk.backend.auth import (
 )
 from kiosk.backend.faults import FaultMiddleware, Faults
 from kiosk.backend.limits import LimitsMiddleware
+from kiosk.backend.openapi_doc import amend as amend_openapi
+from kiosk.backend.openapi_doc import document_errors
 from kiosk.backend.store import Store, add_attempt, attempts
 from kiosk.catalog import DEMO_CATALOG
 from kiosk.logs import RequestLogMiddleware
@@ -307,7 +309,6 @@ def create_app(
             "timestamp, nonce and the body's SHA-256). Resident data needs X-Resident-Token from "
             "an identity call. Amounts are in fen. Errors: {code, message, detail}."
         ),
-        responses=RESPONSES,
     )
     app.state.backend = backend
     app.add_middleware(FaultMiddleware, faults=backend.faults)
@@ -337,6 +338,7 @@ def create_app(
             f"http_{exc.status_code}",
             messages.get(exc.status_code, "请求无法处理"),
             str(exc.detail),
+            headers=getattr(exc, "headers", None),  # Allow on a 405
         ).response()
 
     @app.exception_handler(ClientDisconnect)
@@ -1223,6 +1225,17 @@ def create_app(
     add_service_routes(app, backend, Terminal)
     add_topup_routes(app, backend, Terminal)
     add_catalog_routes(app, backend, Terminal)
+
+    # after every route: the document says which errors each can answer, and what it requires
+    document_errors(app, terminal, resident)
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            amend_openapi(generated(), app, terminal, resident)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
