@@ -139,6 +139,12 @@ def test_field_terminal_without_a_reader_asks_for_the_phone(field, qtbot):
         assert "手机号" in screen.heading.text() and screen.instruction.isHidden()
         assert services.reader_status() == "none"
         assert not services.devices.flows()["topup"]
+        # no card writer on this terminal: the gas top-up guide offers no button; water does
+        by_service = {m.service: m for m in services.catalog.catalog.enabled()}
+        win.go("matter", matter=by_service["utilities.gas_topup"])
+        assert win.screens["matter"].act.isHidden()
+        win.go("matter", matter=by_service["utilities.water"])
+        assert not win.screens["matter"].act.isHidden()
     finally:
         close_window(win)
         services.close()

@@ -299,10 +299,11 @@ class MatterScreen(Screen):
         """The action comes from the flow registry: only what this kiosk can finish is offered;
         anything else is a guide that says where to go."""
         flow = flow_for(m)
-        self.act.setVisible(flow.runs_here)
+        runs = flow.runs_here and self.services.devices.offers(flow)  # e.g. no card writer
+        self.act.setVisible(runs)
         self.act.setEnabled(True)
-        self.act.setText(self.tr(flow.action) if flow.runs_here else "")
-        if not flow.runs_here:
+        self.act.setText(self.tr(flow.action) if runs else "")
+        if not runs:
             self.note.setText(
                 self.tr("这项事项不能在本机办理。请按上面写的地点和时间办理，或打印这份指南带上。")
             )
