@@ -295,7 +295,7 @@ def test_listening_screen_with_a_wav_source(tmp_path, qtbot):
     try:
         assert win.screens["home"].mic_hint.text() == "语音助手准备中"
         services.wait_voice(timeout=120)
-        qtbot.waitUntil(lambda: win.screens["home"].mic.isEnabled(), timeout=5000)
+        qtbot.waitUntil(lambda: not win.screens["home"].mic.off, timeout=5000)  # drawn live
         qtbot.mouseClick(
             win.screens["home"].mic, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton
         )
@@ -333,7 +333,10 @@ def test_voice_off_says_why(tmp_path, qtbot):
         qtbot.waitUntil(
             lambda: "语音模型无法载入" in win.screens["home"].mic_hint.text(), timeout=5000
         )
-        assert not win.screens["home"].mic.isEnabled()
+        home = win.screens["home"]
+        assert home.mic.off and "未开启" in home.mic.text()  # drawn off, still tappable:
+        home.mic.click()  # it says that touch works, and stays on home
+        assert win.current == "home" and "不能用语音" in home.voice_note.text()
         # everything else still works by touch
         win.go("search")
         win.screens["search"].keys.typed.emit("g")

@@ -1,72 +1,64 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
-    <name />
-    <message>
-        <location filename="../../ui/screens/topup_pay.py" line="49" />
-        <source>二维码 %1 分 %2 秒后失效</source>
-        <translation>QR code expires in %1 min %2 s</translation>
-    </message>
-</context>
-<context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="303" />
+        <location filename="../../ui/screens/system.py" line="305" />
         <source>终端管理</source>
         <translation>Terminal administration</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="311" />
+        <location filename="../../ui/screens/system.py" line="313" />
         <source>重新载入事项清单</source>
         <translation>Reload catalog</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="312" />
+        <location filename="../../ui/screens/system.py" line="314" />
         <source>打印测试页</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="313" />
+        <location filename="../../ui/screens/system.py" line="315" />
         <source>已装纸（计数清零）</source>
         <translation>Paper loaded (reset counter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="314" />
+        <location filename="../../ui/screens/system.py" line="316" />
         <source>语音测试</source>
         <translation>Voice test</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="315" />
+        <location filename="../../ui/screens/system.py" line="317" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="343" />
+        <location filename="../../ui/screens/system.py" line="345" />
         <source>正在核对未完成的充值……</source>
         <translation>Checking unfinished top-ups…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="348" />
+        <location filename="../../ui/screens/system.py" line="350" />
         <source>没有未完成的充值</source>
         <translation>No unfinished top-ups</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="349" />
+        <location filename="../../ui/screens/system.py" line="351" />
         <source>需要处理的充值：</source>
         <translation>Top-ups needing attention:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="351" />
+        <location filename="../../ui/screens/system.py" line="353" />
         <source>正在核对，请稍后再查</source>
         <translation>Being checked, look again later</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="378" />
+        <location filename="../../ui/screens/system.py" line="380" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="374" />
+        <location filename="../../ui/screens/system.py" line="376" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -74,22 +66,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="401" />
+        <location filename="../../ui/screens/system.py" line="403" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="403" />
+        <location filename="../../ui/screens/system.py" line="405" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="407" />
+        <location filename="../../ui/screens/system.py" line="409" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="412" />
+        <location filename="../../ui/screens/system.py" line="414" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>
@@ -105,48 +97,48 @@
 <context>
     <name>CertificateScreen</name>
     <message>
-        <location filename="../../ui/screens/resident.py" line="423" />
+        <location filename="../../ui/screens/resident.py" line="450" />
         <source>证明预览</source>
         <translation>Certificate preview</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="414" />
-        <location filename="../../ui/screens/resident.py" line="437" />
+        <location filename="../../ui/screens/resident.py" line="441" />
+        <location filename="../../ui/screens/resident.py" line="464" />
         <source>开具并打印</source>
         <translation>Issue and print</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="428" />
+        <location filename="../../ui/screens/resident.py" line="455" />
         <source>申请人：</source>
         <translation>Applicant: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="431" />
+        <location filename="../../ui/screens/resident.py" line="458" />
         <source>公民身份号码：</source>
         <translation>ID number: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="435" />
+        <location filename="../../ui/screens/resident.py" line="462" />
         <source>点“开具并打印”后开具证明并马上打印。纸质证明上印有您完整的姓名和身份证号码。</source>
         <translation>Tap “Issue and print” to issue the certificate and print it at once. The paper copy shows your full name and ID number.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="447" />
+        <location filename="../../ui/screens/resident.py" line="474" />
         <source>正在开具，请稍候……</source>
         <translation>Issuing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="473" />
+        <location filename="../../ui/screens/resident.py" line="500" />
         <source>验证码：</source>
         <translation>Verification code: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="489" />
+        <location filename="../../ui/screens/resident.py" line="516" />
         <source>再打印一份</source>
         <translation>Print another copy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="494" />
+        <location filename="../../ui/screens/resident.py" line="521" />
         <source>开具没有成功，请再试一次</source>
         <translation>The certificate could not be issued, please try again</translation>
     </message>
@@ -154,67 +146,67 @@
 <context>
     <name>ConsentScreen</name>
     <message>
-        <location filename="../../ui/screens/resident.py" line="146" />
+        <location filename="../../ui/screens/resident.py" line="173" />
         <source>查询前请您知道</source>
         <translation>Before we look up your records</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="151" />
+        <location filename="../../ui/screens/resident.py" line="178" />
         <source>我同意，继续</source>
         <translation>I agree, continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="152" />
+        <location filename="../../ui/screens/resident.py" line="179" />
         <source>不同意，返回</source>
         <translation>I do not agree, go back</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="158" />
+        <location filename="../../ui/screens/resident.py" line="185" />
         <source>您本人的相关记录</source>
         <translation>your own records for this service</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="162" />
+        <location filename="../../ui/screens/resident.py" line="189" />
         <source>为了给您办理这项业务，本机将向有关部门查询：</source>
         <translation>To do this for you, the kiosk will ask the responsible office for: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="163" />
+        <location filename="../../ui/screens/resident.py" line="190" />
         <source>这些信息只用于这次办理，只显示在这块屏幕上，由您决定是否打印。</source>
         <translation>This information is used only for this visit and shown only on this screen; you decide whether to print it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="164" />
+        <location filename="../../ui/screens/resident.py" line="191" />
         <source>您离开或点“首页”后，屏幕上的信息会全部清除，本机不保存。</source>
         <translation>When you leave or tap “Home”, everything is cleared from the screen; the kiosk keeps nothing.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="165" />
+        <location filename="../../ui/screens/resident.py" line="192" />
         <source>依据《中华人民共和国个人信息保护法》，需要您先同意。</source>
         <translation>Under the Personal Information Protection Law of the PRC, we need your consent first.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="179" />
+        <location filename="../../ui/screens/resident.py" line="206" />
         <source>您的住房公积金缴存记录</source>
         <translation>your housing fund deposit records</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="180" />
+        <location filename="../../ui/screens/resident.py" line="207" />
         <source>您的社会保险参保缴费记录</source>
         <translation>your social insurance contribution records</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="181" />
+        <location filename="../../ui/screens/resident.py" line="208" />
         <source>您的学历和自学考试记录</source>
         <translation>your education and self-study exam records</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="182" />
+        <location filename="../../ui/screens/resident.py" line="209" />
         <source>您的户籍和困难群众认定信息</source>
         <translation>your household registration and hardship status</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="183" />
+        <location filename="../../ui/screens/resident.py" line="210" />
         <source>您的户籍信息</source>
         <translation>your household registration</translation>
     </message>
@@ -297,140 +289,140 @@
         <translation>Choose what the problem is about and enter your mobile number; staff will call you back</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="103" />
+        <location filename="../../ui/screens/feedback.py" line="104" />
         <source>请输入手机号</source>
         <translation>Enter your mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="106" />
+        <location filename="../../ui/screens/feedback.py" line="107" />
         <source>请把回执上的二维码对准扫码口；</source>
         <translation>Hold the QR code on your receipt to the scanner; </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="107" />
+        <location filename="../../ui/screens/feedback.py" line="108" />
         <source>没有回执，请输入诉求编号（19位），再输入验证码</source>
         <translation>without a receipt, type the 19-digit case number, then the code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="109" />
-        <location filename="../../ui/screens/feedback.py" line="287" />
+        <location filename="../../ui/screens/feedback.py" line="110" />
+        <location filename="../../ui/screens/feedback.py" line="289" />
         <source>诉求编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="111" />
+        <location filename="../../ui/screens/feedback.py" line="112" />
         <source>请输入办件编号，再选择您的评价</source>
         <translation>Enter the case number, then choose your rating</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="118" />
+        <location filename="../../ui/screens/feedback.py" line="120" />
         <source>办件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="121" />
+        <location filename="../../ui/screens/feedback.py" line="123" />
         <source>请为刚才办理的事项选择您的评价，再点“确定”</source>
         <translation>Choose your rating for the service you just used, then tap “OK”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="131" />
-        <location filename="../../ui/screens/feedback.py" line="135" />
+        <location filename="../../ui/screens/feedback.py" line="133" />
+        <location filename="../../ui/screens/feedback.py" line="137" />
         <source>已选择：</source>
         <translation>Chosen: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="142" />
+        <location filename="../../ui/screens/feedback.py" line="144" />
         <source>请先选择要反映的问题</source>
         <translation>Please choose what the problem is about first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="145" />
+        <location filename="../../ui/screens/feedback.py" line="147" />
         <source>手机号是11位数字，请检查</source>
         <translation>A mobile number has 11 digits, please check</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="158" />
+        <location filename="../../ui/screens/feedback.py" line="160" />
         <source>诉求编号是19位数字，请检查</source>
         <translation>The case number has 19 digits, please check</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="162" />
+        <location filename="../../ui/screens/feedback.py" line="164" />
         <source>验证码（6位）</source>
         <translation>Code (6 digits)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="174" />
+        <location filename="../../ui/screens/feedback.py" line="176" />
         <source>请输入办件编号</source>
         <translation>Please enter the case number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="177" />
+        <location filename="../../ui/screens/feedback.py" line="179" />
         <source>请选择您的评价</source>
         <translation>Please choose your rating</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="195" />
+        <location filename="../../ui/screens/feedback.py" line="197" />
         <source>这个条码不是12345回执上的二维码，请换回执上的二维码再扫</source>
         <translation>This is not the QR code of a 12345 receipt; please scan the QR code on the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="206" />
+        <location filename="../../ui/screens/feedback.py" line="208" />
         <source>正在查询，请稍候……</source>
         <translation>Looking it up, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="216" />
+        <location filename="../../ui/screens/feedback.py" line="218" />
         <source>已提交，工作人员会尽快回电。
 诉求编号 </source>
         <translation>Submitted. Staff will call you back soon.
 Case number </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="220" />
+        <location filename="../../ui/screens/feedback.py" line="222" />
         <source>
 正在打印回执……</source>
         <translation>
 Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="247" />
+        <location filename="../../ui/screens/feedback.py" line="249" />
         <source>正在打印回执……</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="249" />
+        <location filename="../../ui/screens/feedback.py" line="251" />
         <source>回执已打印，请取走</source>
         <translation>Receipt printed, please take it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="260" />
+        <location filename="../../ui/screens/feedback.py" line="262" />
         <source>回执没有打印出来，请记下编号和验证码</source>
         <translation>The receipt was not printed; please note the number and the code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="274" />
+        <location filename="../../ui/screens/feedback.py" line="276" />
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="218" />
+        <location filename="../../ui/screens/feedback.py" line="220" />
         <source>
 验证码 </source>
         <translation>
 Code </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="268" />
+        <location filename="../../ui/screens/feedback.py" line="270" />
         <source>办理状态：</source>
         <translation>Status: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="270" />
+        <location filename="../../ui/screens/feedback.py" line="272" />
         <source>答复：</source>
         <translation>Reply: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="284" />
+        <location filename="../../ui/screens/feedback.py" line="286" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>
@@ -438,52 +430,52 @@ Code </translation>
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/widgets.py" line="565" />
+        <location filename="../../ui/widgets.py" line="588" />
         <source>{y}年{m}月{d}日 {hm}</source>
         <translation>{d} {mon} {y}  {hm}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="645" />
+        <location filename="../../ui/widgets.py" line="668" />
         <source>● 网络正常</source>
         <translation>● Network OK</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="645" />
+        <location filename="../../ui/widgets.py" line="668" />
         <source>✖ 网络中断</source>
         <translation>✖ Network down</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="647" />
+        <location filename="../../ui/widgets.py" line="670" />
         <source>● 打印正常</source>
         <translation>● Printer OK</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="648" />
+        <location filename="../../ui/widgets.py" line="671" />
         <source>▲ 纸张不多</source>
         <translation>▲ Paper low</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="649" />
+        <location filename="../../ui/widgets.py" line="672" />
         <source>✖ 打印机缺纸</source>
         <translation>✖ Printer out of paper</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="650" />
+        <location filename="../../ui/widgets.py" line="673" />
         <source>✖ 打印机故障</source>
         <translation>✖ Printer fault</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="651" />
+        <location filename="../../ui/widgets.py" line="674" />
         <source>● 语音可用</source>
         <translation>● Voice ready</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="651" />
+        <location filename="../../ui/widgets.py" line="674" />
         <source>… 语音准备中</source>
         <translation>… Voice starting</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="652" />
+        <location filename="../../ui/widgets.py" line="675" />
         <source>– 语音未开启</source>
         <translation>– Voice off</translation>
     </message>
@@ -625,63 +617,78 @@ Code </translation>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../ui/screens/resident.py" line="35" />
+        <location filename="../../ui/screens/resident.py" line="39" />
         <source>请刷身份证</source>
         <translation>Please scan your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="36" />
+        <location filename="../../ui/screens/resident.py" line="39" />
+        <source>请用手机号验证</source>
+        <translation>Please verify with your mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="40" />
         <source>请把身份证放在屏幕下方的读卡区，听到“嘀”声后拿开</source>
         <translation>Place your ID card on the reader below the screen; remove it after the beep</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="39" />
+        <location filename="../../ui/screens/resident.py" line="47" />
         <source>演示模式：点一位演示居民，模拟刷卡</source>
         <translation>Demo mode: tap a demo resident to simulate a card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="55" />
+        <location filename="../../ui/screens/resident.py" line="63" />
         <source>没带身份证？用手机号验证</source>
         <translation>No ID card? Use your mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="57" />
-        <location filename="../../ui/screens/resident.py" line="77" />
+        <location filename="../../ui/screens/resident.py" line="65" />
+        <location filename="../../ui/screens/resident.py" line="104" />
         <source>请输入手机号</source>
         <translation>Enter your mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="85" />
+        <location filename="../../ui/screens/resident.py" line="83" />
+        <source>身份证读卡器暂时不能使用，请用手机号验证</source>
+        <translation>The ID card reader is not working right now; please verify with your mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="87" />
+        <source>正在读卡，请稍候……</source>
+        <translation>Reading the card, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/resident.py" line="112" />
         <source>正在核验身份，请稍候……</source>
         <translation>Checking your identity, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="98" />
+        <location filename="../../ui/screens/resident.py" line="125" />
         <source>手机号是11位数字，请检查</source>
         <translation>A mobile number has 11 digits, please check</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="121" />
+        <location filename="../../ui/screens/resident.py" line="148" />
         <source>请输入短信验证码（6位）</source>
         <translation>Enter the 6-digit SMS code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="122" />
+        <location filename="../../ui/screens/resident.py" line="149" />
         <source>验证码已发送</source>
         <translation>Code sent</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="122" />
+        <location filename="../../ui/screens/resident.py" line="149" />
         <source>验证码刚发过，请查看短信</source>
         <translation>A code was just sent; please check your messages</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="124" />
+        <location filename="../../ui/screens/resident.py" line="151" />
         <source>（演示模式验证码：</source>
         <translation> (demo code: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="135" />
+        <location filename="../../ui/screens/resident.py" line="162" />
         <source>出了点问题，请再试一次</source>
         <translation>Something went wrong, please try again</translation>
     </message>
@@ -689,22 +696,22 @@ Code </translation>
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="205" />
+        <location filename="../../ui/screens/system.py" line="207" />
         <source>还需要更多时间吗？</source>
         <translation>Do you need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="211" />
+        <location filename="../../ui/screens/system.py" line="213" />
         <source>需要，继续办理</source>
         <translation>Yes, continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="212" />
+        <location filename="../../ui/screens/system.py" line="214" />
         <source>不用了，结束</source>
         <translation>No, finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="234" />
+        <location filename="../../ui/screens/system.py" line="236" />
         <source>%1 秒后将结束办理并清除您的信息</source>
         <translation>In %1 seconds this visit ends and your information is cleared</translation>
     </message>
@@ -738,30 +745,31 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="136" />
-        <location filename="../../ui/window.py" line="485" />
+        <location filename="../../ui/window.py" line="488" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="137" />
-        <location filename="../../ui/window.py" line="484" />
+        <location filename="../../ui/window.py" line="487" />
         <source>说话</source>
         <translation>Speak</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="139" />
-        <location filename="../../ui/window.py" line="487" />
+        <location filename="../../ui/window.py" line="490" />
         <source>求助</source>
         <translation>Help</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="140" />
+        <location filename="../../ui/window.py" line="491" />
         <source>评价本次服务</source>
         <translation>Rate this service</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="142" />
-        <location filename="../../ui/window.py" line="486" />
+        <location filename="../../ui/window.py" line="489" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
@@ -771,22 +779,22 @@ Code </translation>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="339" />
+        <location filename="../../ui/window.py" line="342" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="340" />
+        <location filename="../../ui/window.py" line="343" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="357" />
+        <location filename="../../ui/window.py" line="360" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="376" />
+        <location filename="../../ui/window.py" line="379" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>
@@ -794,12 +802,12 @@ Code </translation>
 <context>
     <name>LetterKeypad</name>
     <message>
-        <location filename="../../ui/widgets.py" line="524" />
+        <location filename="../../ui/widgets.py" line="547" />
         <source>退格</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="525" />
+        <location filename="../../ui/widgets.py" line="548" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -963,17 +971,17 @@ Code </translation>
         <translation>Who can apply</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="307" />
+        <location filename="../../ui/screens/browse.py" line="308" />
         <source>这项事项不能在本机办理。请按上面写的地点和时间办理，或打印这份指南带上。</source>
         <translation>This service cannot be done at this kiosk. Please go to the place and at the time shown above, or print this guide to take along.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="319" />
+        <location filename="../../ui/screens/browse.py" line="320" />
         <source>打印机现在不能用，开出的材料暂时打印不出来。</source>
         <translation>The printer is not working now, so the document cannot be printed.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="320" />
+        <location filename="../../ui/screens/browse.py" line="321" />
         <source>您可以稍后再来，或到人工窗口办理；仍要继续请再点一次。</source>
         <translation>You can come back later or go to a service counter; to go on anyway, tap again.</translation>
     </message>
@@ -981,12 +989,12 @@ Code </translation>
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="162" />
+        <location filename="../../ui/screens/system.py" line="164" />
         <source>再试一次</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="164" />
+        <location filename="../../ui/screens/system.py" line="166" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
@@ -994,13 +1002,13 @@ Code </translation>
 <context>
     <name>NumericKeypad</name>
     <message>
-        <location filename="../../ui/widgets.py" line="543" />
-        <location filename="../../ui/widgets.py" line="553" />
+        <location filename="../../ui/widgets.py" line="566" />
+        <location filename="../../ui/widgets.py" line="576" />
         <source>退格</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="551" />
+        <location filename="../../ui/widgets.py" line="574" />
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -1034,20 +1042,28 @@ Code </translation>
     </message>
 </context>
 <context>
+    <name>PayScreens</name>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="60" />
+        <source>二维码 %1 分 %2 秒后失效</source>
+        <translation>QR code expires in %1 min %2 s</translation>
+    </message>
+</context>
+<context>
     <name>PinScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="263" />
+        <location filename="../../ui/screens/system.py" line="265" />
         <source>管理员登录</source>
         <translation>Administrator sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="282" />
-        <location filename="../../ui/screens/system.py" line="292" />
+        <location filename="../../ui/screens/system.py" line="284" />
+        <location filename="../../ui/screens/system.py" line="294" />
         <source>错误次数过多，请 %1 秒后再试</source>
         <translation>Too many wrong tries; try again in %1 seconds</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="295" />
+        <location filename="../../ui/screens/system.py" line="297" />
         <source>密码不对</source>
         <translation>Wrong PIN</translation>
     </message>
@@ -1055,137 +1071,137 @@ Code </translation>
 <context>
     <name>RecordsScreen</name>
     <message>
-        <location filename="../../ui/screens/resident.py" line="173" />
+        <location filename="../../ui/screens/resident.py" line="200" />
         <source>住房公积金缴存明细</source>
         <translation>Housing fund deposit statement</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="174" />
+        <location filename="../../ui/screens/resident.py" line="201" />
         <source>社会保险个人权益记录</source>
         <translation>Social insurance record</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="175" />
+        <location filename="../../ui/screens/resident.py" line="202" />
         <source>学历信息</source>
         <translation>Education records</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="176" />
+        <location filename="../../ui/screens/resident.py" line="203" />
         <source>自学考试成绩</source>
         <translation>Self-study exam results</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="206" />
+        <location filename="../../ui/screens/resident.py" line="233" />
         <source>上一页</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="207" />
+        <location filename="../../ui/screens/resident.py" line="234" />
         <source>下一页</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="208" />
+        <location filename="../../ui/screens/resident.py" line="235" />
         <source>打印明细</source>
         <translation>Print statement</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="326" />
+        <location filename="../../ui/screens/resident.py" line="353" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="327" />
+        <location filename="../../ui/screens/resident.py" line="354" />
         <source>缴存单位</source>
         <translation>Employer</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="328" />
+        <location filename="../../ui/screens/resident.py" line="355" />
         <source>缴存基数</source>
         <translation>Base</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="329" />
+        <location filename="../../ui/screens/resident.py" line="356" />
         <source>个人缴存</source>
         <translation>Yours</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="330" />
+        <location filename="../../ui/screens/resident.py" line="357" />
         <source>单位缴存</source>
         <translation>Employer's</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="331" />
+        <location filename="../../ui/screens/resident.py" line="358" />
         <source>账户余额</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="332" />
+        <location filename="../../ui/screens/resident.py" line="359" />
         <source>险种</source>
         <translation>Insurance</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="333" />
+        <location filename="../../ui/screens/resident.py" line="360" />
         <source>参保单位</source>
         <translation>Employer</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="334" />
+        <location filename="../../ui/screens/resident.py" line="361" />
         <source>缴费基数</source>
         <translation>Base</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="335" />
+        <location filename="../../ui/screens/resident.py" line="362" />
         <source>个人缴纳</source>
         <translation>Yours</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="336" />
+        <location filename="../../ui/screens/resident.py" line="363" />
         <source>单位缴纳</source>
         <translation>Employer's</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="337" />
+        <location filename="../../ui/screens/resident.py" line="364" />
         <source>类别</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="338" />
+        <location filename="../../ui/screens/resident.py" line="365" />
         <source>学校或机构</source>
         <translation>School or institution</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="339" />
+        <location filename="../../ui/screens/resident.py" line="366" />
         <source>专业</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="340" />
+        <location filename="../../ui/screens/resident.py" line="367" />
         <source>层次</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="341" />
+        <location filename="../../ui/screens/resident.py" line="368" />
         <source>时间</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="342" />
+        <location filename="../../ui/screens/resident.py" line="369" />
         <source>内容</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="250" />
+        <location filename="../../ui/screens/resident.py" line="277" />
         <source>正在查询，请稍候……</source>
         <translation>Looking it up, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="270" />
+        <location filename="../../ui/screens/resident.py" line="297" />
         <source>第 %1 页，共 %2 页，共 %3 条</source>
         <translation>Page %1 of %2, %3 rows</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/resident.py" line="283" />
+        <location filename="../../ui/screens/resident.py" line="310" />
         <source>查询没有成功，请再试一次</source>
         <translation>The lookup failed, please try again</translation>
     </message>
@@ -1193,43 +1209,43 @@ Code </translation>
 <context>
     <name>RewriteScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="674" />
+        <location filename="../../ui/screens/topup_pay.py" line="694" />
         <source>燃气卡补写</source>
         <translation>Write pending gas to card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="675" />
-        <location filename="../../ui/screens/topup_pay.py" line="743" />
+        <location filename="../../ui/screens/topup_pay.py" line="695" />
+        <location filename="../../ui/screens/topup_pay.py" line="763" />
         <source>请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”</source>
         <translation>Insert your gas card below the screen, then tap “Read and write”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="681" />
+        <location filename="../../ui/screens/topup_pay.py" line="701" />
         <source>演示模式：点一个户号，模拟插入它的燃气卡</source>
         <translation>Demo mode: tap an account to insert its card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="688" />
+        <location filename="../../ui/screens/topup_pay.py" line="708" />
         <source>读卡补写</source>
         <translation>Read and write</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="699" />
+        <location filename="../../ui/screens/topup_pay.py" line="719" />
         <source>已插入演示燃气卡</source>
         <translation>Demo card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="708" />
+        <location filename="../../ui/screens/topup_pay.py" line="728" />
         <source>正在读卡，请不要拔卡……</source>
         <translation>Reading the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="731" />
+        <location filename="../../ui/screens/topup_pay.py" line="751" />
         <source>这张卡没有待写入的购气</source>
         <translation>Nothing is waiting to be written to this card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="735" />
+        <location filename="../../ui/screens/topup_pay.py" line="755" />
         <source>补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表</source>
         <translation>Written: %1 purchase(s), %2 yuan. Put the card back into your meter</translation>
     </message>
@@ -1237,33 +1253,33 @@ Code </translation>
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="348" />
+        <location filename="../../ui/screens/browse.py" line="349" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="349" />
+        <location filename="../../ui/screens/browse.py" line="350" />
         <source>例如：贫困证明，按 P K Z M</source>
         <translation>Example: for 贫困证明 press P K Z M</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="372" />
+        <location filename="../../ui/screens/browse.py" line="373" />
         <source>正在准备查找，请稍候……</source>
         <translation>Getting search ready, one moment…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="390" />
+        <location filename="../../ui/screens/browse.py" line="391" />
         <source>为您找到 %n 项</source>
         <translation>
             <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="392" />
+        <location filename="../../ui/screens/browse.py" line="393" />
         <source>没有完全对应的事项，您可以看看这些</source>
         <translation>No exact match. You may want these</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="394" />
+        <location filename="../../ui/screens/browse.py" line="395" />
         <source>没有找到，请换几个字母试试，或点“首页”按分类找</source>
         <translation>Nothing found. Try other letters, or go Home to browse categories</translation>
     </message>
@@ -1271,185 +1287,185 @@ Code </translation>
 <context>
     <name>TopupPayScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="100" />
+        <location filename="../../ui/screens/topup_pay.py" line="111" />
         <source>燃气充值</source>
         <translation>Gas top-up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="115" />
-        <location filename="../../ui/screens/topup_pay.py" line="136" />
+        <location filename="../../ui/screens/topup_pay.py" line="126" />
+        <location filename="../../ui/screens/topup_pay.py" line="154" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="116" />
+        <location filename="../../ui/screens/topup_pay.py" line="127" />
         <source>模拟插卡</source>
         <translation>Insert demo card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="143" />
+        <location filename="../../ui/screens/topup_pay.py" line="161" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="144" />
+        <location filename="../../ui/screens/topup_pay.py" line="162" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="145" />
+        <location filename="../../ui/screens/topup_pay.py" line="163" />
         <source>充值金额：</source>
         <translation>Amount: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="145" />
+        <location filename="../../ui/screens/topup_pay.py" line="163" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="151" />
+        <location filename="../../ui/screens/topup_pay.py" line="168" />
         <source>请确认充值金额</source>
         <translation>Please confirm the amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="152" />
+        <location filename="../../ui/screens/topup_pay.py" line="169" />
         <source>确认后显示付款二维码</source>
         <translation>A payment QR code follows</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="153" />
+        <location filename="../../ui/screens/topup_pay.py" line="170" />
         <source>确认，去付款</source>
         <translation>Confirm and pay</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="159" />
+        <location filename="../../ui/screens/topup_pay.py" line="176" />
         <source>这个户号有 %1 笔已付款、还没写入燃气卡的购气</source>
         <translation>This account has %1 paid purchase(s) not yet on its gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="162" />
+        <location filename="../../ui/screens/topup_pay.py" line="179" />
         <source>请先插卡补写，再充值新的；没带卡也可以继续充值</source>
         <translation>Please write them to the card first; without the card you can still top up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="163" />
+        <location filename="../../ui/screens/topup_pay.py" line="180" />
         <source>先补写卡</source>
         <translation>Write to card first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="165" />
+        <location filename="../../ui/screens/topup_pay.py" line="182" />
         <source>继续充值</source>
         <translation>Top up anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="208" />
+        <location filename="../../ui/screens/topup_pay.py" line="225" />
         <source>正在生成订单……</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="215" />
+        <location filename="../../ui/screens/topup_pay.py" line="233" />
         <source>请用手机扫码付款</source>
         <translation>Scan with your phone to pay</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="260" />
+        <location filename="../../ui/screens/topup_pay.py" line="280" />
         <source>二维码已失效，没有扣款</source>
         <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="261" />
+        <location filename="../../ui/screens/topup_pay.py" line="281" />
         <source>还要充值，请点“重新生成二维码”</source>
         <translation>To top up, tap “New QR code”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="262" />
+        <location filename="../../ui/screens/topup_pay.py" line="282" />
         <source>重新生成二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="248" />
+        <location filename="../../ui/screens/topup_pay.py" line="269" />
         <source>付款成功！请插入燃气卡</source>
         <translation>Paid! Please insert your gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="249" />
+        <location filename="../../ui/screens/topup_pay.py" line="270" />
         <source>把燃气卡插入屏幕下方的读卡口，然后点“写卡”</source>
         <translation>Insert the gas card below the screen, then tap “Write card”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="250" />
-        <location filename="../../ui/screens/topup_pay.py" line="331" />
+        <location filename="../../ui/screens/topup_pay.py" line="271" />
+        <location filename="../../ui/screens/topup_pay.py" line="345" />
         <source>写卡</source>
         <translation>Write card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="255" />
+        <location filename="../../ui/screens/topup_pay.py" line="276" />
         <source>充值成功，已直接充到燃气表</source>
         <translation>Done: credited directly to your meter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="269" />
-        <location filename="../../ui/screens/topup_pay.py" line="364" />
+        <location filename="../../ui/screens/topup_pay.py" line="287" />
+        <location filename="../../ui/screens/topup_pay.py" line="384" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="269" />
+        <location filename="../../ui/screens/topup_pay.py" line="287" />
         <source>订单已取消，没有扣款</source>
         <translation>Order cancelled, nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="275" />
+        <location filename="../../ui/screens/topup_pay.py" line="292" />
         <source>网络不稳定，正在重新查询付款结果……</source>
         <translation>Network unstable, checking the payment again…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="290" />
+        <location filename="../../ui/screens/topup_pay.py" line="306" />
         <source>正在取消……</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="302" />
+        <location filename="../../ui/screens/topup_pay.py" line="314" />
         <source>已插入演示燃气卡</source>
         <translation>Demo card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="309" />
+        <location filename="../../ui/screens/topup_pay.py" line="323" />
         <source>正在写卡，请不要拔卡……</source>
         <translation>Writing the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="323" />
+        <location filename="../../ui/screens/topup_pay.py" line="337" />
         <source>写卡成功！请把燃气卡插回燃气表</source>
         <translation>Card written! Put it back into your gas meter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="329" />
+        <location filename="../../ui/screens/topup_pay.py" line="343" />
         <source>写卡没有成功</source>
         <translation>The card write failed</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="330" />
+        <location filename="../../ui/screens/topup_pay.py" line="344" />
         <source>已付款的金额不会丢失；可以重新插卡后再点“写卡”</source>
         <translation>Your payment is safe; reinsert the card and tap “Write card” again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="337" />
+        <location filename="../../ui/screens/topup_pay.py" line="351" />
         <source>正在打印凭证……</source>
         <translation>Printing the receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="337" />
+        <location filename="../../ui/screens/topup_pay.py" line="351" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="358" />
+        <location filename="../../ui/screens/topup_pay.py" line="372" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="363" />
+        <location filename="../../ui/screens/topup_pay.py" line="383" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>
@@ -1457,92 +1473,92 @@ Code </translation>
 <context>
     <name>TopupScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="24" />
+        <location filename="../../ui/screens/system.py" line="25" />
         <source>燃气充值</source>
         <translation>Gas top-up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="26" />
+        <location filename="../../ui/screens/system.py" line="27" />
         <source>请输入燃气户号（在燃气缴费单或燃气卡上）</source>
         <translation>Enter the gas account number (on your bill or card)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="55" />
+        <location filename="../../ui/screens/system.py" line="56" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="57" />
+        <location filename="../../ui/screens/system.py" line="58" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="69" />
+        <location filename="../../ui/screens/system.py" line="71" />
         <source>IC卡表（充值后需插卡写入）</source>
         <translation>IC-card meter (insert the card after paying)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="71" />
+        <location filename="../../ui/screens/system.py" line="73" />
         <source>远传表（充值后直接到账）</source>
         <translation>Smart meter (credited directly)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="73" />
+        <location filename="../../ui/screens/system.py" line="75" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="75" />
+        <location filename="../../ui/screens/system.py" line="77" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="76" />
+        <location filename="../../ui/screens/system.py" line="78" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="77" />
+        <location filename="../../ui/screens/system.py" line="79" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="78" />
+        <location filename="../../ui/screens/system.py" line="80" />
         <source>余额：</source>
         <translation>Balance: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="79" />
+        <location filename="../../ui/screens/system.py" line="81" />
         <source>表类型：</source>
         <translation>Meter: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="82" />
+        <location filename="../../ui/screens/system.py" line="84" />
         <source>您有已付款未写卡的购气，请先补写卡</source>
         <translation>You have paid gas not yet written to your card: please write it first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="97" />
+        <location filename="../../ui/screens/system.py" line="99" />
         <source>请核对户名和地址，然后选择充值金额</source>
         <translation>Check the name and address, then choose an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="101" />
+        <location filename="../../ui/screens/system.py" line="103" />
         <source>其他金额（%1–%2元），输入后点“确定”</source>
         <translation>Other amount (%1–%2 yuan), then tap OK</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="112" />
+        <location filename="../../ui/screens/system.py" line="114" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="118" />
+        <location filename="../../ui/screens/system.py" line="120" />
         <source>充值金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="147" />
+        <location filename="../../ui/screens/system.py" line="149" />
         <source>请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码</source>
         <translation>Enter the gas account number (on your bill or card), or scan the bill's barcode</translation>
     </message>
@@ -1550,138 +1566,138 @@ Code </translation>
 <context>
     <name>UtilityScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="392" />
+        <location filename="../../ui/screens/topup_pay.py" line="412" />
         <source>自来水费缴纳</source>
         <translation>Pay the water bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="393" />
+        <location filename="../../ui/screens/topup_pay.py" line="413" />
         <source>请输入水费户号（在水费单上），或扫描水费单上的条码</source>
         <translation>Type the water account number (on your water bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="396" />
+        <location filename="../../ui/screens/topup_pay.py" line="416" />
         <source>居民电费缴纳</source>
         <translation>Pay the electricity bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="397" />
+        <location filename="../../ui/screens/topup_pay.py" line="417" />
         <source>请输入电费户号（在电费单上），或扫描电费单上的条码</source>
         <translation>Type the electricity account number (on your bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="400" />
+        <location filename="../../ui/screens/topup_pay.py" line="420" />
         <source>供暖费缴纳</source>
         <translation>Pay the heating bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="401" />
+        <location filename="../../ui/screens/topup_pay.py" line="421" />
         <source>请输入供暖户号（在缴费单上），或扫描缴费单上的条码</source>
         <translation>Type the heating account number (on your bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="436" />
+        <location filename="../../ui/screens/topup_pay.py" line="456" />
         <source>重新生成二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="477" />
+        <location filename="../../ui/screens/topup_pay.py" line="497" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="479" />
+        <location filename="../../ui/screens/topup_pay.py" line="499" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="489" />
+        <location filename="../../ui/screens/topup_pay.py" line="509" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="496" />
-        <location filename="../../ui/screens/topup_pay.py" line="560" />
+        <location filename="../../ui/screens/topup_pay.py" line="516" />
+        <location filename="../../ui/screens/topup_pay.py" line="580" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="500" />
+        <location filename="../../ui/screens/topup_pay.py" line="520" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="501" />
+        <location filename="../../ui/screens/topup_pay.py" line="521" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="502" />
+        <location filename="../../ui/screens/topup_pay.py" line="522" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="503" />
+        <location filename="../../ui/screens/topup_pay.py" line="523" />
         <source>应缴：</source>
         <translation>Due: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="519" />
+        <location filename="../../ui/screens/topup_pay.py" line="539" />
         <source>请核对户名和地址，然后选择缴费金额，或输入其他金额（元）</source>
         <translation>Check the name and address, then choose an amount or type another amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="527" />
+        <location filename="../../ui/screens/topup_pay.py" line="547" />
         <source>缴费金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="547" />
+        <location filename="../../ui/screens/topup_pay.py" line="567" />
         <source>正在生成订单……</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="560" />
+        <location filename="../../ui/screens/topup_pay.py" line="580" />
         <source>请用手机扫码付款：</source>
         <translation>Scan with your phone to pay: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="570" />
+        <location filename="../../ui/screens/topup_pay.py" line="590" />
         <source>网络不稳定，正在重新查询付款结果……</source>
         <translation>Network unstable, checking the payment again…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="596" />
+        <location filename="../../ui/screens/topup_pay.py" line="616" />
         <source>缴费成功！</source>
         <translation>Paid!</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="601" />
+        <location filename="../../ui/screens/topup_pay.py" line="621" />
         <source>二维码已失效，没有扣款</source>
         <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="602" />
+        <location filename="../../ui/screens/topup_pay.py" line="622" />
         <source>还要缴费，请点“重新生成二维码”</source>
         <translation>To pay, tap “New QR code”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="606" />
+        <location filename="../../ui/screens/topup_pay.py" line="626" />
         <source>订单已取消，没有扣款</source>
         <translation>Order cancelled, nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="623" />
+        <location filename="../../ui/screens/topup_pay.py" line="643" />
         <source>正在打印凭证……</source>
         <translation>Printing the receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="631" />
+        <location filename="../../ui/screens/topup_pay.py" line="651" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="644" />
+        <location filename="../../ui/screens/topup_pay.py" line="664" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>

@@ -18,7 +18,7 @@ import time
 import uuid
 
 import segno
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
@@ -56,7 +56,8 @@ def qr_pixmap(payload: str) -> QPixmap:
 
 def left_words(tr, until: float) -> str:
     left = max(int(until - time.time()), 0)
-    words = tr("二维码 %1 分 %2 秒后失效")
+    # one context for both pay screens (a bare tr() here would reach lupdate without one)
+    words = QCoreApplication.translate("PayScreens", "二维码 %1 分 %2 秒后失效")
     return words.replace("%1", str(left // 60)).replace("%2", f"{left % 60:02d}")
 
 
