@@ -10,7 +10,6 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import itertools
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -290,9 +289,13 @@ def test_every_screen_fits_both_orientations(win, qtbot, size, elder):
 
 
 def test_ui_thread_stays_free_during_backend_calls(win, qtbot, services):
-    """A heartbeat timer on the UI thread keeps ticking while the backend is slow."""
+    """A timer on the UI thread keeps ticking while the backend is slow: a UI thread that waited
+    on the network would not tick at all between the call's start and its answer."""
     from PySide6.QtCore import QTimer
 
+    # screens are built on the UI thread after start (by design): let that finish first, this
+    # test is about the network
+    qtbot.waitUntil(lambda: not win._builder.isActive(), timeout=60_000)
     services.client.sandbox(
         "POST",
         "/faults",
@@ -304,15 +307,16 @@ def test_ui_thread_stays_free_during_backend_calls(win, qtbot, services):
     hb.start(10)
     win.go("topup")
     win.screens["topup"].field.setText("100200300")
+    started = time.monotonic()
     win.screens["topup"].keys.confirmed.emit()
     qtbot.waitUntil(lambda: win.screens["topup"].account is not None, timeout=10_000)
+    answered = time.monotonic()
     settle(qtbot, win)
     hb.stop()
-    gaps = [b - a for a, b in itertools.pairwise(ticks)]
-    # the slow call (1 s) was in flight the whole time; a shared, loaded machine ticks less often
-    # than every 10 ms, but a UI thread waiting on the network would not tick at all
-    assert len(ticks) > 20 and max(gaps) < 0.25
     services.client.sandbox("DELETE", "/faults")
+    assert answered - started >= 0.9  # the slow call was really in flight
+    during = [t for t in ticks if started < t < answered]
+    assert len(during) >= 3
 
 
 def test_english_at_runtime_and_back(win, qtbot):
