@@ -390,7 +390,7 @@ class SearchScreen(Screen):
         if r.matched:
             self.status.setText(self.tr("为您找到 %n 项", "", len(r.hits)))
         elif r.hits:
-            self.status.setText(self.tr("没有完全对应的事项，您可以看看这些"))
+            self.status.setText(self.tr("您是不是要办："))  # the engine's best few, to choose
         else:
             self.status.setText(self.tr("没有找到，请换几个字母试试，或点“首页”按分类找"))
 

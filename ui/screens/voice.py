@@ -98,7 +98,9 @@ class ListeningScreen(Screen):
         if heard.matched:
             self.status.setText(self.tr("为您找到 %n 项", "", len(hits)))
         elif hits:
-            self.status.setText(self.tr("没有听清，请再说一次；或看看这些"))
+            # not sure: ask back with the best guess rather than say nothing was found
+            ask = self.tr("您是不是要办“%1”？请点一下它，或再说一次")
+            self.status.setText(ask.replace("%1", hits[0].matter.name))
         else:
             self.status.setText(self.tr("没有听清，请再说一次"))
 
