@@ -562,3 +562,18 @@ def test_no_catalog_at_start_shows_out_of_service(tmp_path, qtbot):
     assert not screen.retry()
     shutil.copy(DEMO_CATALOG, broken)  # a technician puts a good file back
     assert screen.retry() and screen.recovered
+
+    # as ui.app.run uses it: full screen until a catalog is usable, then start-up runs again
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.screens.out_of_service import out_of_service
+
+    def technician_fixed_it() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, OutOfServiceScreen) and w is not screen and w.isVisible():
+                assert w.isFullScreen()  # outside demo mode: lockdown
+                w.retry()
+
+    QTimer.singleShot(200, technician_fixed_it)
+    assert out_of_service(QApplication.instance(), config, ["test"]) is True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from kiosk.config import Config
@@ -27,6 +27,7 @@ class OutOfServiceScreen(QWidget):
         self.config = config
         self.lockdown = lockdown
         self.recovered = False
+        self.loop: QEventLoop | None = None  # set by out_of_service(): left when recovered
         self.setObjectName("screen")
         self.setStyleSheet(Theme(elder=config.elder).stylesheet())
         box = QVBoxLayout(self)
@@ -71,7 +72,8 @@ class OutOfServiceScreen(QWidget):
         self.recovered = True
         self.timer.stop()
         self.close()
-        QCoreApplication.exit(0)
+        if self.loop is not None:  # only our own loop: never the application's exit
+            self.loop.quit()
         return True
 
     def closeEvent(self, event) -> None:
@@ -100,5 +102,6 @@ def out_of_service(app: QApplication, config: Config, problems: list[str]) -> bo
     start = getattr(ui_app, "start_watchdog", None)  # under systemd: still alive, still pinged
     if start is not None:
         start(screen)
-    app.exec()
+    screen.loop = QEventLoop()
+    screen.loop.exec()
     return screen.recovered
