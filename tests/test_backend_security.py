@@ -239,9 +239,12 @@ def test_declared_large_body_is_refused_unread(fresh):
     assert status == 413 and b"body_too_large" in data and b"connection: close" in data.lower()
 
 
-def test_streamed_body_is_cut_off_at_the_limit(fresh):
+def test_streamed_body_is_cut_off_at_the_limit(fresh, caplog):
     """A chunked upload of up to 256 MB with a bad signature: the server answers 413 once it has
-    read 64 KiB and closes the connection; it never reads (or holds) the rest."""
+    read 64 KiB and closes the connection; it never reads (or holds) the rest. Closing with the
+    client's bytes unread makes the kernel send a reset, which may discard the 413 before the
+    client reads it: then the refusal is seen in the backend's log instead."""
+    caplog.set_level("WARNING", logger="kiosk.backend.limits")
     head = (
         "POST /v1/utilities/gas/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
         f"{BAD_SIGNED}Transfer-Encoding: chunked\r\n\r\n"
@@ -258,9 +261,14 @@ def test_streamed_body_is_cut_off_at_the_limit(fresh):
             sent += len(piece)
     except OSError:  # the server closed the connection under us
         pass
-    status, data = read_status(sock)
+    try:
+        status, data = read_status(sock)
+    except ConnectionResetError:
+        status, data = 0, b""
     sock.close()
-    assert status == 413 and b"body_too_large" in data
+    if status:
+        assert status == 413 and b"body_too_large" in data
+    assert any("body over 65536" in r.getMessage() for r in caplog.records)
     # what was sent is at most the limit plus what the two kernels' socket buffers held
     assert sent < 32 * 1024 * 1024, f"server kept reading: {sent} bytes taken"
 
