@@ -266,6 +266,7 @@ EN = {
     "请用手机扫码付款": "Scan with your phone to pay",
     "二维码 %1 分 %2 秒后失效": "QR code expires in %1 min %2 s",
     "付款成功！请插入燃气卡": "Paid! Please insert your gas card",
+    "付款在取消之前已经完成，钱不会丢失。": "The payment went through before the cancel; your money is safe. ",
     "把燃气卡插入屏幕下方的读卡口，然后点“写卡”": "Insert the gas card below the screen, then tap “Write card”",
     "写卡": "Write card",
     "充值成功，已直接充到燃气表": "Done: credited directly to your meter",

@@ -235,6 +235,8 @@ class KioskWindow(QMainWindow):
         )
 
     def back(self) -> None:
+        if self.current in self.screens and not self.screens[self.current].leaving():
+            return  # the screen settles first (cancels its unpaid order) and steps back itself
         target = self.history.pop() if self.history else "home"
         while target in ("identify", "consent", "help") and self.history:
             target = self.history.pop()  # never step back into a finished identification

@@ -53,6 +53,11 @@ class Screen(QWidget):
     def enter(self, **kwargs) -> None:
         """Called each time the screen is shown, with what the caller passed to ``go``."""
 
+    def leaving(self) -> bool:
+        """返回 was tapped here: False when the screen must settle something first (an unpaid
+        order is cancelled before the resident is let go) and will step back itself."""
+        return True
+
     def resume(self) -> None:
         """Shown again by 返回 (not entered anew): a screen whose content went stale says so."""
 

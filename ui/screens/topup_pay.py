@@ -136,6 +136,7 @@ class TopupPayScreen(Screen):
         self.amount = 0
         self.pay = GasPayment()  # the steps and their rules: kiosk.payments
         self.order: api.Order | None = None
+        self._back_after = False  # 返回 tapped with an order open: step back once it is cancelled
 
     @property
     def step(self) -> Step:
@@ -180,6 +181,19 @@ class TopupPayScreen(Screen):
                 go=self.tr("先补写卡"),
             )
             self.cancel_btn.setText(self.tr("继续充值"))
+
+    def leaving(self) -> bool:
+        """返回 never leaves an order open behind the resident's back: an unpaid one is cancelled
+        here first (a payment that beat the cancel is shown and goes on to the card); one being
+        made is cancelled once it exists."""
+        if self.step is Step.PAYING:
+            self._back_after = True
+            self._cancel()
+            return False
+        if self.step in (Step.ORDERING, Step.CANCELLING):
+            self._back_after = True
+            return False
+        return True
 
     def resume(self) -> None:
         if self.step is Step.PAYING and self.order is not None:
@@ -236,6 +250,8 @@ class TopupPayScreen(Screen):
         self.poller = self.win.ops.poll(
             "poll", self._poll_fn(), self._polled, self._poll_failed, POLL_MS
         )
+        if self._back_after:  # 返回 was tapped while ordering: cancel it, then step back
+            self._cancel()
 
     def _poll_fn(self):
         """The poll, for the worker: the journal's latest entry asked of the backend."""
@@ -263,11 +279,17 @@ class TopupPayScreen(Screen):
             return  # still waiting, or an answer for a step already left
         self._stop_polling()
         self.qr.clear()
+        back, self._back_after = self._back_after, False
+        if step is Step.CLOSED and back:
+            self.win.session.settled(personal=True)
+            self.win.back()  # cancelled, nothing paid: where 返回 was meant to go
+            return
         if step is Step.INSERT_CARD:
             self.win.session.settled(personal=True)  # paid: the card write is next
             self._show(
                 self.tr("付款成功！请插入燃气卡"),
-                self.tr("把燃气卡插入屏幕下方的读卡口，然后点“写卡”"),
+                (self.tr("付款在取消之前已经完成，钱不会丢失。") if back else "")
+                + self.tr("把燃气卡插入屏幕下方的读卡口，然后点“写卡”"),
                 go=self.tr("写卡"),
                 cancel=False,
                 card=True,
@@ -372,6 +394,7 @@ class TopupPayScreen(Screen):
         self.hint.setText(self.tr("凭证没有打印出来，请联系工作人员"))
 
     def _failed(self, exc: Exception) -> None:
+        self._back_after = False  # the resident is told what went wrong and decides again
         step = self.pay.failed()
         if step is Step.PAYING:  # the cancel did not get through: the QR is still valid
             self._show(user_message(exc), left_words(self.tr, self._until))
@@ -405,6 +428,7 @@ class TopupPayScreen(Screen):
         self.hint.clear()
         self.account, self.amount, self.order = None, 0, None
         self.pay = GasPayment()
+        self._back_after = False
 
 
 UTILITY_TITLES = {  # the screen translates them when it shows them
