@@ -76,7 +76,7 @@ class SimulatedIdReader:
     def _serve(self) -> None:
         buf = bytearray()
         while not self._closed.is_set():
-            ready, _, _ = select.select([self._master], [], [], 0.05)
+            ready, _, _ = select.select([self._master], [], [], 0.25)  # wakes to see close()
             if not ready:
                 continue
             try:
