@@ -93,3 +93,63 @@ def test_payment_beating_the_back_cancel_is_shown_and_goes_to_the_card(win, qtbo
     assert win.current == "topup_pay" and pay.step == "insert_card"
     assert "付款成功" in pay.msg.text() and "取消之前" in pay.hint.text()
     assert pay.go_btn.isVisible() and pay.go_btn.text() == "写卡"
+
+
+# ----- 2. the water bill: confirm -> QR (+取消) -> 缴费成功, cancelled on leaving -----
+
+
+def water_amounts(win, qtbot, services, account="300100201"):
+    win.open_matter(services.catalog.catalog.by_id()["gy-005"])
+    win.start_flow()
+    u = win.screens["utility"]
+    u.field.setText(account)
+    u.keys.confirmed.emit()
+    settle(qtbot, win)
+    assert u.step == "amount"
+    return u
+
+
+def test_water_amount_asks_to_confirm_before_any_qr(win, qtbot, services):
+    u = water_amounts(win, qtbot, services)
+    u._pay(50_00)
+    assert u.step == "confirm" and u.order is None and u.qr.pixmap().isNull()
+    assert "50.00" in u.status.text() and not u.keys.isVisible()
+    assert u.go_btn.text() == "确认，去付款" and u.cancel_btn.isVisible()
+    u.cancel_btn.click()  # 取消 on the confirm: back to the amounts, nothing ordered
+    assert u.step == "amount" and u.card.isVisible() and u.keys.isVisible()
+    u._pay(50_00)
+    u.go_btn.click()
+    settle(qtbot, win)
+    assert u.step == "paying" and not u.qr.pixmap().isNull()
+    assert not u.keys.isVisible() and not u.keys.isEnabled()
+    assert u.cancel_btn.isVisible() and u.cancel_btn.text() == "取消"
+    oid = u.order.order_id
+    u.cancel_btn.click()
+    settle(qtbot, win)
+    assert u.step == "closed" and "已取消" in u.status.text()
+    assert services.client.utility_order("water", oid).status.value == "cancelled"
+
+
+def test_back_on_water_qr_cancels_the_order(win, qtbot, services):
+    u = water_amounts(win, qtbot, services)
+    u._pay(50_00)
+    u.go_btn.click()
+    settle(qtbot, win)
+    oid = u.order.order_id
+    tap(qtbot, win.back_btn)
+    settle(qtbot, win)
+    assert win.current != "utility"
+    assert services.client.utility_order("water", oid).status.value == "cancelled"
+
+
+def test_water_paid_before_the_back_cancel_shows_success(win, qtbot, services):
+    u = water_amounts(win, qtbot, services)
+    u._pay(50_00)
+    u.go_btn.click()
+    settle(qtbot, win)
+    services.client.sandbox("POST", f"/utility-orders/{u.order.order_id}/pay")
+    tap(qtbot, win.back_btn)
+    settle(qtbot, win)
+    assert win.current == "utility" and u.step == "done"
+    assert "缴费成功" in u.status.text() and "取消之前" in u.msg.text()
+    assert u.go_btn.isVisible() and u.go_btn.text() == "完成"

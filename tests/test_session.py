@@ -266,6 +266,8 @@ def test_water_bill_paid_by_qr_with_receipt(win, qtbot, services):
     settle(qtbot, win)
     assert u.account is not None and "李*英" in u.account_text.text()
     u._pay(50_00)
+    assert u.step == "confirm" and u.qr.pixmap().isNull()  # nothing ordered before 确认
+    u.go_btn.click()
     settle(qtbot, win)
     assert u.step == "paying" and not u.qr.pixmap().isNull()
     assert services.session.state.activity is Activity.PAYING

@@ -23,7 +23,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
 from kiosk.backend import api
-from kiosk.backend.client import BackendUnavailable
+from kiosk.backend.client import BackendRejected, BackendUnavailable
 from kiosk.clock import format_local
 from kiosk.errors import user_message
 from kiosk.flows import flow_for
@@ -447,6 +447,35 @@ UTILITY_TITLES = {  # the screen translates them when it shows them
 }
 
 
+def cancel_utility(client, kind: str, order_id: str) -> api.UtilityOrder:
+    """Cancel an unpaid bill order, on a worker; a payment that beat the cancel (409) is
+    followed: the order as the backend has it now."""
+    try:
+        return client.cancel_utility_order(kind, order_id)
+    except BackendRejected:
+        return client.utility_order(kind, order_id)
+
+
+def utility_receipt_lines(order: api.UtilityOrder) -> list[tuple[str, str]]:
+    return [
+        ("订单号", order.order_id),
+        ("户号", order.account),
+        ("缴费金额", f"{order.amount / 100:.2f}元"),
+        ("结果", "已缴费入账"),
+        ("时间", format_local()),
+    ]
+
+
+def settle_left_bill(services, kind: str, order_id: str):
+    """The resident left a bill's QR (首页, idle): cancelled; one paid meanwhile gets its
+    receipt printed, as if they had stayed."""
+    order = cancel_utility(services.client, kind, order_id)
+    if order.status is api.OrderStatus.CREDITED:
+        title = UTILITY_TITLES[kind][0] + "凭证"
+        return order, print_receipt(services, title, utility_receipt_lines(order))
+    return order, None
+
+
 class UtilityScreen(Screen):
     """Water, electricity and heating bills against the backend's utility accounts: like gas,
     without a card. Account -> the bill -> amount -> the order's QR -> paid -> receipt."""
@@ -480,12 +509,21 @@ class UtilityScreen(Screen):
         self.again = button(self.tr("重新生成二维码"), "", self._new_code)
         self.again.setVisible(False)
         left.addWidget(self.again)
+        row = QHBoxLayout()  # confirm -> QR (+取消) -> outcome, as on the gas screen
+        self.go_btn = button("", "", self._go)
+        self.cancel_btn = button(self.tr("取消"), "secondary", self._cancel)
+        row.addWidget(self.go_btn, 2)
+        row.addWidget(self.cancel_btn, 1)
+        left.addLayout(row)
+        self.go_btn.setVisible(False)
+        self.cancel_btn.setVisible(False)
         left.addStretch(1)
         self.keys = NumericKeypad()
         self.keys.typed.connect(lambda d: self.field.setText((self.field.text() + d)[:20]))
         self.keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
         self.keys.confirmed.connect(self._confirm)
         right.addWidget(self.keys, 1)
+        self._back_after = False  # 返回 tapped on the QR: step back once the order is cancelled
         self.kind = "water"
         self.account: api.UtilityAccount | None = None
         self.order: api.UtilityOrder | None = None
@@ -575,7 +613,72 @@ class UtilityScreen(Screen):
             return
         self.amount = fen
         self.key = str(uuid.uuid4())  # one key per payment: a retry never makes a second order
-        self._order()
+        self.step = "confirm"  # nothing ordered until the resident confirms the amount
+        self.card.setVisible(False)
+        self._keypad(False)
+        self.msg.clear()
+        self.status.setText(
+            self.tr("请确认缴费金额：") + f"{fen / 100:.2f}" + self.tr("元")
+        )
+        self.hint.setText(self.tr("确认后显示付款二维码"))
+        self._buttons(self.tr("确认，去付款"), self.tr("取消"))
+
+    def _keypad(self, on: bool) -> None:
+        """The keypad types the account or the amount; beside a confirm or a QR it is off."""
+        self.keys.setEnabled(on)
+        self.keys.setVisible(on)
+
+    def _buttons(self, go: str = "", cancel: str = "") -> None:
+        self.go_btn.setText(go)
+        self.go_btn.setVisible(bool(go))
+        self.cancel_btn.setText(cancel)
+        self.cancel_btn.setVisible(bool(cancel))
+
+    def _go(self) -> None:
+        if self.step == "confirm":
+            self._order()
+        elif self.step in ("done", "closed"):
+            self.win.home()
+
+    def _cancel(self) -> None:
+        if self.step == "confirm":  # back to the amounts: nothing was ordered
+            self.step = "amount"
+            self.status.clear()
+            self.hint.clear()
+            self._buttons()
+            self.card.setVisible(True)
+            self._keypad(True)
+        elif self.step == "paying" and self.order is not None:
+            self._stop()
+            self.step = "cancelling"
+            self.qr.clear()
+            self._buttons()
+            self.status.setText(self.tr("正在取消……"))
+            services, kind, oid = self.services, self.kind, self.order.order_id
+            self.win.run(
+                "utility-cancel",
+                lambda: cancel_utility(services.client, kind, oid),
+                self._polled,
+                self._cancel_failed,
+            )
+
+    def _cancel_failed(self, exc: Exception) -> None:
+        self._back_after = False
+        self.step = "paying"  # the order is still open: its QR and the poll again
+        self._ordered(self.order, again=True)
+        self.status.setText(user_message(exc, self.tr("没有取消成功，请再试一次")))
+
+    def leaving(self) -> bool:
+        """返回 never leaves a bill's order open: it is cancelled first (a payment that beat the
+        cancel is shown with its receipt); while ordering, once the order exists."""
+        if self.step == "paying":
+            self._back_after = True
+            self._cancel()
+            return False
+        if self.step in ("ordering", "cancelling"):
+            self._back_after = True
+            return False
+        return True
 
     def _order(self) -> None:
         services, kind, account, amount, key = (
@@ -587,6 +690,8 @@ class UtilityScreen(Screen):
         )
         self.step = "ordering"
         self.card.setVisible(False)
+        self._keypad(False)
+        self._buttons()
         self.again.setVisible(False)
         self.status.setText(self.tr("正在生成订单……"))
         self.win.run(
@@ -596,8 +701,9 @@ class UtilityScreen(Screen):
             self._failed,
         )
 
-    def _ordered(self, order: api.UtilityOrder) -> None:
+    def _ordered(self, order: api.UtilityOrder, again: bool = False) -> None:
         self.order, self.step = order, "paying"
+        self._buttons(cancel=self.tr("取消"))
         self.qr.setPixmap(qr_pixmap(order.pay_qr))
         self._until = iso_epoch(order.expires_at)
         self.status.setText(
@@ -614,6 +720,8 @@ class UtilityScreen(Screen):
             lambda exc: self.hint.setText(self.tr("网络不稳定，正在重新查询付款结果……")),
             POLL_MS,
         )
+        if self._back_after and not again:  # 返回 was tapped while ordering: cancel it now
+            self._cancel()
 
     def _tick(self) -> None:
         if self.step == "paying":
@@ -626,7 +734,7 @@ class UtilityScreen(Screen):
             self.poller = None
 
     def _polled(self, order: api.UtilityOrder) -> None:
-        if self.step != "paying":
+        if self.step not in ("paying", "cancelling"):
             return
         self.order = order
         status = order.status
@@ -635,9 +743,13 @@ class UtilityScreen(Screen):
         self._stop()
         self.qr.clear()
         self.win.session.settled(personal=True)
+        back, self._back_after = self._back_after, False
         if status is api.OrderStatus.CREDITED:
             self.step = "done"
             self.status.setText(self.tr("缴费成功！"))
+            if back:
+                self.msg.setText(self.tr("付款在取消之前已经完成，已缴费入账。"))
+            self._buttons(self.tr("完成"))
             self.win.forget("utility")
             self._receipt(order)
         elif status is api.OrderStatus.EXPIRED:
@@ -645,10 +757,17 @@ class UtilityScreen(Screen):
             self.status.setText(self.tr("二维码已失效，没有扣款"))
             self.hint.setText(self.tr("还要缴费，请点“重新生成二维码”"))
             self.again.setVisible(True)
+            self._buttons()
         else:
             self.step = "closed"
+            if back:  # cancelled, nothing paid: where 返回 was meant to go
+                self.step = "account"
+                self.order = None
+                self.win.back()
+                return
             self.status.setText(self.tr("订单已取消，没有扣款"))
             self.hint.clear()
+            self._buttons(self.tr("回到首页"))
 
     def _new_code(self) -> None:
         if self.step == "expired" and self.account is not None:
@@ -657,13 +776,7 @@ class UtilityScreen(Screen):
 
     def _receipt(self, order: api.UtilityOrder) -> None:
         services, title = self.services, UTILITY_TITLES[self.kind][0] + "凭证"
-        lines = [
-            ("订单号", order.order_id),
-            ("户号", order.account),
-            ("缴费金额", f"{order.amount / 100:.2f}元"),
-            ("结果", "已缴费入账"),
-            ("时间", format_local()),
-        ]
+        lines = utility_receipt_lines(order)
         self.hint.setText(self.tr("正在打印凭证……"))
         self.win.session.printing()
         self.win.ops.run(
@@ -683,24 +796,30 @@ class UtilityScreen(Screen):
         self.win.finish_service(f"utilities.{self.kind}")
 
     def _failed(self, exc: Exception) -> None:
+        self._back_after = False
         self.step = "amount" if self.account is not None else "account"
         self.card.setVisible(self.account is not None)
+        self._keypad(True)
+        self._buttons()
         self.status.setText(user_message(exc, self.tr("没有成功，请再试一次")))
 
     def wipe(self) -> None:
         self._stop()
-        if self.order is not None and self.step == "paying":
-            # the resident left before paying: cancel; a payment that beat us stays credited
+        if self.order is not None and self.step in ("paying", "cancelling"):
+            # the resident left before paying: cancel; a payment that beat us gets its receipt
             services, kind, oid = self.services, self.kind, self.order.order_id
             self.win.ops.run(
-                "utility-cancel",
-                lambda: services.client.cancel_utility_order(kind, oid),
+                "utility-settle-on-leave",
+                lambda: settle_left_bill(services, kind, oid),
                 lambda _o: None,
                 lambda _e: None,
                 owner=None,
             )
         self.account, self.order, self.amount, self.key = None, None, 0, ""
         self.step = "account"
+        self._back_after = False
+        self._buttons()
+        self._keypad(True)
         for w in (self.field, self.msg, self.account_text, self.status, self.hint, self.qr):
             w.clear()
         self.card.setVisible(False)
