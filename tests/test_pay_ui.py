@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
 from ui.app import make_app
@@ -153,3 +154,51 @@ def test_water_paid_before_the_back_cancel_shows_success(win, qtbot, services):
     assert win.current == "utility" and u.step == "done"
     assert "缴费成功" in u.status.text() and "取消之前" in u.msg.text()
     assert u.go_btn.isVisible() and u.go_btn.text() == "完成"
+
+
+# ----- 3. a double tap on 确认，去付款 never lands on the next step's 取消 -----
+
+
+def test_double_tap_on_confirm_does_not_cancel(win, qtbot, services):
+    win.open_matter(services.catalog.catalog.by_id()["gy-001"])
+    win.start_flow()
+    topup = win.screens["topup"]
+    topup.field.setText("100200302")
+    topup.keys.confirmed.emit()
+    settle(qtbot, win)
+    topup._amount(30_00)
+    pay = win.screens["topup_pay"]
+    pay.guard.hold_s = 0  # the first tap, long after the page was shown
+    qtbot.wait(1)
+    confirm_at = pay.go_btn.geometry()
+    tap(qtbot, pay.go_btn)
+    settle(qtbot, win)
+    assert pay.step == "paying"
+    QApplication.processEvents()
+    assert not pay.cancel_btn.geometry().intersects(confirm_at)  # 取消 is elsewhere
+    pay.guard.hold_s = 3600  # the second tap of the double tap: right after the step changed
+    tap(qtbot, pay.cancel_btn)
+    settle(qtbot, win)
+    assert pay.step == "paying"  # ignored: the order stands
+    pay.guard.hold_s = 0  # a tap the resident means, after reading the new step
+    tap(qtbot, pay.cancel_btn)
+    settle(qtbot, win)
+    assert pay.step == "closed"
+
+
+def test_water_steps_guard_their_buttons(win, qtbot, services):
+    u = water_amounts(win, qtbot, services)
+    u._pay(50_00)
+    confirm_at = u.go_btn.geometry()
+    u.guard.hold_s = 3600
+    tap(qtbot, u.go_btn)
+    assert u.step == "confirm"  # the tap that chose the amount, landing twice
+    u.guard.hold_s = 0
+    tap(qtbot, u.go_btn)
+    settle(qtbot, win)
+    assert u.step == "paying"
+    QApplication.processEvents()
+    assert not u.cancel_btn.geometry().intersects(confirm_at)
+    tap(qtbot, u.cancel_btn)
+    settle(qtbot, win)
+    assert u.step == "closed"

@@ -32,6 +32,7 @@ from kiosk.payments import GasPayment, Step
 from kiosk.session import iso_epoch
 from kiosk.topup.journal import Entry, State
 from ui.screens.base import Screen
+from ui.tapguard import TapGuard, keep_place
 from ui.widgets import (
     Card,
     NumericKeypad,
@@ -129,6 +130,8 @@ class TopupPayScreen(Screen):
         row.addWidget(self.card_btn, 1)
         row.addWidget(self.cancel_btn, 1)
         self.box.addLayout(row)
+        keep_place(self.go_btn)  # 取消 never slides under the finger that tapped 确认
+        self.guard = TapGuard(self).watch(self.go_btn, self.card_btn, self.cancel_btn)
         self.timer = QTimer(self)  # the countdown's words only; the status is polled by ops
         self.timer.timeout.connect(self._tick)
         self.poller = None
@@ -207,6 +210,7 @@ class TopupPayScreen(Screen):
         cancel: bool = True,
         card: bool = False,
     ) -> None:
+        self.guard.changed()  # a double tap on the old step's button is not a tap on this one
         self.msg.setText(msg)
         self.hint.setText(hint)
         self.go_btn.setText(go)
@@ -515,6 +519,8 @@ class UtilityScreen(Screen):
         row.addWidget(self.go_btn, 2)
         row.addWidget(self.cancel_btn, 1)
         left.addLayout(row)
+        keep_place(self.go_btn)
+        self.guard = TapGuard(self).watch(self.go_btn, self.cancel_btn, self.again)
         self.go_btn.setVisible(False)
         self.cancel_btn.setVisible(False)
         left.addStretch(1)
@@ -629,6 +635,7 @@ class UtilityScreen(Screen):
         self.keys.setVisible(on)
 
     def _buttons(self, go: str = "", cancel: str = "") -> None:
+        self.guard.changed()
         self.go_btn.setText(go)
         self.go_btn.setVisible(bool(go))
         self.cancel_btn.setText(cancel)
