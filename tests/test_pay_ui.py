@@ -202,3 +202,43 @@ def test_water_steps_guard_their_buttons(win, qtbot, services):
     tap(qtbot, u.cancel_btn)
     settle(qtbot, win)
     assert u.step == "closed"
+
+
+# ----- 4. paid and waiting for the card: 返回 never leads to buying again -----
+
+
+def test_back_after_paying_keeps_the_card_step(win, qtbot, services):
+    pay = gas_qr(win, qtbot, services, "100200300")
+    key = pay.entry.key
+    services.client.sandbox("POST", f"/orders/{pay.entry.order_id}/pay")
+    pay.poller.now()
+    settle(qtbot, win)
+    assert pay.step == "insert_card"
+    tap(qtbot, win.back_btn)
+    settle(qtbot, win)
+    assert win.current == "topup_pay" and pay.step == "insert_card"  # no new purchase
+    assert "首页" in pay.hint.text() and pay.go_btn.text() == "写卡"
+    assert services.topup.journal.get(key).state.value == "paid"
+    win.home()  # leaving without the card: 待圈存 with its note, as before
+    settle(qtbot, win)
+    win.ops.wait()
+    assert services.topup.journal.get(key).state.value == "write_pending"
+
+
+def test_amount_page_offers_a_rewrite_button(win, qtbot, services):
+    flow = services.topup
+    waiting = flow.start(services.client.gas_account("100200304"), 20_00)
+    services.client.sandbox("POST", f"/orders/{waiting.order_id}/pay")
+    flow.poll(waiting)  # paid, the resident left without the card
+    win.open_matter(services.catalog.catalog.by_id()["gy-001"])
+    win.start_flow()
+    topup = win.screens["topup"]
+    topup.field.setText("100200304")
+    topup.keys.confirmed.emit()
+    settle(qtbot, win)
+    assert "请先补写卡" in topup.account_text.text()
+    assert topup.rewrite_btn.isVisible() and topup.rewrite_btn.text() == "先补写卡"
+    tap(qtbot, topup.rewrite_btn)
+    assert win.current == "rewrite"
+    topup.wipe()
+    assert not topup.rewrite_btn.isVisible()

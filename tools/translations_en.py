@@ -268,6 +268,8 @@ EN = {
     "付款成功！请插入燃气卡": "Paid! Please insert your gas card",
     "付款在取消之前已经完成，钱不会丢失。": "The payment went through before the cancel; your money is safe. ",
     "请确认缴费金额：": "Please confirm the amount: ",
+    "已付款，请先插卡写卡。没带卡可点“首页”离开：钱不会丢失，": "Paid: please insert the card and write it first. Without the card, tap “Home”: your money is safe, ",
+    "会打印待写卡通知，凭它到任意自助终端补写": "a note is printed; write the card later at any kiosk",
     "没有取消成功，请再试一次": "The order could not be cancelled; please try again",
     "付款在取消之前已经完成，已缴费入账。": "The payment went through before the cancel; the bill is paid.",
     "把燃气卡插入屏幕下方的读卡口，然后点“写卡”": "Insert the gas card below the screen, then tap “Write card”",

@@ -36,6 +36,10 @@ class TopupScreen(Screen):
         self.account_card.box.addWidget(self.account_text)
         self.amounts = QGridLayout()
         self.account_card.box.addLayout(self.amounts)
+        # paid purchases not on the card yet: the way to write them, not just words about it
+        self.rewrite_btn = button(self.tr("先补写卡"), "", lambda: self.win.go("rewrite"))
+        self.rewrite_btn.setVisible(False)
+        self.account_card.box.addWidget(self.rewrite_btn)
         self.account_card.setVisible(False)
         left.addWidget(self.account_card)
         left.addStretch(1)
@@ -82,6 +86,7 @@ class TopupScreen(Screen):
         ]
         if a.pending_writes:
             lines.append(self.tr("您有已付款未写卡的购气，请先补写卡"))
+        self.rewrite_btn.setVisible(bool(a.pending_writes))
         self.account_text.setText("\n".join(lines))
         while self.amounts.count():
             self.amounts.takeAt(0).widget().deleteLater()
@@ -144,6 +149,7 @@ class TopupScreen(Screen):
         self.msg.clear()
         self.account_text.clear()
         self.account_card.setVisible(False)
+        self.rewrite_btn.setVisible(False)
         self.field.setPlaceholderText("")
         self.prompt.setText(
             self.tr("请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码")

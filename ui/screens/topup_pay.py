@@ -196,6 +196,13 @@ class TopupPayScreen(Screen):
         if self.step in (Step.ORDERING, Step.CANCELLING):
             self._back_after = True
             return False
+        if self.step in (Step.INSERT_CARD, Step.WRITING):
+            # paid, not on the card: 返回 must not lead to buying again; the card step stays
+            self.hint.setText(
+                self.tr("已付款，请先插卡写卡。没带卡可点“首页”离开：钱不会丢失，")
+                + self.tr("会打印待写卡通知，凭它到任意自助终端补写")
+            )
+            return False
         return True
 
     def resume(self) -> None:
