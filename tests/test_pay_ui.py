@@ -242,3 +242,49 @@ def test_amount_page_offers_a_rewrite_button(win, qtbot, services):
     assert win.current == "rewrite"
     topup.wipe()
     assert not topup.rewrite_btn.isVisible()
+
+
+# ----- 5. one tap, one copy: print buttons guarded after the outcome -----
+
+
+def test_taps_after_a_print_do_not_print_again(win, qtbot, services, monkeypatch):
+    from kiosk.backend.store import demo_residents
+
+    printer = services.printer
+    jobs = []
+    real = printer.print_pdf
+
+    def counted(pdf, title):  # the real CUPS print, counted
+        jobs.append(title)
+        return real(pdf, title)
+
+    monkeypatch.setattr(printer, "print_pdf", counted)
+    person = next(r for r in demo_residents() if r["name"] == "李秀英")
+    win.open_matter(services.catalog.catalog.by_id()["ga-001"])
+    win.start_flow()
+    win.screens["identify"]._card(person["name"], person["id_number"])
+    settle(qtbot, win)
+    if win.current == "consent":
+        tap(qtbot, win.screens["consent"].agree)
+        settle(qtbot, win)
+    cert = win.screens["certificate"]
+    assert win.current == "certificate"
+    tap(qtbot, cert.print_btn)
+    settle(qtbot, win)
+    win.ops.wait()
+    QApplication.processEvents()
+    assert len(jobs) == 1 and cert.print_btn.text() == "再打印一份"
+    from ui.tapguard import guard_of
+
+    guard_of(cert.print_btn).hold_s = 3600  # the rest of the triple tap, right after the outcome
+    tap(qtbot, cert.print_btn)
+    tap(qtbot, cert.print_btn)
+    settle(qtbot, win)
+    win.ops.wait()
+    assert len(jobs) == 1
+    guard_of(cert.print_btn).hold_s = 0  # 再打印一份, meant
+    tap(qtbot, cert.print_btn)
+    settle(qtbot, win)
+    win.ops.wait()
+    QApplication.processEvents()
+    assert len(jobs) == 2

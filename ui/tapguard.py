@@ -64,3 +64,13 @@ def keep_place(widget: QWidget) -> None:
     policy = widget.sizePolicy()
     policy.setRetainSizeWhenHidden(True)
     widget.setSizePolicy(policy)
+
+
+def guard_of(widget: QWidget) -> TapGuard:
+    """The one guard watching ``widget`` (made on first use): for a button that changes in
+    place, such as 打印 turning into 再打印一份."""
+    guard = widget.findChild(TapGuard, "tapguard")
+    if guard is None:
+        guard = TapGuard(widget).watch(widget)
+        guard.setObjectName("tapguard")
+    return guard

@@ -27,6 +27,7 @@ from kiosk.session import Activity, State
 from ui.ops import Operations
 from ui.screens.base import Screen
 from ui.screens.system import IdleOverlay
+from ui.tapguard import guard_of
 from ui.theme import Theme
 from ui.widgets import Header, button, label
 
@@ -371,6 +372,7 @@ class KioskWindow(QMainWindow):
             ok, words = print_outcome(printer, result)
             _show(msg, ok, self.tr(words))
             if button is not None:
+                guard_of(button).changed()  # the rest of a double tap is not a second copy
                 button.setEnabled(True)
             self._printer_seen(result)
             if on_done is not None:
@@ -380,6 +382,7 @@ class KioskWindow(QMainWindow):
             self.session.settled()
             _show(msg, False, user_message(exc, self.tr("打印没有成功，请联系工作人员")))
             if button is not None:
+                guard_of(button).changed()
                 button.setEnabled(True)
 
         self.ops.run("print", work, done, failed, owner=None)
