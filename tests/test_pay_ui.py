@@ -288,3 +288,26 @@ def test_taps_after_a_print_do_not_print_again(win, qtbot, services, monkeypatch
     win.ops.wait()
     QApplication.processEvents()
     assert len(jobs) == 2
+
+
+def test_home_while_the_order_is_made_still_cancels_it(win, qtbot, services):
+    win.open_matter(services.catalog.catalog.by_id()["gy-001"])
+    win.start_flow()
+    topup = win.screens["topup"]
+    topup.field.setText("100200302")
+    topup.keys.confirmed.emit()
+    settle(qtbot, win)
+    topup._amount(30_00)
+    pay = win.screens["topup_pay"]
+    journal = services.topup.journal
+    before = {e.key for e in journal.all()}
+    pay.go_btn.click()
+    assert pay.step == "ordering"
+    win.home()  # before the order's answer reached the screen
+    settle(qtbot, win)
+    win.ops.wait()
+    QApplication.processEvents()
+    settle(qtbot, win)
+    win.ops.wait()
+    made = [e for e in journal.all() if e.key not in before]
+    assert len(made) == 1 and made[0].state.value == "cancelled"

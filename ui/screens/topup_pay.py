@@ -248,7 +248,29 @@ class TopupPayScreen(Screen):
 
         self.qr.clear()
         self._show(self.tr("正在生成订单……"), cancel=False)
-        self.win.run("order", work, self._ordered, self._failed)
+        pay = self.pay
+
+        def ordered(result: tuple[Entry, api.Order]) -> None:
+            if self.pay is not pay:  # the resident left (首页, idle) while it was being made
+                entry = result[0]
+                self.win.ops.run(
+                    "settle-on-leave",
+                    lambda: settle_left_topup(services, services.topup.journal.get(entry.key)),
+                    lambda _r: None,
+                    lambda _e: None,
+                    owner=None,
+                )
+                return
+            self.win._network(True)
+            self._ordered(result)
+
+        def failed(exc: Exception) -> None:
+            if self.pay is pay:  # told on this screen; a resident who left is not told
+                self.win._network(not isinstance(exc, BackendUnavailable))
+                self._failed(exc)
+
+        # owner=None: an order made after the resident left is still cancelled, never left open
+        self.win.ops.run("order", work, ordered, failed, owner=None)
 
     def _ordered(self, result: tuple[Entry, api.Order]) -> None:
         entry, self.order = result
