@@ -311,3 +311,39 @@ def test_home_while_the_order_is_made_still_cancels_it(win, qtbot, services):
     win.ops.wait()
     made = [e for e in journal.all() if e.key not in before]
     assert len(made) == 1 and made[0].state.value == "cancelled"
+
+
+def test_double_tap_on_print_statement_prints_once(win, qtbot, services, monkeypatch):
+    from kiosk.backend.store import demo_residents
+    from ui.tapguard import guard_of
+
+    printer = services.printer
+    jobs = []
+    real = printer.print_pdf
+
+    def counted(pdf, title):  # the real CUPS print, counted
+        jobs.append(title)
+        return real(pdf, title)
+
+    monkeypatch.setattr(printer, "print_pdf", counted)
+    person = next(r for r in demo_residents() if r["name"] == "王建国")
+    win.open_matter(services.catalog.catalog.by_id()["gjj-002"])
+    tap(qtbot, win.screens["matter"].act)
+    win.screens["identify"]._card(person["name"], person["id_number"])
+    settle(qtbot, win)
+    if win.current == "consent":
+        tap(qtbot, win.screens["consent"].agree)
+        settle(qtbot, win)
+    records = win.screens["records"]
+    assert win.current == "records" and records.table.rowCount() > 0
+    tap(qtbot, records.print_btn)
+    assert not records.print_btn.isEnabled()  # while printing: a second tap cannot land
+    settle(qtbot, win)
+    win.ops.wait()
+    QApplication.processEvents()
+    assert len(jobs) == 1
+    guard_of(records.print_btn).hold_s = 3600  # the double tap's second half, after the outcome
+    tap(qtbot, records.print_btn)
+    settle(qtbot, win)
+    win.ops.wait()
+    assert len(jobs) == 1
