@@ -24,7 +24,7 @@ START = """
 import time; t0 = time.perf_counter()
 from ui.app import make_app
 from kiosk.config import Config
-from kiosk.services import Services
+from app.services import Services
 from ui.window import KioskWindow
 from PySide6.QtWidgets import QApplication
 app = make_app(); s = Services(Config()); w = KioskWindow(s, lockdown=False)
@@ -60,8 +60,8 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from app.services import Services
     from kiosk.config import Config
-    from kiosk.services import Services
     from ui.app import make_app
     from ui.window import KioskWindow
 

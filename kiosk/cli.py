@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from kiosk.catalog import DEMO_CATALOG, CatalogError, load_catalog
@@ -184,13 +184,7 @@ def _lint(catalog, args: argparse.Namespace) -> list:
         model = Path(args.model)
         if not (model / "am").is_dir():
             raise UsageError(f"no vosk model in {model} (needs am/, conf/, graph/, ivector/)")
-        from voice.grammar import _CLEAN, build_grammar, model_vocabulary  # only on this path
-
-        vocab = model_vocabulary(model)
-
-        def unsayable(phrases: list[str]) -> list[str]:
-            cleaned = {p: _CLEAN.sub(" ", p).strip() for p in phrases}
-            return [p for p, c in cleaned.items() if c and build_grammar([c], vocab).missing]
+        unsayable = _handler(args.handlers, "unsayable")(model)  # the voice layer's check
 
     return lint(catalog, services, unsayable)
 
@@ -481,61 +475,9 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_print(args: argparse.Namespace) -> int:
-    """Render a sample document; write it out or print it on a CUPS queue and wait."""
-    if bool(args.out) == bool(args.printer):
-        raise UsageError("give exactly one of --out FILE.pdf or --printer NAME")
-    from printing.samples import render_sample
-
-    pdf, title = render_sample(args.sample)
-    if args.out:
-        try:
-            Path(args.out).write_bytes(pdf)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.out}: {exc}") from None
-        print(f"wrote {args.out} ({len(pdf)} bytes)")
-        return 0
-    import tempfile
-
-    from printing.printers import CupsPrinter, Spool
-
-    with tempfile.TemporaryDirectory() as tmp:
-        printer = CupsPrinter(args.printer, Spool(Path(tmp) / "spool"))
-        result = printer.print_pdf(pdf, title, timeout_s=args.timeout)
-    if result.ok:
-        print(f"printed on {args.printer}: job {result.job_id}")
-        return 0
-    print(f"error: {result.message} ({result.state}: {result.detail})", file=sys.stderr)
-    return 1
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(x) for x in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"--size must look like 1920x1080, not {text!r}") from None
-    if not (320 <= w <= 8000 and 320 <= h <= 8000):
-        raise UsageError("--size must be between 320 and 8000 pixels each way")
-    return w, h
-
-
-def cmd_tour(args: argparse.Namespace) -> int:
-    from ui.tour import ScreensDoNotFit, run_tour
-
-    try:
-        shots = run_tour(Path(args.out), _size(args.size), args.lang, args.elder)
-    except ScreensDoNotFit as exc:  # the pictures are taken all the same, to look at
-        for path in exc.shots:
-            print(path)
-        print(exc, file=sys.stderr)
-        return 1
-    for path in shots:
-        print(path)
-    return 0
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    """Start the kiosk: demo mode, or the terminal described by --config."""
+def startup_config(args: argparse.Namespace):
+    """The config `kiosk run` starts with: a bad config, device or missing PIN hash stops the
+    start here (exit 2, one line), never at the first resident; logging is set up."""
     from kiosk.config import ConfigError, load_config
 
     try:
@@ -562,82 +504,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write logs under {config.data_dir}: {exc}") from None
     mode = "demo" if config.demo else "terminal"
     log.info("kiosk %s starting (%s); log %s", config.terminal_id, mode, log_file)
-    from ui.app import run
+    return config
 
-    return run(config)
-
-
-def _voice_engine(args: argparse.Namespace):
-    from voice.engine import VoiceEngine
-
-    model = Path(args.model)
-    if not (model / "am").is_dir():
-        raise UsageError(f"no vosk model in {model} (needs am/, conf/, graph/, ivector/)")
-    return VoiceEngine(model, _engine(args.catalog))
-
-
-def cmd_voice_transcribe(args: argparse.Namespace) -> int:
-    from voice.audio import AudioUnavailable, WavSource
-
-    try:
-        source = WavSource(Path(args.file))
-    except AudioUnavailable as exc:
-        raise UsageError(str(exc)) from None
-    engine = _voice_engine(args)
-    heard = engine.listen(source, max_seconds=max(source.seconds + 1, 8.0))
-    hits = heard.result.hits if heard.result else []
-    out = {
-        "text": heard.text,
-        "matched": heard.matched,
-        "results": [
-            {"id": h.matter.id, "name": h.matter.name, "score": round(h.score, 4)} for h in hits
-        ],
-        "decode_ms": round(heard.decode_ms, 1),
-    }
-    if heard.command:
-        out["command"] = heard.command
-    if args.json:
-        _print_json(out)
-    else:
-        print(f"听到:{heard.text or '(没有听清)'}")
-        for h in hits:
-            print(f"  {h.matter.name}  [{h.matter.id}]  {h.score:.2f}")
-    return 0
-
-
-def cmd_voice_check(args: argparse.Namespace) -> int:
-    engine = _voice_engine(args)
-    g = engine.grammar
-    if args.json:
-        _print_json({"phrases": len(g.phrases), "missing": g.missing})
-    else:
-        print(f"{len(g.phrases)} phrases in the grammar; {len(g.missing)} cannot be said:")
-        for phrase in g.missing:
-            print(f"  {phrase}")
-    return 0
-
-
-def cmd_voice_install(args: argparse.Namespace) -> int:
-    from kiosk.config import default_data_dir
-    from voice.models import ModelError, install_model
-
-    if args.target:
-        target = Path(args.target)
-    elif args.config:  # the terminal's own data folder, where the kiosk looks for it
-        from kiosk.config import ConfigError, load_config
-
-        try:
-            target = load_config(Path(args.config)).data_dir / "voice-model"
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from None
-    else:
-        target = default_data_dir() / "voice-model"
-    try:
-        path = install_model(Path(args.zip), target, args.sha256)
-    except ModelError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"installed {args.zip} -> {path}")
-    return 0
 
 
 def cmd_admin_set_pin(args: argparse.Namespace) -> int:
@@ -662,22 +530,20 @@ def cmd_admin_set_pin(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_selfcheck(args: argparse.Namespace) -> int:
-    from kiosk.config import ConfigError, load_config
-    from kiosk.selfcheck import run_checks
+def _handler(handlers: Mapping[str, Callable] | None, name: str) -> Callable:
+    if handlers and name in handlers:
+        return handlers[name]
+    raise UsageError(f"'kiosk {name}' needs the whole kiosk: run it as `kiosk` (app.cli)")
 
-    try:
-        config = load_config(Path(args.config) if args.config else None)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    checks = run_checks(config)
-    if args.json:
-        _print_json([c.__dict__ for c in checks])
-    else:
-        marks = {"ok": "✓", "warn": "!", "fail": "✗"}
-        for c in checks:
-            print(f"{marks[c.status]} {c.name:12} {c.detail}")
-    return 1 if any(c.status == "fail" for c in checks) else 0
+
+def _outer(name: str) -> Callable[[argparse.Namespace], int]:
+    """A command whose handler lives above the core (UI, printing, voice): supplied by app.cli."""
+
+    def run(args: argparse.Namespace) -> int:
+        return _handler(args.handlers, name)(args)
+
+    run.command = name  # type: ignore[attr-defined]
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -688,20 +554,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the kiosk in demo mode (reference backend in-process)",
     )
     parser.add_argument("--config", help="the terminal's config file (TOML)")
-    parser.set_defaults(func=cmd_run)
+    parser.set_defaults(func=_outer("run"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("run", help="start the kiosk UI")
     p.add_argument("--demo", action="store_true")
     p.add_argument("--config")
-    p.set_defaults(func=cmd_run)
+    p.set_defaults(func=_outer("run"))
 
     p = sub.add_parser("tour", help="screenshots of every main screen (offscreen, demo mode)")
     p.add_argument("--out", required=True)
     p.add_argument("--size", default="1920x1080")
     p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en_US"])
     p.add_argument("--elder", action="store_true")
-    p.set_defaults(func=cmd_tour)
+    p.set_defaults(func=_outer("tour"))
 
     p = sub.add_parser("search", help="search the matter catalog")
     p.add_argument("--catalog", help="catalog file (default: the demo catalog)")
@@ -792,7 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE.pdf")
     p.add_argument("--printer", metavar="NAME", help="a CUPS queue")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the job")
-    p.set_defaults(func=cmd_print)
+    p.set_defaults(func=_outer("print"))
 
     p = sub.add_parser("voice", help="the offline voice assistant")
     vsub = p.add_subparsers(dest="voice_command", parser_class=_Parser, required=True)
@@ -801,18 +667,18 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--catalog")
     v.add_argument("--json", action="store_true")
     v.add_argument("file")
-    v.set_defaults(func=cmd_voice_transcribe)
+    v.set_defaults(func=_outer("voice transcribe"))
     v = vsub.add_parser("check", help="catalog phrases the model cannot say")
     v.add_argument("--model", required=True)
     v.add_argument("--catalog")
     v.add_argument("--json", action="store_true")
-    v.set_defaults(func=cmd_voice_check)
+    v.set_defaults(func=_outer("voice check"))
     v = vsub.add_parser("install-model", help="install a vosk model archive")
     v.add_argument("zip")
     v.add_argument("--sha256")
     v.add_argument("--target", help="where to install (default: the data folder's voice-model)")
     v.add_argument("--config", help="the terminal's config file (its data folder is used)")
-    v.set_defaults(func=cmd_voice_install)
+    v.set_defaults(func=_outer("voice install-model"))
 
     p = sub.add_parser("admin", help="terminal administration")
     asub = p.add_subparsers(dest="admin_command", parser_class=_Parser, required=True)
@@ -823,7 +689,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("selfcheck", help="check catalog, backend, printer, voice, data folder")
     p.add_argument("--config")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_selfcheck)
+    p.set_defaults(func=_outer("selfcheck"))
 
     p = sub.add_parser("repl", help="interactive search in the terminal")
     p.add_argument("--catalog")
@@ -831,7 +697,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, handlers: Mapping[str, Callable] | None = None
+) -> int:
+    """``handlers``: the commands that need the outer layers (app.cli passes them)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for stream in (sys.stdout, sys.stderr):  # text that cannot be encoded is shown, not a crash
         if hasattr(stream, "reconfigure"):
@@ -839,7 +708,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.func is cmd_run and not args.demo and not args.config:
+        args.handlers = handlers
+        if getattr(args.func, "command", "") == "run" and not args.demo and not args.config:
             parser.print_help()
             return 2
         return args.func(args)

@@ -1,6 +1,6 @@
 """Receipts in the resident's language.
 
-Receipts are composed in Chinese where the transaction happens (kiosk/services.py, the payment
+Receipts are composed in Chinese where the transaction happens (app/services.py, the payment
 screens); when the resident is using the English UI, the words are put into English just before
 printing. The language is the UI's (``ui.app.set_language`` sets it here), one resident at a
 time: a language switch ends the session. Account numbers, order numbers and times pass through

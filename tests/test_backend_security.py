@@ -419,7 +419,7 @@ def start_sandbox(data, port: int, *extra: str) -> subprocess.Popen:
     with log_path.open("ab") as log:  # a file, never a pipe nobody drains
         proc = subprocess.Popen(
             [
-                *(sys.executable, "-m", "kiosk.cli", "sandbox"),
+                *(sys.executable, "-m", "app.cli", "sandbox"),
                 *("--port", str(port), "--data", str(data), *extra),
             ],
             stdout=log,
@@ -587,7 +587,7 @@ def test_sandbox_prints_its_configured_public_url_never_the_host_header(tmp_path
         proc.terminate()
         proc.wait(timeout=10)
     bad = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "sandbox", "--public-url", "javascript:alert(1)"],
+        [sys.executable, "-m", "app.cli", "sandbox", "--public-url", "javascript:alert(1)"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -27,7 +27,7 @@ BASE = {
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, timeout=120
     )
 
 
@@ -132,7 +132,7 @@ def test_query_that_is_not_text_is_refused():
         [
             sys.executable,
             "-m",
-            "kiosk.cli",
+            "app.cli",
             "search",
             b"\xff\xfe".decode("utf-8", "surrogateescape"),
         ],

@@ -133,7 +133,7 @@ def test_admin_accounts_passwords_and_sessions(backend):
 
 
 def test_add_admin_command_then_sandbox_login(tmp_path):
-    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "kiosk.cli"]
+    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "app.cli"]
     env = {**os.environ, "KIOSK_ADMIN_PASSWORD": "first-admin-pw"}
     data = tmp_path / "data"
     p = subprocess.run(
@@ -342,7 +342,7 @@ def kiosk_config(tmp_path: Path, url: str, **kw) -> Config:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "kiosk.cli"]
+    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "app.cli"]
     env = {**os.environ, "KIOSK_ADMIN_PASSWORD": PASSWORD}
     return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, timeout=120)
 
@@ -354,7 +354,7 @@ def tiles(win) -> list[str]:
 
 
 def start_kiosk(config: Config, qtbot):
-    from kiosk.services import Services
+    from app.services import Services
     from ui.app import make_app
     from ui.window import KioskWindow
 
@@ -489,7 +489,7 @@ def test_voice_grammar_is_rebuilt_with_the_catalog(backend, admin, tmp_path, qtb
 
 def test_sandbox_admin_option(tmp_path):
     port = free_port()
-    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "kiosk.cli"]
+    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "app.cli"]
     proc = subprocess.Popen(
         [
             *cmd,
@@ -525,7 +525,7 @@ def test_sandbox_admin_option(tmp_path):
 
 
 def test_selfcheck_tells_which_catalog_the_kiosk_would_start_with(tmp_path):
-    from kiosk.selfcheck import run_checks
+    from app.selfcheck import run_checks
 
     broken = tmp_path / "catalog.json"
     broken.write_text("{not json", encoding="utf-8")
@@ -540,7 +540,7 @@ def test_selfcheck_tells_which_catalog_the_kiosk_would_start_with(tmp_path):
 
 
 def test_no_catalog_at_start_shows_out_of_service(tmp_path, qtbot):
-    from kiosk.services import Services
+    from app.services import Services
     from ui.app import make_app
     from ui.screens.out_of_service import OutOfServiceScreen
 

@@ -15,7 +15,7 @@ KIOSK = shutil.which("kiosk") or ""
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "kiosk.cli"]
+    cmd = [KIOSK] if KIOSK else [sys.executable, "-m", "app.cli"]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, input=stdin, timeout=60)
 
 

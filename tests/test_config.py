@@ -117,7 +117,7 @@ def test_empty_secret_is_refused(tmp_path):
 
 def _run_kiosk(*args: str, stdin: str = "", env: dict | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *args],
+        [sys.executable, "-m", "app.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from app.selfcheck import device_checks
 from kiosk.config import Config
 from kiosk.devices import (
     AudioSource,
@@ -22,7 +23,6 @@ from kiosk.devices import (
 )
 from kiosk.devices.idcard import SamReader
 from kiosk.devices.idcard_sim import SimulatedIdReader, demo_card
-from kiosk.selfcheck import device_checks
 
 
 def prod(**kw) -> Config:
@@ -73,7 +73,7 @@ def test_a_bad_value_stops_the_start(tmp_path):
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text('[devices]\nid_reader = "bluetooth"\n', encoding="utf-8")
     p = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "--demo", "--config", str(cfg)],
+        [sys.executable, "-m", "app.cli", "--demo", "--config", str(cfg)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -40,7 +40,7 @@ def latest(backend_dir: Path) -> dict[str, dict]:
 
 
 def test_terminal_sends_heartbeat_at_start_with_device_health(tmp_path, backend):  # noqa: F811
-    from kiosk.services import Services
+    from app.services import Services
 
     config = Config(
         backend_url=backend.url,
@@ -76,7 +76,7 @@ def test_terminal_sends_heartbeat_at_start_with_device_health(tmp_path, backend)
 
 
 def test_demo_kiosk_beats_too(tmp_path):
-    from kiosk.services import Services
+    from app.services import Services
 
     services = Services(Config(data_dir=tmp_path / "kiosk"))
     try:
@@ -173,8 +173,8 @@ def test_old_style_demo_folders_go_when_old(tmp_path, age_h):
 
 def test_the_screens_health_check_sends_the_full_heartbeat(tmp_path):
     """The header's minute check (kiosk.health) beats too: with every field, not four."""
+    from app.services import Services
     from kiosk.health import check
-    from kiosk.services import Services
 
     services = Services(Config(data_dir=tmp_path / "kiosk", heartbeat_s=3600))
     try:

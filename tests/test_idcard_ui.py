@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from app.services import Services
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, demo_residents
 from kiosk.config import Config
 from kiosk.devices.idcard import READ, command_frame
 from kiosk.devices.idcard_sim import SimulatedIdReader, demo_card
-from kiosk.services import Services
 from ui.app import make_app
 from ui.window import KioskWindow
 

@@ -127,7 +127,7 @@ SESSION = textwrap.dedent(
     from kiosk.backend.store import demo_residents
     from kiosk.config import load_config
     from kiosk.logs import setup_logging
-    from kiosk.services import Services
+    from app.services import Services
     from printing.documents import render_certificate
 
     import queue
@@ -205,7 +205,7 @@ def test_field_session_leaves_no_personal_data_in_any_log(tmp_path):
         [
             sys.executable,
             "-m",
-            "kiosk.cli",
+            "app.cli",
             "sandbox",
             "--port",
             str(port),

@@ -318,7 +318,7 @@ def test_kiosk_print_command_under_chinese_locale():
         [
             sys.executable,
             "-m",
-            "kiosk.cli",
+            "app.cli",
             "print",
             "--sample",
             "statement",

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def kiosk_cmd() -> list[str]:
     exe = shutil.which("kiosk")
-    return [exe] if exe else [sys.executable, "-m", "kiosk.cli"]
+    return [exe] if exe else [sys.executable, "-m", "app.cli"]
 
 
 def free_port() -> int:

@@ -9,8 +9,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.services import Services
 from kiosk.config import Config
-from kiosk.services import Services
 from ui.app import make_app
 from ui.window import KioskWindow
 from voice.engine import Heard

@@ -15,11 +15,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.services import Services
 from kiosk.backend.client import BackendRejected
 from kiosk.backend.store import demo_residents
 from kiosk.config import Config
 from kiosk.flows import FlowKind, fetch_all, flow_for, hot_matters, statement_period
-from kiosk.services import Services
 from kiosk.session import Activity, IdlePolicy, Revoker, Session
 from ui.app import make_app
 from ui.window import KioskWindow

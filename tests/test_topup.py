@@ -192,9 +192,9 @@ def test_fault_simulation_fixed_seed_batch():
 
 
 def test_services_reconcile_at_start_before_taking_residents(backend, client, tmp_path):
+    from app.services import Services
     from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET
     from kiosk.config import Config
-    from kiosk.services import Services
 
     journal = Journal(tmp_path / "topup.sqlite3")
     entry = TopupFlow(journal, client, None).start(client.gas_account(REMOTE), 18_00)

@@ -184,9 +184,9 @@ def test_periodic_reconcile_sees_a_purchase_written_at_another_terminal(backend,
 def test_services_start_even_when_an_entry_is_refused_and_the_journal_damaged(
     backend, client, tmp_path
 ):
+    from app.services import Services
     from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET
     from kiosk.config import Config
-    from kiosk.services import Services
 
     path = tmp_path / "topup.sqlite3"
     journal = Journal(path)

@@ -10,8 +10,8 @@ import time
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from app.services import Services
 from kiosk.config import Config
-from kiosk.services import Services
 from ui.app import make_app
 from ui.window import KioskWindow
 

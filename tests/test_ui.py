@@ -15,10 +15,10 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableWidget
 
+from app.services import Services
 from kiosk.backend.client import BackendClient
 from kiosk.backend.store import demo_residents
 from kiosk.config import Config
-from kiosk.services import Services
 from ui.app import make_app
 from ui.widgets import Tile
 from ui.window import KioskWindow

@@ -188,8 +188,8 @@ def test_header_date_in_chinese_and_english():
 
 @pytest.fixture(scope="module")
 def services(app, tmp_path_factory):
+    from app.services import Services
     from kiosk.config import Config
-    from kiosk.services import Services
 
     s = Services(Config(data_dir=tmp_path_factory.mktemp("look")))
     yield s
@@ -281,7 +281,7 @@ def test_header_clock_follows_the_configured_timezone(win, services):
 PROBE = """
 import json, sys, time
 from kiosk.config import Config
-from kiosk.services import Services
+from app.services import Services
 from ui.app import make_app, place_window
 from ui.window import KioskWindow
 lockdown = sys.argv[1] == "lockdown"

@@ -171,7 +171,7 @@ def test_stop_ends_the_utterance_and_partials_stream(engine, tmp_path):
 @needs_espeak
 def test_kiosk_voice_transcribe_and_check(tmp_path):
     exe = shutil.which("kiosk")
-    cmd = [exe] if exe else [sys.executable, "-m", "kiosk.cli"]
+    cmd = [exe] if exe else [sys.executable, "-m", "app.cli"]
     wav = speak("주민등록등본 발급", tmp_path / "c.wav")
     p = subprocess.run(
         [
@@ -248,7 +248,7 @@ def test_install_model_checks_layout_and_hash(tmp_path):
 
 def test_install_model_cli(tmp_path):
     exe = shutil.which("kiosk")
-    cmd = [exe] if exe else [sys.executable, "-m", "kiosk.cli"]
+    cmd = [exe] if exe else [sys.executable, "-m", "app.cli"]
     archive = fake_model_zip(tmp_path / "m.zip")
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
     p = subprocess.run(
@@ -278,8 +278,8 @@ def test_listening_screen_with_a_wav_source(tmp_path, qtbot):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from app.services import Services
     from kiosk.config import Config
-    from kiosk.services import Services
     from ui.app import make_app
     from ui.window import KioskWindow
 
@@ -317,8 +317,8 @@ def test_listening_screen_with_a_wav_source(tmp_path, qtbot):
 
 def test_voice_off_says_why(tmp_path, qtbot):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.services import Services
     from kiosk.config import Config
-    from kiosk.services import Services
     from ui.app import make_app
     from ui.window import KioskWindow
 

@@ -92,7 +92,7 @@ def test_the_kiosk_tells_systemd(sock, tmp_path):
     s, path = sock
     env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000", QT_QPA_PLATFORM="offscreen")
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    p = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--demo"], env=env)
+    p = subprocess.Popen([sys.executable, "-m", "app.cli", "--demo"], env=env)
     try:
         s.settimeout(90)
         assert s.recv(4096).decode().startswith("READY=1")

@@ -108,7 +108,7 @@ def place_window(win, lockdown: bool) -> None:
 
 
 def run(config: Config) -> int:
-    from kiosk.services import Services
+    from app.services import Services
     from ui.window import KioskWindow
 
     app = make_app()

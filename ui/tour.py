@@ -59,8 +59,8 @@ def run_tour(
     out: Path, size: tuple[int, int] = (1920, 1080), lang: str = "zh_CN", elder: bool = False
 ) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.services import Services
     from kiosk.backend.store import demo_residents
-    from kiosk.services import Services
     from ui.app import make_app, set_language
     from ui.window import KioskWindow
 

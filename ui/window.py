@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import Services
 from kiosk.catalog import Matter
 from kiosk.errors import user_message
-from kiosk.services import Services
 from kiosk.session import Activity, State
 from ui.ops import Operations
 from ui.screens.base import Screen

@@ -25,7 +25,7 @@ from ui.widgets import (
     label,
 )
 
-# Why voice may be off (set by kiosk.services / voice.audio), offered to lupdate for translation.
+# Why voice may be off (set by app.services / voice.audio), offered to lupdate for translation.
 VOICE_REASONS = (
     QT_TRANSLATE_NOOP("HomeScreen", "未安装语音模型"),
     QT_TRANSLATE_NOOP("HomeScreen", "语音模型无法载入"),
