@@ -25,6 +25,7 @@ REFERENCE_SERVICES = frozenset(
         "certificates.household",
         "certificates.gjj_deposit",
         "certificates.si_payment",
+        "certificates.verify",
         "utilities.gas_topup",
         "utilities.gas_rewrite",
         "utilities.water",

@@ -28,6 +28,7 @@ class FlowKind(StrEnum):
     COMPLAINT = "complaint"  # 12345 诉求 with a printed 回执
     TRACK = "track"  # 12345 progress by scanning the 回执's QR
     EVALUATE = "evaluate"  # 好差评
+    VERIFY = "verify"  # 核验证明: scan a printed certificate's QR, see whether it is valid
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ FLOWS: dict[str, Flow] = {
     "hotline.submit": Flow(FlowKind.COMPLAINT, "feedback", "在这里办理"),
     "hotline.track": Flow(FlowKind.TRACK, "feedback", "在这里查询"),
     "evaluations.submit": Flow(FlowKind.EVALUATE, "feedback", "在这里评价"),
+    "certificates.verify": Flow(FlowKind.VERIFY, "verify", "扫码核验"),
 }
 # Services named in the catalog that this backend does not offer (e.g. certificates.mi_voucher,
 # records.si_pension): GUIDE. Offering the ID swipe and then "请到窗口办理" is the dead end the

@@ -14,6 +14,20 @@ from pathlib import Path
 TS = Path(__file__).resolve().parent.parent / "assets" / "translations" / "kiosk_en_US.ts"
 
 EN = {
+    "证明文件核验": "Check a certificate",
+    "请把证明右下角的二维码对准扫码口，听到“嘀”声后稍等。": "Hold the QR code at the bottom right of the certificate to the scanner and wait for the beep.",
+    "没有扫码口时，也可以用手机扫描证明上的二维码，在手机上查看核验结果。": "Without a scanner, scan the certificate's QR code with a phone to see the result there.",
+    "等待扫码……": "Waiting for a scan…",
+    "正在核验，请稍候……": "Checking, please wait…",
+    "证明：": "Certificate: ",
+    "持证人：": "Holder: ",
+    "开具单位：": "Issued by: ",
+    "开具日期：": "Issued on: ",
+    "有效期至：": "Valid until: ",
+    "这份证明已作废，不能再使用。": "This certificate has been revoked and can no longer be used.",
+    "这份证明已过有效期，请重新开具。": "This certificate has expired; please have a new one issued.",
+    "这份证明是真的，目前有效。请核对上面的持证人信息。": "This certificate is genuine and valid. Please check the holder's details above.",
+    "没有查到这份证明，请确认二维码完整后再扫一次": "This certificate was not found; make sure the QR code is whole and scan again",
     # issue 15: session, flows, consent, help, utilities, 12345 receipt
     "没有连接打印机：材料已保存为文件，没有打印出纸张，请联系工作人员": "No printer connected: the document was saved as a file, no paper was printed. Please ask the staff",
     "求助": "Help",

@@ -55,6 +55,7 @@ SCREENS = {
     "feedback": "ui.screens.feedback:FeedbackScreen",
     "topup_pay": "ui.screens.topup_pay:TopupPayScreen",
     "rewrite": "ui.screens.topup_pay:RewriteScreen",
+    "verify": "ui.screens.verify:VerifyScreen",
 }
 
 
