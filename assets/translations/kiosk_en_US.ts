@@ -3,62 +3,62 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="305" />
+        <location filename="../../ui/screens/system.py" line="311" />
         <source>终端管理</source>
         <translation>Terminal administration</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="313" />
+        <location filename="../../ui/screens/system.py" line="319" />
         <source>重新载入事项清单</source>
         <translation>Reload catalog</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="314" />
+        <location filename="../../ui/screens/system.py" line="320" />
         <source>打印测试页</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="315" />
+        <location filename="../../ui/screens/system.py" line="321" />
         <source>已装纸（计数清零）</source>
         <translation>Paper loaded (reset counter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="316" />
+        <location filename="../../ui/screens/system.py" line="322" />
         <source>语音测试</source>
         <translation>Voice test</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="317" />
+        <location filename="../../ui/screens/system.py" line="323" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="345" />
+        <location filename="../../ui/screens/system.py" line="351" />
         <source>正在核对未完成的充值……</source>
         <translation>Checking unfinished top-ups…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="350" />
+        <location filename="../../ui/screens/system.py" line="356" />
         <source>没有未完成的充值</source>
         <translation>No unfinished top-ups</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="351" />
+        <location filename="../../ui/screens/system.py" line="357" />
         <source>需要处理的充值：</source>
         <translation>Top-ups needing attention:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="353" />
+        <location filename="../../ui/screens/system.py" line="359" />
         <source>正在核对，请稍后再查</source>
         <translation>Being checked, look again later</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="380" />
+        <location filename="../../ui/screens/system.py" line="386" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="376" />
+        <location filename="../../ui/screens/system.py" line="382" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -66,22 +66,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="403" />
+        <location filename="../../ui/screens/system.py" line="409" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="405" />
+        <location filename="../../ui/screens/system.py" line="411" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="409" />
+        <location filename="../../ui/screens/system.py" line="415" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="414" />
+        <location filename="../../ui/screens/system.py" line="420" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>
@@ -696,22 +696,22 @@ Code </translation>
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="207" />
+        <location filename="../../ui/screens/system.py" line="213" />
         <source>还需要更多时间吗？</source>
         <translation>Do you need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="213" />
+        <location filename="../../ui/screens/system.py" line="219" />
         <source>需要，继续办理</source>
         <translation>Yes, continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="214" />
+        <location filename="../../ui/screens/system.py" line="220" />
         <source>不用了，结束</source>
         <translation>No, finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="236" />
+        <location filename="../../ui/screens/system.py" line="242" />
         <source>%1 秒后将结束办理并清除您的信息</source>
         <translation>In %1 seconds this visit ends and your information is cleared</translation>
     </message>
@@ -719,82 +719,82 @@ Code </translation>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="82" />
+        <location filename="../../ui/window.py" line="84" />
         <source>打印完成，请取走您的材料</source>
         <translation>Printed. Please take your papers</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="83" />
+        <location filename="../../ui/window.py" line="85" />
         <source>打印机暂时不能使用，请联系工作人员</source>
         <translation>The printer cannot be used now; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="84" />
+        <location filename="../../ui/window.py" line="86" />
         <source>打印机暂停工作（可能缺纸或卡纸），请联系工作人员</source>
         <translation>The printer has stopped (paper out or jammed); please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="85" />
+        <location filename="../../ui/window.py" line="87" />
         <source>打印时间过长，请查看打印机或联系工作人员</source>
         <translation>Printing is taking too long; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="86" />
+        <location filename="../../ui/window.py" line="88" />
         <source>没有连接打印机：材料已保存为文件，没有打印出纸张，请联系工作人员</source>
         <translation>No printer connected: the document was saved as a file, no paper was printed. Please ask the staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="136" />
-        <location filename="../../ui/window.py" line="488" />
+        <location filename="../../ui/window.py" line="138" />
+        <location filename="../../ui/window.py" line="494" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="137" />
-        <location filename="../../ui/window.py" line="487" />
+        <location filename="../../ui/window.py" line="139" />
+        <location filename="../../ui/window.py" line="493" />
         <source>说话</source>
         <translation>Speak</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="139" />
-        <location filename="../../ui/window.py" line="490" />
+        <location filename="../../ui/window.py" line="141" />
+        <location filename="../../ui/window.py" line="496" />
         <source>求助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="140" />
-        <location filename="../../ui/window.py" line="491" />
+        <location filename="../../ui/window.py" line="142" />
+        <location filename="../../ui/window.py" line="497" />
         <source>评价本次服务</source>
         <translation>Rate this service</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="142" />
-        <location filename="../../ui/window.py" line="489" />
+        <location filename="../../ui/window.py" line="144" />
+        <location filename="../../ui/window.py" line="495" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="152" />
+        <location filename="../../ui/window.py" line="154" />
         <source>请稍候……</source>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="342" />
+        <location filename="../../ui/window.py" line="346" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="343" />
+        <location filename="../../ui/window.py" line="347" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="360" />
+        <location filename="../../ui/window.py" line="364" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="379" />
+        <location filename="../../ui/window.py" line="384" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>
@@ -856,13 +856,17 @@ Code </translation>
             <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/voice.py" line="101" />
+        <location filename="../../ui/screens/voice.py" line="102" />
+        <source>您是不是要办“%1”？请点一下它，或再说一次</source>
+        <translation>Did you mean “%1”? Tap it, or say it again</translation>
+    </message>
+    <message>
         <source>没有听清，请再说一次；或看看这些</source>
         <translation>Didn't catch that. Say it again, or see these</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/voice.py" line="103" />
-        <location filename="../../ui/screens/voice.py" line="108" />
+        <location filename="../../ui/screens/voice.py" line="105" />
+        <location filename="../../ui/screens/voice.py" line="110" />
         <source>没有听清，请再说一次</source>
         <translation>Didn't catch that, please say it again</translation>
     </message>
@@ -989,12 +993,12 @@ Code </translation>
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="164" />
+        <location filename="../../ui/screens/system.py" line="170" />
         <source>再试一次</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="166" />
+        <location filename="../../ui/screens/system.py" line="172" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
@@ -1016,27 +1020,27 @@ Code </translation>
 <context>
     <name>OutOfServiceScreen</name>
     <message>
-        <location filename="../../ui/screens/out_of_service.py" line="36" />
+        <location filename="../../ui/screens/out_of_service.py" line="37" />
         <source>暂停服务</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/out_of_service.py" line="40" />
+        <location filename="../../ui/screens/out_of_service.py" line="41" />
         <source>本机暂时无法提供服务，请到人工窗口办理，给您带来不便，敬请谅解。</source>
         <translation>This terminal cannot serve you at the moment. Please go to a service counter; we apologise for the inconvenience.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/out_of_service.py" line="44" />
+        <location filename="../../ui/screens/out_of_service.py" line="45" />
         <source>终端编号：</source>
         <translation>Terminal: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/out_of_service.py" line="46" />
+        <location filename="../../ui/screens/out_of_service.py" line="47" />
         <source>技术支持电话：</source>
         <translation>Technical support: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/out_of_service.py" line="48" />
+        <location filename="../../ui/screens/out_of_service.py" line="49" />
         <source>请联系大厅工作人员</source>
         <translation>Please ask the staff in the hall</translation>
     </message>
@@ -1044,7 +1048,7 @@ Code </translation>
 <context>
     <name>PayScreens</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="60" />
+        <location filename="../../ui/screens/topup_pay.py" line="61" />
         <source>二维码 %1 分 %2 秒后失效</source>
         <translation>QR code expires in %1 min %2 s</translation>
     </message>
@@ -1052,18 +1056,18 @@ Code </translation>
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="265" />
+        <location filename="../../ui/screens/system.py" line="271" />
         <source>管理员登录</source>
         <translation>Administrator sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="284" />
-        <location filename="../../ui/screens/system.py" line="294" />
+        <location filename="../../ui/screens/system.py" line="290" />
+        <location filename="../../ui/screens/system.py" line="300" />
         <source>错误次数过多，请 %1 秒后再试</source>
         <translation>Too many wrong tries; try again in %1 seconds</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="297" />
+        <location filename="../../ui/screens/system.py" line="303" />
         <source>密码不对</source>
         <translation>Wrong PIN</translation>
     </message>
@@ -1209,43 +1213,43 @@ Code </translation>
 <context>
     <name>RewriteScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="694" />
+        <location filename="../../ui/screens/topup_pay.py" line="873" />
         <source>燃气卡补写</source>
         <translation>Write pending gas to card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="695" />
-        <location filename="../../ui/screens/topup_pay.py" line="763" />
+        <location filename="../../ui/screens/topup_pay.py" line="874" />
+        <location filename="../../ui/screens/topup_pay.py" line="942" />
         <source>请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”</source>
         <translation>Insert your gas card below the screen, then tap “Read and write”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="701" />
+        <location filename="../../ui/screens/topup_pay.py" line="880" />
         <source>演示模式：点一个户号，模拟插入它的燃气卡</source>
         <translation>Demo mode: tap an account to insert its card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="708" />
+        <location filename="../../ui/screens/topup_pay.py" line="887" />
         <source>读卡补写</source>
         <translation>Read and write</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="719" />
+        <location filename="../../ui/screens/topup_pay.py" line="898" />
         <source>已插入演示燃气卡</source>
         <translation>Demo card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="728" />
+        <location filename="../../ui/screens/topup_pay.py" line="907" />
         <source>正在读卡，请不要拔卡……</source>
         <translation>Reading the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="751" />
+        <location filename="../../ui/screens/topup_pay.py" line="930" />
         <source>这张卡没有待写入的购气</source>
         <translation>Nothing is waiting to be written to this card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="755" />
+        <location filename="../../ui/screens/topup_pay.py" line="934" />
         <source>补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表</source>
         <translation>Written: %1 purchase(s), %2 yuan. Put the card back into your meter</translation>
     </message>
@@ -1275,6 +1279,10 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/screens/browse.py" line="393" />
+        <source>您是不是要办：</source>
+        <translation>Did you mean:</translation>
+    </message>
+    <message>
         <source>没有完全对应的事项，您可以看看这些</source>
         <translation>No exact match. You may want these</translation>
     </message>
@@ -1287,185 +1295,200 @@ Code </translation>
 <context>
     <name>TopupPayScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="111" />
+        <location filename="../../ui/screens/topup_pay.py" line="112" />
         <source>燃气充值</source>
         <translation>Gas top-up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="126" />
-        <location filename="../../ui/screens/topup_pay.py" line="154" />
+        <location filename="../../ui/screens/topup_pay.py" line="127" />
+        <location filename="../../ui/screens/topup_pay.py" line="158" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="127" />
+        <location filename="../../ui/screens/topup_pay.py" line="128" />
         <source>模拟插卡</source>
         <translation>Insert demo card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="161" />
+        <location filename="../../ui/screens/topup_pay.py" line="165" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="162" />
+        <location filename="../../ui/screens/topup_pay.py" line="166" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="163" />
+        <location filename="../../ui/screens/topup_pay.py" line="167" />
         <source>充值金额：</source>
         <translation>Amount: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="163" />
+        <location filename="../../ui/screens/topup_pay.py" line="167" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="168" />
+        <location filename="../../ui/screens/topup_pay.py" line="172" />
         <source>请确认充值金额</source>
         <translation>Please confirm the amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="169" />
+        <location filename="../../ui/screens/topup_pay.py" line="173" />
         <source>确认后显示付款二维码</source>
         <translation>A payment QR code follows</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="170" />
+        <location filename="../../ui/screens/topup_pay.py" line="174" />
         <source>确认，去付款</source>
         <translation>Confirm and pay</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="176" />
+        <location filename="../../ui/screens/topup_pay.py" line="180" />
         <source>这个户号有 %1 笔已付款、还没写入燃气卡的购气</source>
         <translation>This account has %1 paid purchase(s) not yet on its gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="179" />
+        <location filename="../../ui/screens/topup_pay.py" line="183" />
         <source>请先插卡补写，再充值新的；没带卡也可以继续充值</source>
         <translation>Please write them to the card first; without the card you can still top up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="180" />
+        <location filename="../../ui/screens/topup_pay.py" line="184" />
         <source>先补写卡</source>
         <translation>Write to card first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="182" />
+        <location filename="../../ui/screens/topup_pay.py" line="186" />
         <source>继续充值</source>
         <translation>Top up anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="225" />
+        <location filename="../../ui/screens/topup_pay.py" line="202" />
+        <source>已付款，请先插卡写卡。没带卡可点“首页”离开：钱不会丢失，</source>
+        <translation>Paid: please insert the card and write it first. Without the card, tap “Home”: your money is safe, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="203" />
+        <source>会打印待写卡通知，凭它到任意自助终端补写</source>
+        <translation>a note is printed; write the card later at any kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="250" />
         <source>正在生成订单……</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="233" />
+        <location filename="../../ui/screens/topup_pay.py" line="280" />
         <source>请用手机扫码付款</source>
         <translation>Scan with your phone to pay</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="280" />
+        <location filename="../../ui/screens/topup_pay.py" line="324" />
+        <source>付款在取消之前已经完成，钱不会丢失。</source>
+        <translation>The payment went through before the cancel; your money is safe. </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="335" />
         <source>二维码已失效，没有扣款</source>
         <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="281" />
+        <location filename="../../ui/screens/topup_pay.py" line="336" />
         <source>还要充值，请点“重新生成二维码”</source>
         <translation>To top up, tap “New QR code”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="282" />
+        <location filename="../../ui/screens/topup_pay.py" line="337" />
         <source>重新生成二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="269" />
+        <location filename="../../ui/screens/topup_pay.py" line="323" />
         <source>付款成功！请插入燃气卡</source>
         <translation>Paid! Please insert your gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="270" />
+        <location filename="../../ui/screens/topup_pay.py" line="325" />
         <source>把燃气卡插入屏幕下方的读卡口，然后点“写卡”</source>
         <translation>Insert the gas card below the screen, then tap “Write card”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="271" />
-        <location filename="../../ui/screens/topup_pay.py" line="345" />
+        <location filename="../../ui/screens/topup_pay.py" line="326" />
+        <location filename="../../ui/screens/topup_pay.py" line="400" />
         <source>写卡</source>
         <translation>Write card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="276" />
+        <location filename="../../ui/screens/topup_pay.py" line="331" />
         <source>充值成功，已直接充到燃气表</source>
         <translation>Done: credited directly to your meter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="287" />
-        <location filename="../../ui/screens/topup_pay.py" line="384" />
+        <location filename="../../ui/screens/topup_pay.py" line="342" />
+        <location filename="../../ui/screens/topup_pay.py" line="440" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="287" />
+        <location filename="../../ui/screens/topup_pay.py" line="342" />
         <source>订单已取消，没有扣款</source>
         <translation>Order cancelled, nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="292" />
+        <location filename="../../ui/screens/topup_pay.py" line="347" />
         <source>网络不稳定，正在重新查询付款结果……</source>
         <translation>Network unstable, checking the payment again…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="306" />
+        <location filename="../../ui/screens/topup_pay.py" line="361" />
         <source>正在取消……</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="314" />
+        <location filename="../../ui/screens/topup_pay.py" line="369" />
         <source>已插入演示燃气卡</source>
         <translation>Demo card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="323" />
+        <location filename="../../ui/screens/topup_pay.py" line="378" />
         <source>正在写卡，请不要拔卡……</source>
         <translation>Writing the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="337" />
+        <location filename="../../ui/screens/topup_pay.py" line="392" />
         <source>写卡成功！请把燃气卡插回燃气表</source>
         <translation>Card written! Put it back into your gas meter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="343" />
+        <location filename="../../ui/screens/topup_pay.py" line="398" />
         <source>写卡没有成功</source>
         <translation>The card write failed</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="344" />
+        <location filename="../../ui/screens/topup_pay.py" line="399" />
         <source>已付款的金额不会丢失；可以重新插卡后再点“写卡”</source>
         <translation>Your payment is safe; reinsert the card and tap “Write card” again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="351" />
+        <location filename="../../ui/screens/topup_pay.py" line="406" />
         <source>正在打印凭证……</source>
         <translation>Printing the receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="351" />
+        <location filename="../../ui/screens/topup_pay.py" line="406" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="372" />
+        <location filename="../../ui/screens/topup_pay.py" line="427" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="383" />
+        <location filename="../../ui/screens/topup_pay.py" line="439" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>
@@ -1483,82 +1506,87 @@ Code </translation>
         <translation>Enter the gas account number (on your bill or card)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="56" />
+        <location filename="../../ui/screens/system.py" line="40" />
+        <source>先补写卡</source>
+        <translation>Write to card first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="60" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="58" />
+        <location filename="../../ui/screens/system.py" line="62" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="71" />
+        <location filename="../../ui/screens/system.py" line="75" />
         <source>IC卡表（充值后需插卡写入）</source>
         <translation>IC-card meter (insert the card after paying)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="73" />
+        <location filename="../../ui/screens/system.py" line="77" />
         <source>远传表（充值后直接到账）</source>
         <translation>Smart meter (credited directly)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="75" />
+        <location filename="../../ui/screens/system.py" line="79" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="77" />
+        <location filename="../../ui/screens/system.py" line="81" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="78" />
+        <location filename="../../ui/screens/system.py" line="82" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="79" />
+        <location filename="../../ui/screens/system.py" line="83" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="80" />
+        <location filename="../../ui/screens/system.py" line="84" />
         <source>余额：</source>
         <translation>Balance: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="81" />
+        <location filename="../../ui/screens/system.py" line="85" />
         <source>表类型：</source>
         <translation>Meter: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="84" />
+        <location filename="../../ui/screens/system.py" line="88" />
         <source>您有已付款未写卡的购气，请先补写卡</source>
         <translation>You have paid gas not yet written to your card: please write it first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="99" />
+        <location filename="../../ui/screens/system.py" line="104" />
         <source>请核对户名和地址，然后选择充值金额</source>
         <translation>Check the name and address, then choose an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="103" />
+        <location filename="../../ui/screens/system.py" line="108" />
         <source>其他金额（%1–%2元），输入后点“确定”</source>
         <translation>Other amount (%1–%2 yuan), then tap OK</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="114" />
+        <location filename="../../ui/screens/system.py" line="119" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="120" />
+        <location filename="../../ui/screens/system.py" line="125" />
         <source>充值金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="149" />
+        <location filename="../../ui/screens/system.py" line="155" />
         <source>请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码</source>
         <translation>Enter the gas account number (on your bill or card), or scan the bill's barcode</translation>
     </message>
@@ -1566,140 +1594,261 @@ Code </translation>
 <context>
     <name>UtilityScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="412" />
+        <location filename="../../ui/screens/topup_pay.py" line="469" />
         <source>自来水费缴纳</source>
         <translation>Pay the water bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="413" />
+        <location filename="../../ui/screens/topup_pay.py" line="470" />
         <source>请输入水费户号（在水费单上），或扫描水费单上的条码</source>
         <translation>Type the water account number (on your water bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="416" />
+        <location filename="../../ui/screens/topup_pay.py" line="473" />
         <source>居民电费缴纳</source>
         <translation>Pay the electricity bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="417" />
+        <location filename="../../ui/screens/topup_pay.py" line="474" />
         <source>请输入电费户号（在电费单上），或扫描电费单上的条码</source>
         <translation>Type the electricity account number (on your bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="420" />
+        <location filename="../../ui/screens/topup_pay.py" line="477" />
         <source>供暖费缴纳</source>
         <translation>Pay the heating bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="421" />
+        <location filename="../../ui/screens/topup_pay.py" line="478" />
         <source>请输入供暖户号（在缴费单上），或扫描缴费单上的条码</source>
         <translation>Type the heating account number (on your bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="456" />
+        <location filename="../../ui/screens/topup_pay.py" line="542" />
         <source>重新生成二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="497" />
+        <location filename="../../ui/screens/topup_pay.py" line="547" />
+        <location filename="../../ui/screens/topup_pay.py" line="659" />
+        <location filename="../../ui/screens/topup_pay.py" line="742" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="594" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="499" />
+        <location filename="../../ui/screens/topup_pay.py" line="596" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="509" />
+        <location filename="../../ui/screens/topup_pay.py" line="606" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="516" />
-        <location filename="../../ui/screens/topup_pay.py" line="580" />
+        <location filename="../../ui/screens/topup_pay.py" line="613" />
+        <location filename="../../ui/screens/topup_pay.py" line="656" />
+        <location filename="../../ui/screens/topup_pay.py" line="746" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="520" />
+        <location filename="../../ui/screens/topup_pay.py" line="617" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="521" />
+        <location filename="../../ui/screens/topup_pay.py" line="618" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="522" />
+        <location filename="../../ui/screens/topup_pay.py" line="619" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="523" />
+        <location filename="../../ui/screens/topup_pay.py" line="620" />
         <source>应缴：</source>
         <translation>Due: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="539" />
+        <location filename="../../ui/screens/topup_pay.py" line="636" />
         <source>请核对户名和地址，然后选择缴费金额，或输入其他金额（元）</source>
         <translation>Check the name and address, then choose an amount or type another amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="547" />
+        <location filename="../../ui/screens/topup_pay.py" line="644" />
         <source>缴费金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="567" />
+        <location filename="../../ui/screens/topup_pay.py" line="656" />
+        <source>请确认缴费金额：</source>
+        <translation>Please confirm the amount: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="658" />
+        <source>确认后显示付款二维码</source>
+        <translation>A payment QR code follows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="659" />
+        <source>确认，去付款</source>
+        <translation>Confirm and pay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="692" />
+        <source>正在取消……</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="705" />
+        <source>没有取消成功，请再试一次</source>
+        <translation>The order could not be cancelled; please try again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="732" />
         <source>正在生成订单……</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="580" />
+        <location filename="../../ui/screens/topup_pay.py" line="746" />
         <source>请用手机扫码付款：</source>
         <translation>Scan with your phone to pay: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="590" />
+        <location filename="../../ui/screens/topup_pay.py" line="756" />
         <source>网络不稳定，正在重新查询付款结果……</source>
         <translation>Network unstable, checking the payment again…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="616" />
+        <location filename="../../ui/screens/topup_pay.py" line="785" />
         <source>缴费成功！</source>
         <translation>Paid!</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="621" />
+        <location filename="../../ui/screens/topup_pay.py" line="787" />
+        <source>付款在取消之前已经完成，已缴费入账。</source>
+        <translation>The payment went through before the cancel; the bill is paid.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="788" />
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="793" />
         <source>二维码已失效，没有扣款</source>
         <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="622" />
+        <location filename="../../ui/screens/topup_pay.py" line="794" />
         <source>还要缴费，请点“重新生成二维码”</source>
         <translation>To pay, tap “New QR code”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="626" />
+        <location filename="../../ui/screens/topup_pay.py" line="804" />
         <source>订单已取消，没有扣款</source>
         <translation>Order cancelled, nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="643" />
+        <location filename="../../ui/screens/topup_pay.py" line="806" />
+        <source>回到首页</source>
+        <translation>Back to home</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="816" />
         <source>正在打印凭证……</source>
         <translation>Printing the receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="651" />
+        <location filename="../../ui/screens/topup_pay.py" line="824" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="664" />
+        <location filename="../../ui/screens/topup_pay.py" line="840" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyScreen</name>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="28" />
+        <source>证明文件核验</source>
+        <translation>Check a certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="30" />
+        <source>请把证明右下角的二维码对准扫码口，听到“嘀”声后稍等。</source>
+        <translation>Hold the QR code at the bottom right of the certificate to the scanner and wait for the beep.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="34" />
+        <source>没有扫码口时，也可以用手机扫描证明上的二维码，在手机上查看核验结果。</source>
+        <translation>Without a scanner, scan the certificate's QR code with a phone to see the result there.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="50" />
+        <source>等待扫码……</source>
+        <translation>Waiting for a scan…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="66" />
+        <source>正在核验，请稍候……</source>
+        <translation>Checking, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="76" />
+        <source>证明：</source>
+        <translation>Certificate: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="77" />
+        <source>持证人：</source>
+        <translation>Holder: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="78" />
+        <source>开具单位：</source>
+        <translation>Issued by: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="79" />
+        <source>开具日期：</source>
+        <translation>Issued on: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="82" />
+        <source>有效期至：</source>
+        <translation>Valid until: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="86" />
+        <source>这份证明已作废，不能再使用。</source>
+        <translation>This certificate has been revoked and can no longer be used.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="88" />
+        <source>这份证明已过有效期，请重新开具。</source>
+        <translation>This certificate has expired; please have a new one issued.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="90" />
+        <source>这份证明是真的，目前有效。请核对上面的持证人信息。</source>
+        <translation>This certificate is genuine and valid. Please check the holder's details above.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/verify.py" line="94" />
+        <source>没有查到这份证明，请确认二维码完整后再扫一次</source>
+        <translation>This certificate was not found; make sure the QR code is whole and scan again</translation>
     </message>
 </context>
 </TS>
