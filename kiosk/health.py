@@ -6,6 +6,7 @@ print outcome may truthfully be called ("完成" only when a printer confirmed i
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 from dataclasses import dataclass
 
@@ -15,12 +16,14 @@ log = logging.getLogger(__name__)
 
 APP_VERSION = "0.1"
 SAVED_TO_FILE = "没有连接打印机：材料已保存为文件，没有打印出纸张，请联系工作人员"
+DEMO_SAVED = "演示模式：材料已保存为文件（真实终端会在这里打印出纸张）"
+FILE = "file"  # demo mode's file outbox: the header says so instead of "打印正常"
 
 
 @dataclass(frozen=True)
 class Health:
     backend_ok: bool
-    printer: str  # ok / low / out / error / offline
+    printer: str  # ok / low / out / error / offline / file (demo outbox)
 
 
 def is_file_outbox(printer) -> bool:
@@ -29,9 +32,9 @@ def is_file_outbox(printer) -> bool:
 
 
 def printer_status(printer, demo: bool = False) -> str:
-    """ok / low / out / error / offline. Blocks on lpstat: call it on a worker. A file outbox is
-    'ok' in demo mode (the demo shows the flows; its words still say a file was saved) and
-    'offline' on a real terminal, where no paper will ever come out of a folder."""
+    """ok / low / out / error / offline / file. Blocks on lpstat: call it on a worker. A file
+    outbox is 'file' in demo mode (the header says prints are saved as files, never "打印正常")
+    and 'offline' on a real terminal, where no paper will ever come out of a folder."""
     own = getattr(printer, "status", None)
     if callable(own):  # a printer that knows better than lpstat
         return own()
@@ -39,8 +42,12 @@ def printer_status(printer, demo: bool = False) -> str:
     queue = getattr(printer, "queue", None)
     if queue:
         try:
-            p = subprocess.run(
-                ["lpstat", "-p", queue], capture_output=True, text=True, timeout=10
+            p = subprocess.run(  # its words are read: ask in English on any terminal locale
+                ["lpstat", "-p", queue],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                env={**os.environ, "LC_ALL": "C"},
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             log.warning("printer check: %s", detail(exc))
@@ -49,8 +56,8 @@ def printer_status(printer, demo: bool = False) -> str:
             return "offline"
         if "disabled" in p.stdout or "stopped" in p.stdout:
             return "out" if health is not None and health.stalled else "offline"
-    elif is_file_outbox(printer) and not demo:
-        return "offline"
+    elif is_file_outbox(printer):
+        return FILE if demo else "offline"
     if health is None:
         return "ok"
     if health.state == "error":
@@ -60,18 +67,19 @@ def printer_status(printer, demo: bool = False) -> str:
 
 def printer_state_after(printer, result, demo: bool = False) -> str:
     """The header's printer state right after a job's outcome, without asking CUPS again."""
-    if is_file_outbox(printer) and not demo:
-        return "offline"
+    if is_file_outbox(printer):
+        return FILE if demo else "offline"
     if result.ok:
         health = getattr(printer, "health", None)
         return health.paper if health is not None else "ok"
     return "out" if getattr(result.state, "value", "") == "stalled" else "error"
 
 
-def print_outcome(printer, result) -> tuple[bool, str]:
-    """(printed, words for the resident). A file outbox saved a file: it did not print."""
+def print_outcome(printer, result, demo: bool = False) -> tuple[bool, str]:
+    """(done, words for the resident). A file outbox saved a file: it did not print. In demo
+    mode that is what the demo is meant to do, said as such, not as a fault."""
     if result.ok and is_file_outbox(printer):
-        return False, SAVED_TO_FILE
+        return (True, DEMO_SAVED) if demo else (False, SAVED_TO_FILE)
     return result.ok, result.message
 
 
@@ -83,7 +91,7 @@ def check(services) -> Health:
     if sender is not None and callable(getattr(sender, "beat_now", None)):
         backend_ok = sender.beat_now()
         last = sender.last or {}
-        if backend_ok and last.get("printer"):
+        if backend_ok and last.get("printer") and not is_file_outbox(services.printer):
             return Health(True, str(last["printer"]))
         return Health(backend_ok, printer_status(services.printer, services.config.demo))
     printer = printer_status(services.printer, services.config.demo)

@@ -99,3 +99,23 @@ def test_the_result_is_wiped_when_the_session_ends(win, services, qtbot):
     win.home()
     settle(qtbot, win)
     assert WHO["name"][0] not in all_text(screen)
+
+
+# ----- demo printing says what it does: a file, not "打印正常" and not a fault -----
+
+
+def test_demo_header_and_print_words_say_files_are_saved(win, services, qtbot):
+    from kiosk.health import DEMO_SAVED, FILE, is_file_outbox
+
+    assert services.config.demo and is_file_outbox(services.printer)
+    win.check_health()
+    qtbot.waitUntil(lambda: win.printer_state == FILE, timeout=10_000)
+    header = all_text(win.header)
+    assert "存为文件" in header and "打印正常" not in header
+    matter = services.catalog.catalog.by_id()["mz-001"]
+    win.open_matter(matter)
+    settle(qtbot, win)
+    guide = win.screens["matter"]
+    qtbot.mouseClick(guide.print_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: DEMO_SAVED in all_text(guide), timeout=15_000)
+    assert "请联系工作人员" not in all_text(guide)

@@ -14,6 +14,8 @@ from pathlib import Path
 TS = Path(__file__).resolve().parent.parent / "assets" / "translations" / "kiosk_en_US.ts"
 
 EN = {
+    "● 演示：打印存为文件": "● Demo: prints saved as files",
+    "演示模式：材料已保存为文件（真实终端会在这里打印出纸张）": "Demo mode: saved as a file (a real terminal prints it here)",
     "证明文件核验": "Check a certificate",
     "请把证明右下角的二维码对准扫码口，听到“嘀”声后稍等。": "Hold the QR code at the bottom right of the certificate to the scanner and wait for the beep.",
     "没有扫码口时，也可以用手机扫描证明上的二维码，在手机上查看核验结果。": "Without a scanner, scan the certificate's QR code with a phone to see the result there.",

@@ -670,6 +670,7 @@ class Header(QFrame):
                 "ok": self.tr("● 打印正常"),
                 "low": self.tr("▲ 纸张不多"),
                 "out": self.tr("✖ 打印机缺纸"),
+                "file": self.tr("● 演示：打印存为文件"),
             }.get(printer, self.tr("✖ 打印机故障")),
             {"ready": self.tr("● 语音可用"), "loading": self.tr("… 语音准备中")}.get(
                 voice, self.tr("– 语音未开启")

@@ -370,7 +370,7 @@ class KioskWindow(QMainWindow):
 
         def done(result) -> None:
             self.session.settled()
-            ok, words = print_outcome(printer, result)
+            ok, words = print_outcome(printer, result, self.services.config.demo)
             _show(msg, ok, self.tr(words))
             if button is not None:
                 guard_of(button).changed()  # the rest of a double tap is not a second copy
@@ -470,7 +470,7 @@ class KioskWindow(QMainWindow):
 
     @property
     def printing_ok(self) -> bool:
-        return self.printer_state in ("ok", "low")
+        return self.printer_state in ("ok", "low", "file")
 
     # ----- appearance -----
 

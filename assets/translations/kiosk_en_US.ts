@@ -461,21 +461,26 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/widgets.py" line="673" />
+        <source>● 演示：打印存为文件</source>
+        <translation>● Demo: prints saved as files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="674" />
         <source>✖ 打印机故障</source>
         <translation>✖ Printer fault</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="674" />
+        <location filename="../../ui/widgets.py" line="675" />
         <source>● 语音可用</source>
         <translation>● Voice ready</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="674" />
+        <location filename="../../ui/widgets.py" line="675" />
         <source>… 语音准备中</source>
         <translation>… Voice starting</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="675" />
+        <location filename="../../ui/widgets.py" line="676" />
         <source>– 语音未开启</source>
         <translation>– Voice off</translation>
     </message>
@@ -1213,43 +1218,43 @@ Code </translation>
 <context>
     <name>RewriteScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="873" />
+        <location filename="../../ui/screens/topup_pay.py" line="875" />
         <source>燃气卡补写</source>
         <translation>Write pending gas to card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="874" />
-        <location filename="../../ui/screens/topup_pay.py" line="942" />
+        <location filename="../../ui/screens/topup_pay.py" line="876" />
+        <location filename="../../ui/screens/topup_pay.py" line="944" />
         <source>请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”</source>
         <translation>Insert your gas card below the screen, then tap “Read and write”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="880" />
+        <location filename="../../ui/screens/topup_pay.py" line="882" />
         <source>演示模式：点一个户号，模拟插入它的燃气卡</source>
         <translation>Demo mode: tap an account to insert its card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="887" />
+        <location filename="../../ui/screens/topup_pay.py" line="889" />
         <source>读卡补写</source>
         <translation>Read and write</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="898" />
+        <location filename="../../ui/screens/topup_pay.py" line="900" />
         <source>已插入演示燃气卡</source>
         <translation>Demo card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="907" />
+        <location filename="../../ui/screens/topup_pay.py" line="909" />
         <source>正在读卡，请不要拔卡……</source>
         <translation>Reading the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="930" />
+        <location filename="../../ui/screens/topup_pay.py" line="932" />
         <source>这张卡没有待写入的购气</source>
         <translation>Nothing is waiting to be written to this card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="934" />
+        <location filename="../../ui/screens/topup_pay.py" line="936" />
         <source>补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表</source>
         <translation>Written: %1 purchase(s), %2 yuan. Put the card back into your meter</translation>
     </message>
@@ -1428,7 +1433,7 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/screens/topup_pay.py" line="342" />
-        <location filename="../../ui/screens/topup_pay.py" line="440" />
+        <location filename="../../ui/screens/topup_pay.py" line="441" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
@@ -1483,12 +1488,12 @@ Code </translation>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="427" />
+        <location filename="../../ui/screens/topup_pay.py" line="428" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="439" />
+        <location filename="../../ui/screens/topup_pay.py" line="440" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>
@@ -1594,186 +1599,186 @@ Code </translation>
 <context>
     <name>UtilityScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="469" />
+        <location filename="../../ui/screens/topup_pay.py" line="470" />
         <source>自来水费缴纳</source>
         <translation>Pay the water bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="470" />
+        <location filename="../../ui/screens/topup_pay.py" line="471" />
         <source>请输入水费户号（在水费单上），或扫描水费单上的条码</source>
         <translation>Type the water account number (on your water bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="473" />
+        <location filename="../../ui/screens/topup_pay.py" line="474" />
         <source>居民电费缴纳</source>
         <translation>Pay the electricity bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="474" />
+        <location filename="../../ui/screens/topup_pay.py" line="475" />
         <source>请输入电费户号（在电费单上），或扫描电费单上的条码</source>
         <translation>Type the electricity account number (on your bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="477" />
+        <location filename="../../ui/screens/topup_pay.py" line="478" />
         <source>供暖费缴纳</source>
         <translation>Pay the heating bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="478" />
+        <location filename="../../ui/screens/topup_pay.py" line="479" />
         <source>请输入供暖户号（在缴费单上），或扫描缴费单上的条码</source>
         <translation>Type the heating account number (on your bill), or scan the bill's barcode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="542" />
+        <location filename="../../ui/screens/topup_pay.py" line="543" />
         <source>重新生成二维码</source>
         <translation>New QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="547" />
-        <location filename="../../ui/screens/topup_pay.py" line="659" />
-        <location filename="../../ui/screens/topup_pay.py" line="742" />
+        <location filename="../../ui/screens/topup_pay.py" line="548" />
+        <location filename="../../ui/screens/topup_pay.py" line="660" />
+        <location filename="../../ui/screens/topup_pay.py" line="743" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="594" />
+        <location filename="../../ui/screens/topup_pay.py" line="595" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="596" />
+        <location filename="../../ui/screens/topup_pay.py" line="597" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="606" />
+        <location filename="../../ui/screens/topup_pay.py" line="607" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="613" />
-        <location filename="../../ui/screens/topup_pay.py" line="656" />
-        <location filename="../../ui/screens/topup_pay.py" line="746" />
+        <location filename="../../ui/screens/topup_pay.py" line="614" />
+        <location filename="../../ui/screens/topup_pay.py" line="657" />
+        <location filename="../../ui/screens/topup_pay.py" line="747" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="617" />
+        <location filename="../../ui/screens/topup_pay.py" line="618" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="618" />
+        <location filename="../../ui/screens/topup_pay.py" line="619" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="619" />
+        <location filename="../../ui/screens/topup_pay.py" line="620" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="620" />
+        <location filename="../../ui/screens/topup_pay.py" line="621" />
         <source>应缴：</source>
         <translation>Due: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="636" />
+        <location filename="../../ui/screens/topup_pay.py" line="637" />
         <source>请核对户名和地址，然后选择缴费金额，或输入其他金额（元）</source>
         <translation>Check the name and address, then choose an amount or type another amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="644" />
+        <location filename="../../ui/screens/topup_pay.py" line="645" />
         <source>缴费金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="656" />
+        <location filename="../../ui/screens/topup_pay.py" line="657" />
         <source>请确认缴费金额：</source>
         <translation>Please confirm the amount: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="658" />
+        <location filename="../../ui/screens/topup_pay.py" line="659" />
         <source>确认后显示付款二维码</source>
         <translation>A payment QR code follows</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="659" />
+        <location filename="../../ui/screens/topup_pay.py" line="660" />
         <source>确认，去付款</source>
         <translation>Confirm and pay</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="692" />
+        <location filename="../../ui/screens/topup_pay.py" line="693" />
         <source>正在取消……</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="705" />
+        <location filename="../../ui/screens/topup_pay.py" line="706" />
         <source>没有取消成功，请再试一次</source>
         <translation>The order could not be cancelled; please try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="732" />
+        <location filename="../../ui/screens/topup_pay.py" line="733" />
         <source>正在生成订单……</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="746" />
+        <location filename="../../ui/screens/topup_pay.py" line="747" />
         <source>请用手机扫码付款：</source>
         <translation>Scan with your phone to pay: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="756" />
+        <location filename="../../ui/screens/topup_pay.py" line="757" />
         <source>网络不稳定，正在重新查询付款结果……</source>
         <translation>Network unstable, checking the payment again…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="785" />
+        <location filename="../../ui/screens/topup_pay.py" line="786" />
         <source>缴费成功！</source>
         <translation>Paid!</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="787" />
+        <location filename="../../ui/screens/topup_pay.py" line="788" />
         <source>付款在取消之前已经完成，已缴费入账。</source>
         <translation>The payment went through before the cancel; the bill is paid.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="788" />
+        <location filename="../../ui/screens/topup_pay.py" line="789" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="793" />
+        <location filename="../../ui/screens/topup_pay.py" line="794" />
         <source>二维码已失效，没有扣款</source>
         <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="794" />
+        <location filename="../../ui/screens/topup_pay.py" line="795" />
         <source>还要缴费，请点“重新生成二维码”</source>
         <translation>To pay, tap “New QR code”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="804" />
+        <location filename="../../ui/screens/topup_pay.py" line="805" />
         <source>订单已取消，没有扣款</source>
         <translation>Order cancelled, nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="806" />
+        <location filename="../../ui/screens/topup_pay.py" line="807" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="816" />
+        <location filename="../../ui/screens/topup_pay.py" line="817" />
         <source>正在打印凭证……</source>
         <translation>Printing the receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="824" />
+        <location filename="../../ui/screens/topup_pay.py" line="825" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="840" />
+        <location filename="../../ui/screens/topup_pay.py" line="842" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>

@@ -245,7 +245,7 @@ class FeedbackScreen(Screen):
             )
 
         def done(result) -> None:
-            printed, words = print_outcome(services.printer, result)
+            printed, words = print_outcome(services.printer, result, services.config.demo)
             text = self.result_text.text().replace(self.tr("正在打印回执……"), "")
             self.result_text.setText(
                 text + (self.tr("回执已打印，请取走") if printed else self.tr(words))

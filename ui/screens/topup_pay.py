@@ -419,7 +419,8 @@ class TopupPayScreen(Screen):
 
     def _receipted(self, result) -> None:
         self.win.session.settled(personal=True)
-        self.hint.setText(self.tr(print_outcome(self.services.printer, result)[1]))
+        words = print_outcome(self.services.printer, result, self.services.config.demo)[1]
+        self.hint.setText(self.tr(words))
         self.win.finish_service("utilities.gas_topup")
 
     def _receipt_failed(self, exc: Exception) -> None:
@@ -828,7 +829,8 @@ class UtilityScreen(Screen):
 
     def _receipted(self, result) -> None:
         self.win.session.settled(personal=True)
-        self.hint.setText(self.tr(print_outcome(self.services.printer, result)[1]))
+        words = print_outcome(self.services.printer, result, self.services.config.demo)[1]
+        self.hint.setText(self.tr(words))
         self.win.finish_service(f"utilities.{self.kind}")
 
     def _failed(self, exc: Exception) -> None:
