@@ -88,6 +88,7 @@ PRINT_WORDS = (
     QT_TRANSLATE_NOOP(
         "KioskWindow", "没有连接打印机：材料已保存为文件，没有打印出纸张，请联系工作人员"
     ),
+    QT_TRANSLATE_NOOP("KioskWindow", "演示模式：材料已保存为文件（真实终端会在这里打印出纸张）"),
 )
 ADMIN_CORNER_PX = 120
 ADMIN_TAPS, ADMIN_WINDOW_S = 5, 3.0

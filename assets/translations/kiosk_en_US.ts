@@ -749,57 +749,62 @@ Code </translation>
         <translation>No printer connected: the document was saved as a file, no paper was printed. Please ask the staff</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="138" />
-        <location filename="../../ui/window.py" line="494" />
+        <location filename="../../ui/window.py" line="91" />
+        <source>演示模式：材料已保存为文件（真实终端会在这里打印出纸张）</source>
+        <translation>Demo mode: saved as a file (a real terminal prints it here)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="139" />
+        <location filename="../../ui/window.py" line="495" />
         <source>◀ 返回</source>
         <translation>◀ Back</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="139" />
-        <location filename="../../ui/window.py" line="493" />
+        <location filename="../../ui/window.py" line="140" />
+        <location filename="../../ui/window.py" line="494" />
         <source>说话</source>
         <translation>Speak</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="141" />
-        <location filename="../../ui/window.py" line="496" />
+        <location filename="../../ui/window.py" line="142" />
+        <location filename="../../ui/window.py" line="497" />
         <source>求助</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="142" />
-        <location filename="../../ui/window.py" line="497" />
+        <location filename="../../ui/window.py" line="143" />
+        <location filename="../../ui/window.py" line="498" />
         <source>评价本次服务</source>
         <translation>Rate this service</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="144" />
-        <location filename="../../ui/window.py" line="495" />
+        <location filename="../../ui/window.py" line="145" />
+        <location filename="../../ui/window.py" line="496" />
         <source>首页</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="154" />
+        <location filename="../../ui/window.py" line="155" />
         <source>请稍候……</source>
         <translation>Please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="346" />
+        <location filename="../../ui/window.py" line="347" />
         <source>网络连接不上</source>
         <translation>No connection</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="347" />
+        <location filename="../../ui/window.py" line="348" />
         <source>暂时连不上服务系统。您可以再试一次；如急需办理，请到人工窗口。</source>
         <translation>The service system cannot be reached right now. Try again, or go to a staffed counter if it is urgent.</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="364" />
+        <location filename="../../ui/window.py" line="365" />
         <source>正在打印，请稍候……</source>
         <translation>Printing, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="384" />
+        <location filename="../../ui/window.py" line="385" />
         <source>打印没有成功，请联系工作人员</source>
         <translation>Printing failed; please ask staff</translation>
     </message>
