@@ -347,3 +347,25 @@ def test_double_tap_on_print_statement_prints_once(win, qtbot, services, monkeyp
     settle(qtbot, win)
     win.ops.wait()
     assert len(jobs) == 1
+
+
+def test_double_tap_on_rewrite_keeps_its_outcome(win, qtbot, services):
+    from ui.tapguard import guard_of
+
+    flow = services.topup
+    waiting = flow.start(services.client.gas_account("100200300"), 11_00)
+    services.client.sandbox("POST", f"/orders/{waiting.order_id}/pay")
+    flow.poll(waiting)  # paid, not on the card
+    win.open_matter(services.catalog.catalog.by_id()["gy-001"])
+    win.start_flow()
+    win.go("rewrite")
+    rw = win.screens["rewrite"]
+    rw._demo_card("100200300")
+    settle(qtbot, win)
+    tap(qtbot, rw.go_btn)
+    settle(qtbot, win)
+    assert "补写成功" in rw.msg.text()  # with any written earlier in this module
+    guard_of(rw.go_btn).hold_s = 3600  # the second half of the double tap
+    tap(qtbot, rw.go_btn)
+    settle(qtbot, win)
+    assert "补写成功" in rw.msg.text()

@@ -32,7 +32,7 @@ from kiosk.payments import GasPayment, Step
 from kiosk.session import iso_epoch
 from kiosk.topup.journal import Entry, State
 from ui.screens.base import Screen
-from ui.tapguard import TapGuard, keep_place
+from ui.tapguard import TapGuard, guard_of, keep_place
 from ui.widgets import (
     Card,
     NumericKeypad,
@@ -922,11 +922,14 @@ class RewriteScreen(Screen):
 
     def _failed(self, exc: Exception) -> None:
         self.win.session.settled(personal=True)
+        guard_of(self.go_btn).changed()
         self.go_btn.setEnabled(True)
         self.hint.setText(user_message(exc))
 
     def _done(self, orders) -> None:
         self.win.session.settled(personal=True)
+        # the rest of a double tap would read the card again and cover 补写成功 with 没有待写入
+        guard_of(self.go_btn).changed()
         self.go_btn.setEnabled(True)
         if not orders:
             self.msg.setText(self.tr("这张卡没有待写入的购气"))
