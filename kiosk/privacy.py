@@ -7,6 +7,7 @@ import re
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
+MOBILE = re.compile(r"1[3-9]\d{9}")  # a mainland mobile number (fullmatch); 12x numbers don't exist
 
 
 def id_check_digit(first17: str) -> str:

@@ -3,62 +3,62 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="311" />
+        <location filename="../../ui/screens/system.py" line="317" />
         <source>终端管理</source>
         <translation>Terminal administration</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="319" />
+        <location filename="../../ui/screens/system.py" line="325" />
         <source>重新载入事项清单</source>
         <translation>Reload catalog</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="320" />
+        <location filename="../../ui/screens/system.py" line="326" />
         <source>打印测试页</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="321" />
+        <location filename="../../ui/screens/system.py" line="327" />
         <source>已装纸（计数清零）</source>
         <translation>Paper loaded (reset counter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="322" />
+        <location filename="../../ui/screens/system.py" line="328" />
         <source>语音测试</source>
         <translation>Voice test</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="323" />
+        <location filename="../../ui/screens/system.py" line="329" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="351" />
+        <location filename="../../ui/screens/system.py" line="357" />
         <source>正在核对未完成的充值……</source>
         <translation>Checking unfinished top-ups…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="356" />
+        <location filename="../../ui/screens/system.py" line="362" />
         <source>没有未完成的充值</source>
         <translation>No unfinished top-ups</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="357" />
+        <location filename="../../ui/screens/system.py" line="363" />
         <source>需要处理的充值：</source>
         <translation>Top-ups needing attention:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="359" />
+        <location filename="../../ui/screens/system.py" line="365" />
         <source>正在核对，请稍后再查</source>
         <translation>Being checked, look again later</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="386" />
+        <location filename="../../ui/screens/system.py" line="392" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="382" />
+        <location filename="../../ui/screens/system.py" line="388" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -66,22 +66,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="409" />
+        <location filename="../../ui/screens/system.py" line="415" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="411" />
+        <location filename="../../ui/screens/system.py" line="417" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="415" />
+        <location filename="../../ui/screens/system.py" line="421" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="420" />
+        <location filename="../../ui/screens/system.py" line="426" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>
@@ -89,7 +89,7 @@
 <context>
     <name>CategoryScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="175" />
+        <location filename="../../ui/screens/browse.py" line="178" />
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
@@ -214,215 +214,219 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="26" />
+        <location filename="../../ui/screens/feedback.py" line="27" />
         <source>噪音扰民</source>
         <translation>Noise</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="27" />
+        <location filename="../../ui/screens/feedback.py" line="28" />
         <source>道路破损</source>
         <translation>Damaged road</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="28" />
+        <location filename="../../ui/screens/feedback.py" line="29" />
         <source>路灯不亮</source>
         <translation>Street light out</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="29" />
+        <location filename="../../ui/screens/feedback.py" line="30" />
         <source>供水供气</source>
         <translation>Water or gas supply</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="30" />
+        <location filename="../../ui/screens/feedback.py" line="31" />
         <source>环境卫生</source>
         <translation>Sanitation</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="31" />
+        <location filename="../../ui/screens/feedback.py" line="32" />
         <source>物业纠纷</source>
         <translation>Property management</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="32" />
+        <location filename="../../ui/screens/feedback.py" line="33" />
         <source>拖欠工资</source>
         <translation>Unpaid wages</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="33" />
+        <location filename="../../ui/screens/feedback.py" line="34" />
         <source>其他问题</source>
         <translation>Something else</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="36" />
+        <location filename="../../ui/screens/feedback.py" line="37" />
         <source>非常满意</source>
         <translation>Very satisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="37" />
+        <location filename="../../ui/screens/feedback.py" line="38" />
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="38" />
+        <location filename="../../ui/screens/feedback.py" line="39" />
         <source>基本满意</source>
         <translation>Fairly satisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="39" />
+        <location filename="../../ui/screens/feedback.py" line="40" />
         <source>不满意</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="40" />
+        <location filename="../../ui/screens/feedback.py" line="41" />
         <source>非常不满意</source>
         <translation>Very dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="91" />
+        <location filename="../../ui/screens/feedback.py" line="92" />
         <source>反映问题</source>
         <translation>Report a problem</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="95" />
+        <location filename="../../ui/screens/feedback.py" line="96" />
         <source>请选择您要反映的问题，再输入手机号，工作人员会回电了解详情</source>
         <translation>Choose what the problem is about and enter your mobile number; staff will call you back</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="104" />
+        <location filename="../../ui/screens/feedback.py" line="105" />
         <source>请输入手机号</source>
         <translation>Enter your mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="107" />
+        <location filename="../../ui/screens/feedback.py" line="108" />
         <source>请把回执上的二维码对准扫码口；</source>
         <translation>Hold the QR code on your receipt to the scanner; </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="108" />
+        <location filename="../../ui/screens/feedback.py" line="109" />
         <source>没有回执，请输入诉求编号（19位），再输入验证码</source>
         <translation>without a receipt, type the 19-digit case number, then the code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="110" />
-        <location filename="../../ui/screens/feedback.py" line="289" />
+        <location filename="../../ui/screens/feedback.py" line="111" />
+        <location filename="../../ui/screens/feedback.py" line="290" />
         <source>诉求编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="112" />
+        <location filename="../../ui/screens/feedback.py" line="113" />
         <source>请输入办件编号，再选择您的评价</source>
         <translation>Enter the case number, then choose your rating</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="120" />
+        <location filename="../../ui/screens/feedback.py" line="121" />
         <source>办件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="123" />
+        <location filename="../../ui/screens/feedback.py" line="124" />
         <source>请为刚才办理的事项选择您的评价，再点“确定”</source>
         <translation>Choose your rating for the service you just used, then tap “OK”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="133" />
-        <location filename="../../ui/screens/feedback.py" line="137" />
+        <location filename="../../ui/screens/feedback.py" line="134" />
+        <location filename="../../ui/screens/feedback.py" line="138" />
         <source>已选择：</source>
         <translation>Chosen: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="144" />
+        <location filename="../../ui/screens/feedback.py" line="145" />
         <source>请先选择要反映的问题</source>
         <translation>Please choose what the problem is about first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="147" />
         <source>手机号是11位数字，请检查</source>
         <translation>A mobile number has 11 digits, please check</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="160" />
+        <location filename="../../ui/screens/feedback.py" line="161" />
         <source>诉求编号是19位数字，请检查</source>
         <translation>The case number has 19 digits, please check</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="164" />
+        <location filename="../../ui/screens/feedback.py" line="165" />
         <source>验证码（6位）</source>
         <translation>Code (6 digits)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="176" />
+        <location filename="../../ui/screens/feedback.py" line="177" />
         <source>请输入办件编号</source>
         <translation>Please enter the case number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="179" />
+        <location filename="../../ui/screens/feedback.py" line="180" />
         <source>请选择您的评价</source>
         <translation>Please choose your rating</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="197" />
+        <location filename="../../ui/screens/feedback.py" line="198" />
         <source>这个条码不是12345回执上的二维码，请换回执上的二维码再扫</source>
         <translation>This is not the QR code of a 12345 receipt; please scan the QR code on the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="208" />
+        <location filename="../../ui/screens/feedback.py" line="209" />
         <source>正在查询，请稍候……</source>
         <translation>Looking it up, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="218" />
+        <location filename="../../ui/screens/feedback.py" line="219" />
         <source>已提交，工作人员会尽快回电。
 诉求编号 </source>
         <translation>Submitted. Staff will call you back soon.
 Case number </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="222" />
+        <location filename="../../ui/screens/feedback.py" line="223" />
         <source>
 正在打印回执……</source>
         <translation>
 Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="249" />
+        <location filename="../../ui/screens/feedback.py" line="250" />
         <source>正在打印回执……</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="251" />
+        <location filename="../../ui/screens/feedback.py" line="252" />
         <source>回执已打印，请取走</source>
         <translation>Receipt printed, please take it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="262" />
+        <location filename="../../ui/screens/feedback.py" line="263" />
         <source>回执没有打印出来，请记下编号和验证码</source>
         <translation>The receipt was not printed; please note the number and the code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="276" />
+        <location filename="../../ui/screens/feedback.py" line="277" />
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="220" />
+        <location filename="../../ui/screens/feedback.py" line="221" />
         <source>
 验证码 </source>
         <translation>
 Code </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="270" />
+        <location filename="../../ui/screens/feedback.py" line="148" />
+        <source>手机号格式不对：是1开头的11位数字，请检查</source>
+        <translation>That is not a mobile number: 11 digits starting with 1, please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="271" />
         <source>办理状态：</source>
         <translation>Status: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="272" />
+        <location filename="../../ui/screens/feedback.py" line="273" />
         <source>答复：</source>
         <translation>Reply: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="286" />
+        <location filename="../../ui/screens/feedback.py" line="287" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>
@@ -551,70 +555,70 @@ Code </translation>
         <translation>audio support is not installed</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="42" />
+        <location filename="../../ui/screens/browse.py" line="45" />
         <source>您好！请问您要办什么事？</source>
         <translation>Hello! What would you like to do?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="45" />
-        <location filename="../../ui/screens/browse.py" line="146" />
+        <location filename="../../ui/screens/browse.py" line="48" />
+        <location filename="../../ui/screens/browse.py" line="149" />
         <source>点我说话</source>
         <translation>Tap to speak</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="49" />
-        <location filename="../../ui/screens/browse.py" line="154" />
+        <location filename="../../ui/screens/browse.py" line="52" />
+        <location filename="../../ui/screens/browse.py" line="157" />
         <source>语音助手准备中</source>
         <translation>Voice assistant is starting</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="51" />
+        <location filename="../../ui/screens/browse.py" line="54" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="53" />
-        <location filename="../../ui/screens/browse.py" line="98" />
+        <location filename="../../ui/screens/browse.py" line="56" />
+        <location filename="../../ui/screens/browse.py" line="101" />
         <source>长辈模式</source>
         <translation>Large print</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="63" />
+        <location filename="../../ui/screens/browse.py" line="66" />
         <source>常用事项</source>
         <translation>Popular services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="98" />
+        <location filename="../../ui/screens/browse.py" line="101" />
         <source>普通模式</source>
         <translation>Standard mode</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="114" />
+        <location filename="../../ui/screens/browse.py" line="117" />
         <source>更多分类</source>
         <translation>More categories</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="134" />
+        <location filename="../../ui/screens/browse.py" line="137" />
         <source>现在不能用语音。请直接用手指点屏幕上的按钮，一样可以办理。</source>
         <translation>Voice is not available now. Just tap the buttons on the screen with your finger; everything works by touch.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="146" />
+        <location filename="../../ui/screens/browse.py" line="149" />
         <source>语音未开启</source>
         <translation>Voice is off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="153" />
+        <location filename="../../ui/screens/browse.py" line="156" />
         <source>点麦克风，说出您要办的事，例如：贫困证明</source>
         <translation>Tap the microphone and say what you need</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="155" />
+        <location filename="../../ui/screens/browse.py" line="158" />
         <source>语音暂不可用：</source>
         <translation>Voice is not available: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="155" />
+        <location filename="../../ui/screens/browse.py" line="158" />
         <source>；请用按键查找</source>
         <translation>; please search with the keys</translation>
     </message>
@@ -669,6 +673,10 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/screens/resident.py" line="125" />
+        <source>手机号格式不对：是1开头的11位数字，请检查</source>
+        <translation>That is not a mobile number: 11 digits starting with 1, please check</translation>
+    </message>
+    <message>
         <source>手机号是11位数字，请检查</source>
         <translation>A mobile number has 11 digits, please check</translation>
     </message>
@@ -701,22 +709,22 @@ Code </translation>
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="213" />
+        <location filename="../../ui/screens/system.py" line="219" />
         <source>还需要更多时间吗？</source>
         <translation>Do you need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="219" />
+        <location filename="../../ui/screens/system.py" line="225" />
         <source>需要，继续办理</source>
         <translation>Yes, continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="220" />
+        <location filename="../../ui/screens/system.py" line="226" />
         <source>不用了，结束</source>
         <translation>No, finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="242" />
+        <location filename="../../ui/screens/system.py" line="248" />
         <source>%1 秒后将结束办理并清除您的信息</source>
         <translation>In %1 seconds this visit ends and your information is cleared</translation>
     </message>
@@ -884,118 +892,118 @@ Code </translation>
 <context>
     <name>MatterScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="196" />
+        <location filename="../../ui/screens/browse.py" line="199" />
         <source>刷身份证查询</source>
         <translation>Scan ID card to look it up</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="197" />
+        <location filename="../../ui/screens/browse.py" line="200" />
         <source>刷身份证开证明</source>
         <translation>Scan ID card to get the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="198" />
+        <location filename="../../ui/screens/browse.py" line="201" />
         <source>开始缴费</source>
         <translation>Start payment</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="199" />
+        <location filename="../../ui/screens/browse.py" line="202" />
         <source>开始补写</source>
         <translation>Start card rewrite</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="200" />
+        <location filename="../../ui/screens/browse.py" line="203" />
         <source>在这里办理</source>
         <translation>Do it here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="201" />
+        <location filename="../../ui/screens/browse.py" line="204" />
         <source>在这里查询</source>
         <translation>Look it up here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="202" />
+        <location filename="../../ui/screens/browse.py" line="205" />
         <source>在这里评价</source>
         <translation>Rate here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="229" />
+        <location filename="../../ui/screens/browse.py" line="232" />
         <source>打印办事指南</source>
         <translation>Print the guide</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="255" />
+        <location filename="../../ui/screens/browse.py" line="258" />
         <source>要带什么</source>
         <translation>What to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="261" />
+        <location filename="../../ui/screens/browse.py" line="264" />
         <source>不用带材料</source>
         <translation>Nothing to bring</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="264" />
+        <location filename="../../ui/screens/browse.py" line="267" />
         <source>去哪里、什么时间</source>
         <translation>Where and when</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="265" />
+        <location filename="../../ui/screens/browse.py" line="268" />
         <source>地点：</source>
         <translation>Place: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="265" />
+        <location filename="../../ui/screens/browse.py" line="268" />
         <source>时间：</source>
         <translation>Hours: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="265" />
+        <location filename="../../ui/screens/browse.py" line="268" />
         <source>电话：</source>
         <translation>Phone: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="273" />
+        <location filename="../../ui/screens/browse.py" line="276" />
         <source>要多久、花多少钱</source>
         <translation>How long and how much</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="275" />
+        <location filename="../../ui/screens/browse.py" line="278" />
         <source>办结时间：</source>
         <translation>Time to complete: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="277" />
+        <location filename="../../ui/screens/browse.py" line="280" />
         <source>费用：</source>
         <translation>Fee: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="281" />
+        <location filename="../../ui/screens/browse.py" line="284" />
         <source>不用跑窗口</source>
         <translation>No need to visit a counter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="283" />
+        <location filename="../../ui/screens/browse.py" line="286" />
         <source>需要到现场 %n 次</source>
         <translation>
             <numerusform>Visits needed: %n</numerusform><numerusform>Visits needed: %n</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="289" />
+        <location filename="../../ui/screens/browse.py" line="292" />
         <source>谁可以办</source>
         <translation>Who can apply</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="308" />
+        <location filename="../../ui/screens/browse.py" line="311" />
         <source>这项事项不能在本机办理。请按上面写的地点和时间办理，或打印这份指南带上。</source>
         <translation>This service cannot be done at this kiosk. Please go to the place and at the time shown above, or print this guide to take along.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="320" />
+        <location filename="../../ui/screens/browse.py" line="323" />
         <source>打印机现在不能用，开出的材料暂时打印不出来。</source>
         <translation>The printer is not working now, so the document cannot be printed.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="321" />
+        <location filename="../../ui/screens/browse.py" line="324" />
         <source>您可以稍后再来，或到人工窗口办理；仍要继续请再点一次。</source>
         <translation>You can come back later or go to a service counter; to go on anyway, tap again.</translation>
     </message>
@@ -1003,12 +1011,12 @@ Code </translation>
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="170" />
+        <location filename="../../ui/screens/system.py" line="176" />
         <source>再试一次</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="172" />
+        <location filename="../../ui/screens/system.py" line="178" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
@@ -1066,18 +1074,18 @@ Code </translation>
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="271" />
+        <location filename="../../ui/screens/system.py" line="277" />
         <source>管理员登录</source>
         <translation>Administrator sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="290" />
-        <location filename="../../ui/screens/system.py" line="300" />
+        <location filename="../../ui/screens/system.py" line="296" />
+        <location filename="../../ui/screens/system.py" line="306" />
         <source>错误次数过多，请 %1 秒后再试</source>
         <translation>Too many wrong tries; try again in %1 seconds</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="303" />
+        <location filename="../../ui/screens/system.py" line="309" />
         <source>密码不对</source>
         <translation>Wrong PIN</translation>
     </message>
@@ -1229,7 +1237,7 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/screens/topup_pay.py" line="876" />
-        <location filename="../../ui/screens/topup_pay.py" line="944" />
+        <location filename="../../ui/screens/topup_pay.py" line="947" />
         <source>请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”</source>
         <translation>Insert your gas card below the screen, then tap “Read and write”</translation>
     </message>
@@ -1254,12 +1262,12 @@ Code </translation>
         <translation>Reading the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="932" />
+        <location filename="../../ui/screens/topup_pay.py" line="935" />
         <source>这张卡没有待写入的购气</source>
         <translation>Nothing is waiting to be written to this card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="936" />
+        <location filename="../../ui/screens/topup_pay.py" line="939" />
         <source>补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表</source>
         <translation>Written: %1 purchase(s), %2 yuan. Put the card back into your meter</translation>
     </message>
@@ -1267,28 +1275,28 @@ Code </translation>
 <context>
     <name>SearchScreen</name>
     <message>
-        <location filename="../../ui/screens/browse.py" line="349" />
+        <location filename="../../ui/screens/browse.py" line="352" />
         <source>按拼音首字母查找</source>
         <translation>Search by pinyin initials</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="350" />
+        <location filename="../../ui/screens/browse.py" line="353" />
         <source>例如：贫困证明，按 P K Z M</source>
         <translation>Example: for 贫困证明 press P K Z M</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="373" />
+        <location filename="../../ui/screens/browse.py" line="376" />
         <source>正在准备查找，请稍候……</source>
         <translation>Getting search ready, one moment…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/screens/browse.py" line="391" />
+        <location filename="../../ui/screens/browse.py" line="394" />
         <source>为您找到 %n 项</source>
         <translation>
             <numerusform>Found %n service</numerusform><numerusform>Found %n services</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="393" />
+        <location filename="../../ui/screens/browse.py" line="396" />
         <source>您是不是要办：</source>
         <translation>Did you mean:</translation>
     </message>
@@ -1297,7 +1305,7 @@ Code </translation>
         <translation>No exact match. You may want these</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/browse.py" line="395" />
+        <location filename="../../ui/screens/browse.py" line="398" />
         <source>没有找到，请换几个字母试试，或点“首页”按分类找</source>
         <translation>Nothing found. Try other letters, or go Home to browse categories</translation>
     </message>
@@ -1521,82 +1529,82 @@ Code </translation>
         <translation>Write to card first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="60" />
+        <location filename="../../ui/screens/system.py" line="66" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="62" />
+        <location filename="../../ui/screens/system.py" line="68" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="75" />
+        <location filename="../../ui/screens/system.py" line="81" />
         <source>IC卡表（充值后需插卡写入）</source>
         <translation>IC-card meter (insert the card after paying)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="77" />
+        <location filename="../../ui/screens/system.py" line="83" />
         <source>远传表（充值后直接到账）</source>
         <translation>Smart meter (credited directly)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="79" />
+        <location filename="../../ui/screens/system.py" line="85" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="81" />
+        <location filename="../../ui/screens/system.py" line="87" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="82" />
+        <location filename="../../ui/screens/system.py" line="88" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="83" />
+        <location filename="../../ui/screens/system.py" line="89" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="84" />
+        <location filename="../../ui/screens/system.py" line="90" />
         <source>余额：</source>
         <translation>Balance: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="85" />
+        <location filename="../../ui/screens/system.py" line="91" />
         <source>表类型：</source>
         <translation>Meter: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="88" />
+        <location filename="../../ui/screens/system.py" line="94" />
         <source>您有已付款未写卡的购气，请先补写卡</source>
         <translation>You have paid gas not yet written to your card: please write it first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="104" />
+        <location filename="../../ui/screens/system.py" line="110" />
         <source>请核对户名和地址，然后选择充值金额</source>
         <translation>Check the name and address, then choose an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="108" />
+        <location filename="../../ui/screens/system.py" line="114" />
         <source>其他金额（%1–%2元），输入后点“确定”</source>
         <translation>Other amount (%1–%2 yuan), then tap OK</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="119" />
+        <location filename="../../ui/screens/system.py" line="125" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="125" />
+        <location filename="../../ui/screens/system.py" line="131" />
         <source>充值金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="155" />
+        <location filename="../../ui/screens/system.py" line="161" />
         <source>请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码</source>
         <translation>Enter the gas account number (on your bill or card), or scan the bill's barcode</translation>
     </message>

@@ -34,6 +34,9 @@ VOICE_REASONS = (
 )
 
 
+INITIALS_MAX = 24  # letters on the search keypad: a long name has about 16 initials
+
+
 class HomeScreen(Screen):
     name = "home"
 
@@ -352,7 +355,7 @@ class SearchScreen(Screen):
         self.field = display_field()
         right.addWidget(self.field)
         self.keys = LetterKeypad()
-        self.keys.typed.connect(lambda c: self._set(self.field.text() + c))
+        self.keys.typed.connect(lambda c: self._set((self.field.text() + c)[:INITIALS_MAX]))
         self.keys.erased.connect(lambda: self._set(self.field.text()[:-1]))
         self.keys.cleared.connect(lambda: self._set(""))
         right.addWidget(self.keys, 1)

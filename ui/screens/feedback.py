@@ -18,6 +18,7 @@ from kiosk.backend import api
 from kiosk.catalog import Matter
 from kiosk.errors import user_message
 from kiosk.health import print_outcome
+from kiosk.privacy import MOBILE
 from ui.screens.base import Screen
 from ui.widgets import Card, Choice, NumericKeypad, Outcome, display_field, label, labeled
 
@@ -143,8 +144,8 @@ class FeedbackScreen(Screen):
             if not self.topic:
                 self.msg.setText(self.tr("请先选择要反映的问题"))
                 return
-            if len(text) != 11 or not text.startswith("1"):
-                self.msg.setText(self.tr("手机号是11位数字，请检查"))
+            if not MOBILE.fullmatch(text):  # 11 digits, 13x-19x: anything else is a typo
+                self.msg.setText(self.tr("手机号格式不对：是1开头的11位数字，请检查"))
                 return
             content = f"自助终端来电请求回电：{self.topic}"
             topic = self.topic

@@ -20,7 +20,7 @@ from kiosk.catalog import Matter
 from kiosk.clock import format_local
 from kiosk.errors import user_message
 from kiosk.flows import GUIDE, Flow, fetch_all, flow_for, statement_period
-from kiosk.privacy import mask_id, mask_name
+from kiosk.privacy import MOBILE, mask_id, mask_name
 from ui.screens.base import Screen
 from ui.widgets import Card, NumericKeypad, Outcome, button, display_field, label, labeled
 
@@ -121,8 +121,8 @@ class IdentifyScreen(Screen):
         text = self.phone.text()
         services = self.services  # the client is fetched in the worker: never wait here
         if not self._sms_phone:
-            if len(text) != 11 or not text.startswith("1"):
-                self.msg.setText(self.tr("手机号是11位数字，请检查"))
+            if not MOBILE.fullmatch(text):  # 11 digits, 13x-19x: anything else is a typo
+                self.msg.setText(self.tr("手机号格式不对：是1开头的11位数字，请检查"))
                 return
             demo = services.config.demo
 

@@ -44,11 +44,17 @@ class TopupScreen(Screen):
         left.addWidget(self.account_card)
         left.addStretch(1)
         self.keys = NumericKeypad()
-        self.keys.typed.connect(lambda d: self.field.setText((self.field.text() + d)[:20]))
+        self.keys.typed.connect(self._typed)
         self.keys.erased.connect(lambda: self.field.setText(self.field.text()[:-1]))
         self.keys.confirmed.connect(self._confirm)
         right.addWidget(self.keys, 1)
         self.account: api.GasAccount | None = None
+
+    def _typed(self, digit: str) -> None:
+        """An account number is at most 20 digits; an amount in whole yuan at most as many digits
+        as the account's limit has (a 15-digit amount only ends in an error)."""
+        limit = 20 if self.account is None else len(str(self.account.max_amount // 100))
+        self.field.setText((self.field.text() + digit)[:limit])
 
     def enter(self, **_) -> None:
         self.wipe()

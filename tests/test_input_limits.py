@@ -1,0 +1,39 @@
+"""Keypad input a resident cannot get wrong by tapping too long, and words that say what is wrong
+(found walking the demo in a real window)."""
+
+from __future__ import annotations
+
+from .test_ui import all_text, settle
+from .test_verify_ui import services, win  # noqa: F401 - the same demo kiosk
+
+LONG = "1" * 15
+
+
+def test_a_number_that_is_no_mobile_number_is_called_that(win, qtbot):  # noqa: F811
+    win.go("identify")
+    screen = win.screens["identify"]
+    for d in "11111111111":
+        screen._typed(d)
+    screen._confirm()
+    settle(qtbot, win)
+    assert "格式不对" in all_text(screen) and "没有登记" not in all_text(screen)
+
+
+def test_the_search_keypad_keeps_to_a_name_s_initials(win, qtbot):  # noqa: F811
+    win.go("search")
+    screen = win.screens["search"]
+    for _ in range(40):
+        screen.keys.typed.emit("A")
+    assert len(screen.field.text()) == 24
+
+
+def test_the_gas_amount_takes_no_more_digits_than_its_limit(win, qtbot):  # noqa: F811
+    win.go("topup")
+    screen = win.screens["topup"]
+    for d in "100200300":
+        screen.keys.typed.emit(d)
+    screen._confirm()
+    qtbot.waitUntil(lambda: screen.account is not None, timeout=10_000)
+    for d in LONG:
+        screen.keys.typed.emit(d)
+    assert len(screen.field.text()) == len(str(screen.account.max_amount // 100))
