@@ -37,3 +37,12 @@ def test_the_gas_amount_takes_no_more_digits_than_its_limit(win, qtbot):  # noqa
     for d in LONG:
         screen.keys.typed.emit(d)
     assert len(screen.field.text()) == len(str(screen.account.max_amount // 100))
+
+
+def test_the_demo_names_accounts_to_try(win, qtbot, services):  # noqa: F811
+    win.go("topup")
+    assert "100200300" in all_text(win.screens["topup"])
+    water = services.catalog.catalog.by_id()
+    matter = next(m for m in water.values() if m.service == "utilities.water")
+    win.go("utility", matter=matter)
+    assert "300100200" in all_text(win.screens["utility"])

@@ -14,6 +14,7 @@ from pathlib import Path
 TS = Path(__file__).resolve().parent.parent / "assets" / "translations" / "kiosk_en_US.ts"
 
 EN = {
+    "演示模式：可以试户号 ": "Demo mode: try account ",
     "手机号格式不对：是1开头的11位数字，请检查": "That is not a mobile number: 11 digits starting with 1, please check",
     "● 演示：打印存为文件": "● Demo: prints saved as files",
     "演示模式：材料已保存为文件（真实终端会在这里打印出纸张）": "Demo mode: saved as a file (a real terminal prints it here)",

@@ -3,62 +3,62 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="317" />
+        <location filename="../../ui/screens/system.py" line="321" />
         <source>终端管理</source>
         <translation>Terminal administration</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="325" />
+        <location filename="../../ui/screens/system.py" line="329" />
         <source>重新载入事项清单</source>
         <translation>Reload catalog</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="326" />
+        <location filename="../../ui/screens/system.py" line="330" />
         <source>打印测试页</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="327" />
+        <location filename="../../ui/screens/system.py" line="331" />
         <source>已装纸（计数清零）</source>
         <translation>Paper loaded (reset counter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="328" />
+        <location filename="../../ui/screens/system.py" line="332" />
         <source>语音测试</source>
         <translation>Voice test</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="329" />
+        <location filename="../../ui/screens/system.py" line="333" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="357" />
+        <location filename="../../ui/screens/system.py" line="361" />
         <source>正在核对未完成的充值……</source>
         <translation>Checking unfinished top-ups…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="362" />
+        <location filename="../../ui/screens/system.py" line="366" />
         <source>没有未完成的充值</source>
         <translation>No unfinished top-ups</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="363" />
+        <location filename="../../ui/screens/system.py" line="367" />
         <source>需要处理的充值：</source>
         <translation>Top-ups needing attention:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="365" />
+        <location filename="../../ui/screens/system.py" line="369" />
         <source>正在核对，请稍后再查</source>
         <translation>Being checked, look again later</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="392" />
+        <location filename="../../ui/screens/system.py" line="396" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="388" />
+        <location filename="../../ui/screens/system.py" line="392" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -66,22 +66,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="415" />
+        <location filename="../../ui/screens/system.py" line="419" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="417" />
+        <location filename="../../ui/screens/system.py" line="421" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="421" />
+        <location filename="../../ui/screens/system.py" line="425" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="426" />
+        <location filename="../../ui/screens/system.py" line="430" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>
@@ -709,22 +709,22 @@ Code </translation>
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="219" />
+        <location filename="../../ui/screens/system.py" line="223" />
         <source>还需要更多时间吗？</source>
         <translation>Do you need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="225" />
+        <location filename="../../ui/screens/system.py" line="229" />
         <source>需要，继续办理</source>
         <translation>Yes, continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="226" />
+        <location filename="../../ui/screens/system.py" line="230" />
         <source>不用了，结束</source>
         <translation>No, finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="248" />
+        <location filename="../../ui/screens/system.py" line="252" />
         <source>%1 秒后将结束办理并清除您的信息</source>
         <translation>In %1 seconds this visit ends and your information is cleared</translation>
     </message>
@@ -1011,12 +1011,12 @@ Code </translation>
 <context>
     <name>MessageScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="176" />
+        <location filename="../../ui/screens/system.py" line="180" />
         <source>再试一次</source>
         <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="178" />
+        <location filename="../../ui/screens/system.py" line="182" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
@@ -1074,18 +1074,18 @@ Code </translation>
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="277" />
+        <location filename="../../ui/screens/system.py" line="281" />
         <source>管理员登录</source>
         <translation>Administrator sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="296" />
-        <location filename="../../ui/screens/system.py" line="306" />
+        <location filename="../../ui/screens/system.py" line="300" />
+        <location filename="../../ui/screens/system.py" line="310" />
         <source>错误次数过多，请 %1 秒后再试</source>
         <translation>Too many wrong tries; try again in %1 seconds</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="309" />
+        <location filename="../../ui/screens/system.py" line="313" />
         <source>密码不对</source>
         <translation>Wrong PIN</translation>
     </message>
@@ -1231,43 +1231,43 @@ Code </translation>
 <context>
     <name>RewriteScreen</name>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="875" />
+        <location filename="../../ui/screens/topup_pay.py" line="880" />
         <source>燃气卡补写</source>
         <translation>Write pending gas to card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="876" />
-        <location filename="../../ui/screens/topup_pay.py" line="947" />
+        <location filename="../../ui/screens/topup_pay.py" line="881" />
+        <location filename="../../ui/screens/topup_pay.py" line="952" />
         <source>请把燃气卡插入屏幕下方的读卡口，然后点“读卡补写”</source>
         <translation>Insert your gas card below the screen, then tap “Read and write”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="882" />
+        <location filename="../../ui/screens/topup_pay.py" line="887" />
         <source>演示模式：点一个户号，模拟插入它的燃气卡</source>
         <translation>Demo mode: tap an account to insert its card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="889" />
+        <location filename="../../ui/screens/topup_pay.py" line="894" />
         <source>读卡补写</source>
         <translation>Read and write</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="900" />
+        <location filename="../../ui/screens/topup_pay.py" line="905" />
         <source>已插入演示燃气卡</source>
         <translation>Demo card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="909" />
+        <location filename="../../ui/screens/topup_pay.py" line="914" />
         <source>正在读卡，请不要拔卡……</source>
         <translation>Reading the card, do not remove it…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="935" />
+        <location filename="../../ui/screens/topup_pay.py" line="940" />
         <source>这张卡没有待写入的购气</source>
         <translation>Nothing is waiting to be written to this card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="939" />
+        <location filename="../../ui/screens/topup_pay.py" line="944" />
         <source>补写成功：%1 笔，共 %2 元。请把燃气卡插回燃气表</source>
         <translation>Written: %1 purchase(s), %2 yuan. Put the card back into your meter</translation>
     </message>
@@ -1529,82 +1529,87 @@ Code </translation>
         <translation>Write to card first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="66" />
+        <location filename="../../ui/screens/system.py" line="65" />
+        <source>演示模式：可以试户号 </source>
+        <translation>Demo mode: try account </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="70" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="68" />
+        <location filename="../../ui/screens/system.py" line="72" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="81" />
+        <location filename="../../ui/screens/system.py" line="85" />
         <source>IC卡表（充值后需插卡写入）</source>
         <translation>IC-card meter (insert the card after paying)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="83" />
+        <location filename="../../ui/screens/system.py" line="87" />
         <source>远传表（充值后直接到账）</source>
         <translation>Smart meter (credited directly)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="85" />
+        <location filename="../../ui/screens/system.py" line="89" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="87" />
+        <location filename="../../ui/screens/system.py" line="91" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="88" />
+        <location filename="../../ui/screens/system.py" line="92" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="89" />
+        <location filename="../../ui/screens/system.py" line="93" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="90" />
+        <location filename="../../ui/screens/system.py" line="94" />
         <source>余额：</source>
         <translation>Balance: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="91" />
+        <location filename="../../ui/screens/system.py" line="95" />
         <source>表类型：</source>
         <translation>Meter: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="94" />
+        <location filename="../../ui/screens/system.py" line="98" />
         <source>您有已付款未写卡的购气，请先补写卡</source>
         <translation>You have paid gas not yet written to your card: please write it first</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="110" />
+        <location filename="../../ui/screens/system.py" line="114" />
         <source>请核对户名和地址，然后选择充值金额</source>
         <translation>Check the name and address, then choose an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="114" />
+        <location filename="../../ui/screens/system.py" line="118" />
         <source>其他金额（%1–%2元），输入后点“确定”</source>
         <translation>Other amount (%1–%2 yuan), then tap OK</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="125" />
+        <location filename="../../ui/screens/system.py" line="129" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="131" />
+        <location filename="../../ui/screens/system.py" line="135" />
         <source>充值金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="161" />
+        <location filename="../../ui/screens/system.py" line="165" />
         <source>请输入燃气户号（在燃气缴费单或燃气卡上），或扫描缴费单上的条码</source>
         <translation>Enter the gas account number (on your bill or card), or scan the bill's barcode</translation>
     </message>
@@ -1648,150 +1653,155 @@ Code </translation>
     </message>
     <message>
         <location filename="../../ui/screens/topup_pay.py" line="548" />
-        <location filename="../../ui/screens/topup_pay.py" line="660" />
-        <location filename="../../ui/screens/topup_pay.py" line="743" />
+        <location filename="../../ui/screens/topup_pay.py" line="665" />
+        <location filename="../../ui/screens/topup_pay.py" line="748" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="595" />
+        <location filename="../../ui/screens/topup_pay.py" line="584" />
+        <source>演示模式：可以试户号 </source>
+        <translation>Demo mode: try account </translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/topup_pay.py" line="600" />
         <source>户号至少6位，请核对缴费单</source>
         <translation>The account number has at least 6 digits; check your bill</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="597" />
+        <location filename="../../ui/screens/topup_pay.py" line="602" />
         <source>正在查询户号……</source>
         <translation>Looking up the account…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="607" />
+        <location filename="../../ui/screens/topup_pay.py" line="612" />
         <source>请选择金额，或输入其他金额</source>
         <translation>Choose an amount, or type another</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="614" />
-        <location filename="../../ui/screens/topup_pay.py" line="657" />
-        <location filename="../../ui/screens/topup_pay.py" line="747" />
+        <location filename="../../ui/screens/topup_pay.py" line="619" />
+        <location filename="../../ui/screens/topup_pay.py" line="662" />
+        <location filename="../../ui/screens/topup_pay.py" line="752" />
         <source>元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="618" />
+        <location filename="../../ui/screens/topup_pay.py" line="623" />
         <source>户号：</source>
         <translation>Account: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="619" />
+        <location filename="../../ui/screens/topup_pay.py" line="624" />
         <source>户名：</source>
         <translation>Name: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="620" />
+        <location filename="../../ui/screens/topup_pay.py" line="625" />
         <source>地址：</source>
         <translation>Address: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="621" />
+        <location filename="../../ui/screens/topup_pay.py" line="626" />
         <source>应缴：</source>
         <translation>Due: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="637" />
+        <location filename="../../ui/screens/topup_pay.py" line="642" />
         <source>请核对户名和地址，然后选择缴费金额，或输入其他金额（元）</source>
         <translation>Check the name and address, then choose an amount or type another amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="645" />
+        <location filename="../../ui/screens/topup_pay.py" line="650" />
         <source>缴费金额需在%1元到%2元之间</source>
         <translation>The amount must be between %1 and %2 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="657" />
+        <location filename="../../ui/screens/topup_pay.py" line="662" />
         <source>请确认缴费金额：</source>
         <translation>Please confirm the amount: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="659" />
+        <location filename="../../ui/screens/topup_pay.py" line="664" />
         <source>确认后显示付款二维码</source>
         <translation>A payment QR code follows</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="660" />
+        <location filename="../../ui/screens/topup_pay.py" line="665" />
         <source>确认，去付款</source>
         <translation>Confirm and pay</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="693" />
+        <location filename="../../ui/screens/topup_pay.py" line="698" />
         <source>正在取消……</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="706" />
+        <location filename="../../ui/screens/topup_pay.py" line="711" />
         <source>没有取消成功，请再试一次</source>
         <translation>The order could not be cancelled; please try again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="733" />
+        <location filename="../../ui/screens/topup_pay.py" line="738" />
         <source>正在生成订单……</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="747" />
+        <location filename="../../ui/screens/topup_pay.py" line="752" />
         <source>请用手机扫码付款：</source>
         <translation>Scan with your phone to pay: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="757" />
+        <location filename="../../ui/screens/topup_pay.py" line="762" />
         <source>网络不稳定，正在重新查询付款结果……</source>
         <translation>Network unstable, checking the payment again…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="786" />
+        <location filename="../../ui/screens/topup_pay.py" line="791" />
         <source>缴费成功！</source>
         <translation>Paid!</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="788" />
+        <location filename="../../ui/screens/topup_pay.py" line="793" />
         <source>付款在取消之前已经完成，已缴费入账。</source>
         <translation>The payment went through before the cancel; the bill is paid.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="789" />
+        <location filename="../../ui/screens/topup_pay.py" line="794" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="794" />
+        <location filename="../../ui/screens/topup_pay.py" line="799" />
         <source>二维码已失效，没有扣款</source>
         <translation>The QR code has expired; nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="795" />
+        <location filename="../../ui/screens/topup_pay.py" line="800" />
         <source>还要缴费，请点“重新生成二维码”</source>
         <translation>To pay, tap “New QR code”</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="805" />
+        <location filename="../../ui/screens/topup_pay.py" line="810" />
         <source>订单已取消，没有扣款</source>
         <translation>Order cancelled, nothing was charged</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="807" />
+        <location filename="../../ui/screens/topup_pay.py" line="812" />
         <source>回到首页</source>
         <translation>Back to home</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="817" />
+        <location filename="../../ui/screens/topup_pay.py" line="822" />
         <source>正在打印凭证……</source>
         <translation>Printing the receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="825" />
+        <location filename="../../ui/screens/topup_pay.py" line="830" />
         <source>凭证没有打印出来，请联系工作人员</source>
         <translation>The receipt did not print; please ask staff</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/topup_pay.py" line="842" />
+        <location filename="../../ui/screens/topup_pay.py" line="847" />
         <source>没有成功，请再试一次</source>
         <translation>That did not work, please try again</translation>
     </message>

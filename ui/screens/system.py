@@ -59,6 +59,10 @@ class TopupScreen(Screen):
     def enter(self, **_) -> None:
         self.wipe()
         self.setFocus()  # key events from a barcode scanner come here
+        if self.services.config.demo:  # anyone trying the demo needs an account to type
+            from kiosk.backend.store import DEMO_GAS
+
+            self.msg.info(self.tr("演示模式：可以试户号 ") + "、".join(a[0] for a in DEMO_GAS[:3]))
 
     def _lookup(self) -> None:
         number = self.field.text()
