@@ -46,3 +46,16 @@ def test_the_demo_names_accounts_to_try(win, qtbot, services):  # noqa: F811
     matter = next(m for m in water.values() if m.service == "utilities.water")
     win.go("utility", matter=matter)
     assert "300100200" in all_text(win.screens["utility"])
+
+
+def test_the_admin_screen_lists_a_late_payment_and_its_refund(win, qtbot, services):  # noqa: F811
+    import uuid
+
+    c = services.client
+    order = c.create_gas_order("100200304", 20_00, str(uuid.uuid4()))
+    c.cancel_gas_order(order.order_id)
+    c.sandbox("POST", f"/orders/{order.order_id}/pay")  # paid after the cancel
+    win.go("admin")
+    screen = win.screens["admin"]
+    qtbot.waitUntil(lambda: order.order_id in screen.late.text(), timeout=10_000)
+    assert "退回" in screen.late.text() and "20.00元" in screen.late.text()

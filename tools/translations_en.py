@@ -14,6 +14,9 @@ from pathlib import Path
 TS = Path(__file__).resolve().parent.parent / "assets" / "translations" / "kiosk_en_US.ts"
 
 EN = {
+    "迟到的付款：暂时查不到（": "Late payments: cannot be read now (",
+    "没有迟到的付款": "No late payments",
+    "迟到的付款（已自动退款）：": "Late payments (refunded automatically):",
     "演示模式：可以试户号 ": "Demo mode: try account ",
     "手机号格式不对：是1开头的11位数字，请检查": "That is not a mobile number: 11 digits starting with 1, please check",
     "● 演示：打印存为文件": "● Demo: prints saved as files",

@@ -8,57 +8,72 @@
         <translation>Terminal administration</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="329" />
+        <location filename="../../ui/screens/system.py" line="331" />
         <source>重新载入事项清单</source>
         <translation>Reload catalog</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="330" />
+        <location filename="../../ui/screens/system.py" line="332" />
         <source>打印测试页</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="331" />
+        <location filename="../../ui/screens/system.py" line="333" />
         <source>已装纸（计数清零）</source>
         <translation>Paper loaded (reset counter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="332" />
+        <location filename="../../ui/screens/system.py" line="334" />
         <source>语音测试</source>
         <translation>Voice test</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="333" />
+        <location filename="../../ui/screens/system.py" line="335" />
         <source>退出终端程序</source>
         <translation>Exit the kiosk program</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="361" />
+        <location filename="../../ui/screens/system.py" line="364" />
+        <source>迟到的付款：暂时查不到（</source>
+        <translation>Late payments: cannot be read now (</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="373" />
+        <source>没有迟到的付款</source>
+        <translation>No late payments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="375" />
+        <source>迟到的付款（已自动退款）：</source>
+        <translation>Late payments (refunded automatically):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/system.py" line="388" />
         <source>正在核对未完成的充值……</source>
         <translation>Checking unfinished top-ups…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="366" />
+        <location filename="../../ui/screens/system.py" line="393" />
         <source>没有未完成的充值</source>
         <translation>No unfinished top-ups</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="367" />
+        <location filename="../../ui/screens/system.py" line="394" />
         <source>需要处理的充值：</source>
         <translation>Top-ups needing attention:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="369" />
+        <location filename="../../ui/screens/system.py" line="396" />
         <source>正在核对，请稍后再查</source>
         <translation>Being checked, look again later</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="396" />
+        <location filename="../../ui/screens/system.py" line="423" />
         <source>清单有误，继续使用原清单：</source>
         <translation>The new catalog has errors; keeping the current one: </translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="392" />
+        <location filename="../../ui/screens/system.py" line="419" />
         <source>已载入清单 </source>
         <translation>Loaded catalog </translation>
     </message>
@@ -66,22 +81,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../ui/screens/system.py" line="419" />
+        <location filename="../../ui/screens/system.py" line="446" />
         <source>政务服务自助终端</source>
         <translation>Government self-service kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="421" />
+        <location filename="../../ui/screens/system.py" line="448" />
         <source>请触摸屏幕开始办理</source>
         <translation>Touch the screen to begin</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="425" />
+        <location filename="../../ui/screens/system.py" line="452" />
         <source>可以查公积金、社保，开证明，交燃气费……</source>
         <translation>Look up your housing fund and social insurance, get certificates, top up gas…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/system.py" line="430" />
+        <location filename="../../ui/screens/system.py" line="457" />
         <source>开始办理</source>
         <translation>Begin</translation>
     </message>

@@ -323,6 +323,8 @@ class AdminScreen(Screen):
         self.box.addWidget(self.info)
         self.pending = label("", "hint")
         self.box.addWidget(self.pending)
+        self.late = label("", "hint")  # payments after cancel or expiry, and their refunds
+        self.box.addWidget(self.late)
         self.msg = label("", "hint")
         self.box.addWidget(self.msg)
         grid = QGridLayout()
@@ -352,6 +354,31 @@ class AdminScreen(Screen):
             )
         )
         self.pending.setText(self._unresolved())
+        self.late.clear()
+        services = self.services  # the client is fetched in the worker: never wait here
+        self.win.ops.run(
+            "late-payments",
+            lambda: services.client.late_payments(),
+            self._show_late,
+            lambda exc: self.late.setText(
+                self.tr("迟到的付款：暂时查不到（") + user_message(exc) + "）"
+            ),
+            owner="admin",
+        )
+
+    def _show_late(self, late: list) -> None:
+        """Payments that came after their order was cancelled or expired: refunded by the backend;
+        the technician sees them here, with what to tell a resident who asks."""
+        if not late:
+            self.late.setText(self.tr("没有迟到的付款"))
+            return
+        lines = [self.tr("迟到的付款（已自动退款）：")]
+        for p in late[:20]:
+            lines.append(
+                f"{p.account} {p.amount / 100:.2f}元 {p.order_id} {p.late_paid_at[:16]} —— "
+                f"{p.money_note}"
+            )
+        self.late.setText("\n".join(lines))
 
     def _unresolved(self) -> str:
         """Top-ups that need a person: what happened, and what to tell the resident."""
