@@ -332,6 +332,9 @@ class UtilityOrder(BaseModel):
     created_at: str
     expires_at: str
     paid_at: str | None = None
+    late_paid_at: str | None = None  # paid after it was cancelled or expired: refunded
+    refunded_at: str | None = None
+    money_note: str | None = None  # cancelled / expired: what happens to the resident's money
 
 
 # ----- the paper trail: 办件编号 for 好差评, and 求助 -----

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS utility_accounts (kind TEXT, account TEXT, holder TEX
     due INTEGER, min_amount INTEGER, max_amount INTEGER, PRIMARY KEY (kind, account));
 CREATE TABLE IF NOT EXISTS utility_orders (order_id TEXT PRIMARY KEY, terminal_id TEXT,
     kind TEXT, account TEXT, amount INTEGER, status TEXT, created_at REAL, expires_at REAL,
-    paid_at REAL);
+    paid_at REAL, late_paid_at REAL, refunded_at REAL);
 CREATE TABLE IF NOT EXISTS utility_keys (terminal_id TEXT, key TEXT, request_hash TEXT,
     order_id TEXT, PRIMARY KEY (terminal_id, key));
 CREATE TABLE IF NOT EXISTS cases (number TEXT PRIMARY KEY, terminal_id TEXT, service TEXT,
@@ -56,11 +56,15 @@ UtilityOrderNo = Annotated[str, PathParam(pattern=r"^U[WPH]\d{8}[0-9a-f]{10}$")]
 
 
 def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
-    from kiosk.backend.server import CST, ORDER_TTL_S, ApiError, _iso
+    from kiosk.backend.server import CST, ORDER_TTL_S, ApiError, _iso, money_note
 
     store = backend.store
     with store.lock:
         store.db.executescript(SCHEMA)
+        have = {r[1] for r in store.db.execute("PRAGMA table_info(utility_orders)")}
+        for column in ("late_paid_at", "refunded_at"):  # data folders from before late refunds
+            if column not in have:
+                store.db.execute(f"ALTER TABLE utility_orders ADD COLUMN {column} REAL")
     if not store.one("SELECT 1 FROM utility_accounts LIMIT 1"):
         with store.tx() as db:
             db.executemany("INSERT INTO utility_accounts VALUES (?,?,?,?,?,?,?)", DEMO_UTILITIES)
@@ -84,7 +88,17 @@ def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     def pay(db, order_id: str, now: float) -> None:
         order = db.execute("SELECT * FROM utility_orders WHERE order_id=?", (order_id,)).fetchone()
-        if order is None or order["status"] != "created":
+        if order is None:
+            return
+        if order["status"] in ("cancelled", "expired"):
+            # paid after the order ended (as for gas): the money goes back at once, once
+            db.execute(
+                "UPDATE utility_orders SET late_paid_at=?, refunded_at=? "
+                "WHERE order_id=? AND late_paid_at IS NULL",
+                (now, now, order_id),
+            )
+            return
+        if order["status"] != "created":
             return
         db.execute(
             "UPDATE utility_orders SET status='credited', paid_at=? WHERE order_id=?",
@@ -106,6 +120,9 @@ def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
             created_at=_iso(row["created_at"]),
             expires_at=_iso(row["expires_at"]),
             paid_at=_iso(row["paid_at"]) if row["paid_at"] else None,
+            late_paid_at=_iso(row["late_paid_at"]) if row["late_paid_at"] else None,
+            refunded_at=_iso(row["refunded_at"]) if row["refunded_at"] else None,
+            money_note=money_note(row),
         )
 
     def account_row(kind: api.UtilityKind, account: str):
@@ -116,10 +133,14 @@ def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
             raise ApiError(404, "account_not_found", NOT_FOUND[kind.value])
         return row
 
-    def order_row(kind: api.UtilityKind, order_id: str):
+    def order_row(kind: api.UtilityKind, order_id: str, terminal_id: str):
+        """Only the terminal that made an order reads or cancels it (another's: not found)."""
         settle_lazily()
         row = store.one(
-            "SELECT * FROM utility_orders WHERE order_id=? AND kind=?", order_id, kind.value
+            "SELECT * FROM utility_orders WHERE order_id=? AND kind=? AND terminal_id=?",
+            order_id,
+            kind.value,
+            terminal_id,
         )
         if row is None:
             raise ApiError(404, "order_not_found", "没有找到这笔订单")
@@ -187,7 +208,8 @@ def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
                     + secrets.token_hex(5)
                 )
                 db.execute(
-                    "INSERT INTO utility_orders VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO utility_orders (order_id, terminal_id, kind, account, amount,"
+                    " status, created_at, expires_at, paid_at) VALUES (?,?,?,?,?,?,?,?,?)",
                     (
                         order_id,
                         terminal_id,
@@ -211,16 +233,16 @@ def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
         tags=["utilities"],
         response_model=api.UtilityOrder,
     )
-    def get_utility_order(kind: Kind, order_id: UtilityOrderNo, _: terminal_dep):
-        return model(order_row(kind, order_id))
+    def get_utility_order(kind: Kind, order_id: UtilityOrderNo, terminal_id: terminal_dep):
+        return model(order_row(kind, order_id, terminal_id))
 
     @app.post(
         "/v1/utilities/{kind}/orders/{order_id}/cancel",
         tags=["utilities"],
         response_model=api.UtilityOrder,
     )
-    def cancel_utility_order(kind: Kind, order_id: UtilityOrderNo, _: terminal_dep):
-        row = order_row(kind, order_id)
+    def cancel_utility_order(kind: Kind, order_id: UtilityOrderNo, terminal_id: terminal_dep):
+        row = order_row(kind, order_id, terminal_id)
         if row["status"] in ("cancelled", "expired"):
             return model(row)
         if row["status"] != "created":
@@ -231,7 +253,7 @@ def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
                 "AND status='created'",
                 (order_id,),
             )
-        return model(order_row(kind, order_id))
+        return model(order_row(kind, order_id, terminal_id))
 
     # ----- 办件编号 and 求助 -----
 
