@@ -496,6 +496,7 @@ class KioskWindow(QMainWindow):
         self.home_btn.setText(self.tr("首页"))
         self.help_btn.setText(self.tr("求助"))
         self.rate_btn.setText(self.tr("评价本次服务"))
+        self.header._update_clock()  # the date in the new language now, not at the next tick
         self._update_status()
         self.apply_theme()
         self.go("home", record=False)
