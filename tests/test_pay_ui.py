@@ -16,9 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
 from ui.app import make_app
-from ui.window import KioskWindow
 
-from .test_ui import settle
+from .test_ui import settle, shown_window
 
 try:  # the lead is moving Services to its own package
     from app.services import Services
@@ -43,15 +42,8 @@ def services(tmp_path_factory):
 
 @pytest.fixture()
 def win(services, qtbot):
-    w = KioskWindow(services, lockdown=False)
-    qtbot.addWidget(w)
-    w.resize(1920, 1080)
-    w.show()
-    settle(qtbot, w)
-    yield w
-    w.home()
-    w.ops.wait()
-    w.exit_app()
+    with shown_window(services, qtbot) as w:
+        yield w
 
 
 def tap(qtbot, widget):

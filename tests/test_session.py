@@ -22,9 +22,8 @@ from kiosk.config import Config
 from kiosk.flows import FlowKind, fetch_all, flow_for, hot_matters, statement_period
 from kiosk.session import Activity, IdlePolicy, Revoker, Session
 from ui.app import make_app
-from ui.window import KioskWindow
 
-from .test_ui import all_text, settle
+from .test_ui import all_text, settle, shown_window
 
 PEOPLE = {r["name"]: r for r in demo_residents()}
 
@@ -47,15 +46,8 @@ def services(tmp_path_factory):
 
 @pytest.fixture()
 def win(services, qtbot):
-    w = KioskWindow(services, lockdown=False)
-    qtbot.addWidget(w)
-    w.resize(1920, 1080)
-    w.show()
-    settle(qtbot, w)
-    yield w
-    w.home()
-    w.ops.wait()
-    w.exit_app()
+    with shown_window(services, qtbot) as w:
+        yield w
 
 
 def by_id(services, mid):

@@ -3,6 +3,7 @@ loopback (demo mode starts it in-process)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 
@@ -50,6 +51,22 @@ def win(services, qtbot):
     w.home()
     w.ops.wait()
     w.exit_app()
+
+
+@contextlib.contextmanager
+def shown_window(services, qtbot, size=(1920, 1080)):
+    """A kiosk window on screen, settled; the session ended and the window closed after."""
+    w = KioskWindow(services, lockdown=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    settle(qtbot, w)
+    try:
+        yield w
+    finally:
+        w.home()
+        w.ops.wait()
+        w.exit_app()
 
 
 def settle(qtbot, win, timeout=10_000):

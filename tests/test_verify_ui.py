@@ -12,9 +12,8 @@ from kiosk.backend.store import demo_residents
 from kiosk.config import Config
 from kiosk.flows import FlowKind, flow_for
 from ui.app import make_app
-from ui.window import KioskWindow
 
-from .test_ui import all_text, settle
+from .test_ui import all_text, settle, shown_window
 
 WHO = demo_residents()[0]
 
@@ -30,15 +29,8 @@ def services(tmp_path_factory):
 
 @pytest.fixture()
 def win(services, qtbot):
-    w = KioskWindow(services, lockdown=False)
-    qtbot.addWidget(w)
-    w.resize(1920, 1080)
-    w.show()
-    settle(qtbot, w)
-    yield w
-    w.home()
-    w.ops.wait()
-    w.exit_app()
+    with shown_window(services, qtbot) as w:
+        yield w
 
 
 def issued(services) -> api.Certificate:
