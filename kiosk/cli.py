@@ -352,8 +352,10 @@ def cmd_catalog_history(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_add_admin(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from kiosk.backend.catalog_routes import add_admin
-    from kiosk.backend.store import Store
+    from kiosk.backend.store import Store, describe
 
     password = os.environ.get("KIOSK_ADMIN_PASSWORD")
     if password is None:
@@ -361,15 +363,18 @@ def cmd_catalog_add_admin(args: argparse.Namespace) -> int:
 
         password = getpass.getpass(f"new password for {args.user}: ")
     data = Path(args.data) if args.data else _default_data_dir("sandbox")
+    where = _database_arg(args.database) or data / "backend.sqlite3"
     try:
-        store = Store(data / "backend.sqlite3")
+        store = Store(where)
         add_admin(store, args.user, password)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot use data folder {data}: {exc}") from None
+    except SQLAlchemyError as exc:
+        raise UsageError(f"cannot use database {describe(str(where))}: {exc}") from None
     store.close()
-    print(f"admin {args.user} can log in to the backend in {data}")
+    print(f"admin {args.user} can log in to the backend in {describe(str(where))}")
     return 0
 
 
@@ -410,12 +415,30 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _database_arg(url: str | None) -> str | None:
+    if url is None:
+        return None
+    if not re.match(r"postgres(ql)?(\+psycopg)?://", url):
+        raise UsageError("--database must be a postgresql://USER:PASSWORD@HOST:PORT/DB URL")
+    return url
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Run the reference backend in the foreground until interrupted."""
     if args.open and not _is_loopback(args.host):
         raise UsageError(f"--open accepts unsigned requests: only on loopback, not {args.host}")
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be 0-65535")
+    if not 1 <= args.workers <= 64:
+        raise UsageError("--workers must be 1-64")
+    if args.host in ("0.0.0.0", "::", "") and not args.public_url:
+        raise UsageError(
+            f"--host {args.host} listens on every address: give --public-url, the address "
+            "residents' phones reach (it is printed on every certificate)"
+        )
+    database = _database_arg(args.database)
+    if args.workers > 1 and args.open:
+        raise UsageError("--open is for one process on loopback, not with --workers")
     data = Path(args.data) if args.data else _default_data_dir("sandbox")
     public_url = (args.public_url or f"http://{args.host}:{args.port}").rstrip("/")
     if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[\w./\-]*)?", public_url):
@@ -426,19 +449,26 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         raise UsageError(exc.summary) from None
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from kiosk.backend.server import create_app
+    from kiosk.backend.server import SANDBOX_ENV, create_app
+    from kiosk.backend.store import describe
 
+    settings = {
+        "data_dir": str(data),
+        "open_mode": args.open,
+        "catalog_path": str(catalog),
+        "pay_after_s": args.pay_after,
+        "public_url": public_url,
+        "database": database,
+    }
     try:
-        app = create_app(
-            data,
-            open_mode=args.open,
-            catalog_path=catalog,
-            pay_after_s=args.pay_after,
-            public_url=public_url,
-        )
+        # made here once: the schema is migrated and seeded before any worker starts
+        app = create_app(**{**settings, "data_dir": data, "catalog_path": catalog})
     except OSError as exc:
         raise UsageError(f"cannot use data folder {data}: {exc}") from None
+    except SQLAlchemyError as exc:
+        raise UsageError(f"cannot use database {describe(database or '')}: {exc}") from None
     if args.admin:
         from kiosk.backend.catalog_routes import add_admin
 
@@ -451,11 +481,25 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     setup_logging("INFO", data, file_name="backend.log")
     mode = "OPEN (unsigned requests accepted)" if args.open else "signed requests only"
+    where = describe(database) if database else f"data in {data}"
+    workers = f", {args.workers} processes" if args.workers > 1 else ""
     print(
-        f"reference backend on http://{args.host}:{args.port} - {mode}; data in {data}",
+        f"reference backend on http://{args.host}:{args.port} - {mode}; {where}{workers}",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if args.workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        return 0
+    app.state.backend.store.close()
+    os.environ[SANDBOX_ENV] = json.dumps(settings)  # each worker makes its app from this
+    uvicorn.run(
+        "kiosk.backend.server:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+    )
     return 0
 
 
@@ -624,12 +668,21 @@ def build_parser() -> argparse.ArgumentParser:
     c = csub.add_parser("add-admin", help="create or reset a backend admin account")
     c.add_argument("user")
     c.add_argument("--data", help="the backend's data folder (as for sandbox --data)")
+    c.add_argument("--database", metavar="URL", help="the backend's database (sandbox --database)")
     c.set_defaults(func=cmd_catalog_add_admin)
 
     p = sub.add_parser("sandbox", help="run the reference backend")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8750)
-    p.add_argument("--data", help="folder for its SQLite database (seeded when empty)")
+    p.add_argument("--data", help="folder for its SQLite database (seeded when empty) and logs")
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="postgresql://USER:PASSWORD@HOST:PORT/DB instead of the data folder's SQLite file",
+    )
+    p.add_argument(
+        "--workers", type=int, default=1, help="backend processes behind the one address"
+    )
     p.add_argument("--open", action="store_true", help="accept unsigned requests (loopback only)")
     p.add_argument("--catalog", help="catalog file it serves (default: the demo catalog)")
     p.add_argument("--admin", metavar="USER:PASSWORD", help="create or reset a catalog admin")

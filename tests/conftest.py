@@ -22,3 +22,9 @@ def dev_engine() -> SearchEngine:
 
 
 from .backend_fixtures import backend, client  # noqa: E402,F401  (fixtures for backend tests)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    from .backend_fixtures import stop_cluster
+
+    stop_cluster()  # a PostgreSQL run's throwaway cluster goes with the run

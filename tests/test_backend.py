@@ -24,6 +24,7 @@ from kiosk.backend.client import (
 from kiosk.backend.demo import start_backend
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, demo_residents
 from kiosk.catalog import DEMO_CATALOG
+from tests.backend_fixtures import test_database
 
 RESIDENTS = {r["name"]: r for r in demo_residents()}
 WANG, LI, CHEN = RESIDENTS["王建国"], RESIDENTS["李秀英"], RESIDENTS["陈小明"]
@@ -40,7 +41,9 @@ def login(client, who=WANG):
 def test_catalog_etag_and_live_update(tmp_path):
     catalog = tmp_path / "catalog.json"
     shutil.copy(DEMO_CATALOG, catalog)
-    running = start_backend(tmp_path / "data", catalog_path=catalog, pay_after_s=None)
+    running = start_backend(
+        tmp_path / "data", catalog_path=catalog, pay_after_s=None, database=test_database()
+    )
     try:
         c = running.client()
         data, etag = c.catalog()
@@ -107,12 +110,11 @@ def test_session_expires_ends_and_is_bound_to_its_terminal(client, backend):
 
 
 def backend_store_add_terminal(backend, terminal_id, secret):
-    import sqlite3
-
-    db = sqlite3.connect(backend.data_dir / "backend.sqlite3")
-    db.execute("INSERT OR IGNORE INTO terminals VALUES (?,?,?)", (terminal_id, secret, "test"))
-    db.commit()
-    db.close()
+    with backend.store.tx() as db:
+        db.execute(
+            "INSERT INTO terminals VALUES (?,?,?) ON CONFLICT (id) DO NOTHING",
+            (terminal_id, secret, "test"),
+        )
 
 
 # ----- records -----

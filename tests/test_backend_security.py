@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -30,6 +31,7 @@ from kiosk.backend.client import (
 )
 from kiosk.backend.demo import start_backend
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, demo_residents
+from tests.backend_fixtures import test_database
 
 RESIDENTS = {r["name"]: r for r in demo_residents()}
 WANG = RESIDENTS["王建国"]
@@ -40,16 +42,17 @@ IC_ACCOUNT = "100200300"
 @pytest.fixture()
 def fresh(tmp_path):
     """A backend of its own: limits and clocks of one test never reach another."""
-    running = start_backend(tmp_path / "data", pay_after_s=None)
+    running = start_backend(tmp_path / "data", pay_after_s=None, database=test_database())
     yield running
     running.stop()
 
 
 def add_terminal(running, terminal_id: str, secret: str) -> BackendClient:
-    db = sqlite3.connect(running.data_dir / "backend.sqlite3")
-    db.execute("INSERT OR IGNORE INTO terminals VALUES (?,?,?)", (terminal_id, secret, "test"))
-    db.commit()
-    db.close()
+    with running.store.tx() as db:
+        db.execute(
+            "INSERT INTO terminals VALUES (?,?,?) ON CONFLICT (id) DO NOTHING",
+            (terminal_id, secret, "test"),
+        )
     return BackendClient(running.url, terminal_id, secret, retries=0)
 
 
@@ -168,10 +171,13 @@ def test_resident_tokens_idle_out_on_the_server(fresh):
 def test_tokens_are_stored_hashed(fresh):
     c = fresh.client(retries=0)
     token = c.login_id_card(WANG["name"], WANG["id_number"]).token
-    data = (fresh.data_dir / "backend.sqlite3").read_bytes()
-    wal = fresh.data_dir / "backend.sqlite3-wal"
-    data += wal.read_bytes() if wal.exists() else b""
-    assert token.encode() not in data
+    stored = [r["token"] for r in fresh.store.all("SELECT token FROM sessions")]
+    assert stored and token not in stored
+    if not fresh.store.is_postgres:  # nor anywhere in the file
+        data = (fresh.data_dir / "backend.sqlite3").read_bytes()
+        wal = fresh.data_dir / "backend.sqlite3-wal"
+        data += wal.read_bytes() if wal.exists() else b""
+        assert token.encode() not in data
 
 
 def test_a_terminal_acts_only_on_its_own_orders(fresh):
@@ -299,9 +305,7 @@ def test_long_nonces_and_headers_are_refused_and_never_stored(fresh):
     nonce = "a" * 3000  # correctly signed, but no nonce is that long
     r = requests.get(fresh.url + path, headers=signed_with_nonce("GET", path, nonce), timeout=5)
     assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
-    db = sqlite3.connect(fresh.data_dir / "backend.sqlite3")
-    longest = db.execute("SELECT MAX(LENGTH(nonce)) FROM nonces").fetchone()[0] or 0
-    db.close()
+    longest = fresh.store.one("SELECT MAX(LENGTH(nonce)) FROM nonces")[0] or 0
     assert longest <= 64
     ok = requests.get(fresh.url + path, headers=signed_with_nonce("GET", path, "b" * 24), timeout=5)
     assert ok.status_code == 200
@@ -325,14 +329,16 @@ def post_raw(running, path: str, data: bytes, key: str) -> requests.Response:
 
 
 def orders_of(running, account: str) -> list[str]:
-    db = sqlite3.connect(running.data_dir / "backend.sqlite3")
-    rows = db.execute("SELECT order_id FROM orders WHERE account=?", (account,)).fetchall()
-    db.close()
+    rows = running.store.all("SELECT order_id FROM orders WHERE account=?", account)
     return [r[0] for r in rows]
 
 
-def key_state(data_dir, key: str) -> str | None:
-    db = sqlite3.connect(data_dir / "backend.sqlite3", timeout=5)
+def key_state(where, key: str) -> str | None:
+    """A key's state in a running backend's database, or in a data folder's SQLite file."""
+    if not isinstance(where, Path):
+        row = where.store.one("SELECT state FROM idempotency WHERE key=?", key)
+        return row[0] if row else None
+    db = sqlite3.connect(where / "backend.sqlite3", timeout=5)
     row = db.execute("SELECT state FROM idempotency WHERE key=?", (key,)).fetchone()
     db.close()
     return row[0] if row else None
@@ -366,7 +372,7 @@ def test_a_hung_request_loses_its_key_to_a_retry_and_commits_nothing(fresh):
         target=lambda: results.update(first=post_raw(fresh, ORDERS, body, key))
     )
     first.start()
-    wait_for(lambda: key_state(fresh.data_dir, key) == "in_flight", "key in flight")
+    wait_for(lambda: key_state(fresh, key) == "in_flight", "key in flight")
     assert post_raw(fresh, ORDERS, body, key).status_code == 409  # still locked
     c.sandbox("POST", "/clock", {"offset_s": 31})  # the lock expires
     retry = post_raw(fresh, ORDERS, body, key)
@@ -597,7 +603,9 @@ def test_sandbox_prints_its_configured_public_url_never_the_host_header(tmp_path
 
 @pytest.fixture()
 def public(tmp_path):
-    running = start_backend(tmp_path / "data", pay_after_s=None, public_url=PUBLIC)
+    running = start_backend(
+        tmp_path / "data", pay_after_s=None, public_url=PUBLIC, database=test_database()
+    )
     yield running
     running.stop()
 

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from kiosk.catalog_sync import (
     start_catalog,
 )
 from kiosk.config import Config
+from tests.backend_fixtures import test_database
 
 from .conftest import DATA
 
@@ -63,8 +63,10 @@ def next_version(raw: dict, label: str) -> dict:
 
 @pytest.fixture()
 def backend(tmp_path):
-    running = start_backend(tmp_path / "backend", pay_after_s=None)
-    store = Store(running.data_dir / "backend.sqlite3")  # a second connection, as a technician's
+    database = test_database()
+    running = start_backend(tmp_path / "backend", pay_after_s=None, database=database)
+    # a second connection, as a technician's
+    store = Store(database or running.data_dir / "backend.sqlite3")
     add_admin(store, ADMIN, PASSWORD)
     running.store = store
     yield running
@@ -281,12 +283,10 @@ def test_a_tampered_catalog_is_refused_and_reported(backend, admin, tmp_path):
 
 def test_a_damaged_stored_version_is_not_served(backend, admin, tmp_path):
     admin.publish(next_version(demo_raw(), "2026.12.1"))
-    db = sqlite3.connect(backend.data_dir / "backend.sqlite3")
-    with db:
-        db.execute(
-            "UPDATE catalog_versions SET body=replace(body, '老年优待证办理1', '老年优待证办理X')"
-        )
-    db.close()
+    with backend.store.tx() as db:  # the stored bytes changed behind the backend's back
+        body = db.execute("SELECT body FROM catalog_versions").fetchone()[0]
+        damaged = bytes(body).replace("老年优待证办理1".encode(), "老年优待证办理X".encode())
+        db.execute("UPDATE catalog_versions SET body=?", (damaged,))
     resp = pull(backend, DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET)
     assert resp.status_code == 503 and resp.json()["code"] == "catalog_damaged"
     sync = terminal_sync(backend, tmp_path)

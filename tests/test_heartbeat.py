@@ -31,8 +31,11 @@ def wait_for(cond, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def latest(backend_dir: Path) -> dict[str, dict]:
-    store = Store(backend_dir / "backend.sqlite3")
+def latest(where) -> dict[str, dict]:
+    """Latest beats in a running backend's database, or in a data folder's SQLite file."""
+    if not isinstance(where, Path):
+        return {h["terminal_id"]: h for h in where.store.latest_heartbeats()}
+    store = Store(where / "backend.sqlite3")
     try:
         return {h["terminal_id"]: h for h in store.latest_heartbeats()}
     finally:
@@ -55,7 +58,7 @@ def test_terminal_sends_heartbeat_at_start_with_device_health(tmp_path, backend)
     services = Services(config)
     try:
         wait_for(lambda: services.heartbeat.sent >= 1)
-        beat = latest(backend.data_dir)[DEMO_TERMINAL_ID]
+        beat = latest(backend)[DEMO_TERMINAL_ID]
         assert beat["app_version"] and beat["catalog_version"] == str(
             services.catalog.catalog.version
         )
@@ -69,7 +72,7 @@ def test_terminal_sends_heartbeat_at_start_with_device_health(tmp_path, backend)
         assert datetime.fromisoformat(beat["local_time"]).utcoffset().total_seconds() == 8 * 3600
         # a second beat replaces the first: one row per terminal
         assert services.heartbeat.beat_now()
-        assert len([t for t in latest(backend.data_dir) if t == DEMO_TERMINAL_ID]) == 1
+        assert len([t for t in latest(backend) if t == DEMO_TERMINAL_ID]) == 1
     finally:
         services.close()
     assert not services.heartbeat._thread.is_alive()  # stopped on close

@@ -22,13 +22,11 @@ OTHER_ID, OTHER_SECRET = "test-terminal-02", "second-terminal-secret"
 
 def register_terminal(backend, terminal_id: str, secret: str) -> BackendClient:
     """The operator registers a second terminal (straight into the backend's database)."""
-    db = sqlite3.connect(backend.data_dir / "backend.sqlite3")
-    with db:
+    with backend.store.tx() as db:
         db.execute(
-            "INSERT OR IGNORE INTO terminals (id, secret, name) VALUES (?,?,?)",
+            "INSERT INTO terminals (id, secret, name) VALUES (?,?,?) ON CONFLICT (id) DO NOTHING",
             (terminal_id, secret, "第二台终端"),
         )
-    db.close()
     return BackendClient(backend.url, terminal_id, secret, read_timeout=2.0, backoff_s=0.05)
 
 

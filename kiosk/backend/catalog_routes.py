@@ -48,24 +48,6 @@ log = logging.getLogger(__name__)
 ADMIN_SESSION_S = 1800
 LOCK_AFTER, LOCK_S = 5, 300
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS admin_users (name TEXT PRIMARY KEY, hash TEXT NOT NULL,
-    created_at REAL, failures INTEGER NOT NULL DEFAULT 0, locked_until REAL NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS admin_sessions (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL,
-    expires_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS catalog_versions (version TEXT PRIMARY KEY, body BLOB NOT NULL,
-    sha256 TEXT NOT NULL, signature TEXT NOT NULL, matters INTEGER, published_by TEXT,
-    published_at REAL);
-CREATE TABLE IF NOT EXISTS catalog_rollouts (id INTEGER PRIMARY KEY AUTOINCREMENT,
-    version TEXT NOT NULL, terminals TEXT, share INTEGER, by TEXT, at REAL);
-CREATE TABLE IF NOT EXISTS catalog_publishes (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL,
-    by TEXT, action TEXT, version TEXT, target TEXT, diff_summary TEXT, warnings INTEGER);
-CREATE TABLE IF NOT EXISTS catalog_reports (terminal_id TEXT PRIMARY KEY, version TEXT,
-    status TEXT, problem TEXT, at REAL);
-CREATE TABLE IF NOT EXISTS catalog_uploads (upload_id TEXT, idx INTEGER, data BLOB, by TEXT,
-    at REAL, PRIMARY KEY (upload_id, idx));
-"""
-
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))  # unknown users cost the same time as known
 
@@ -78,19 +60,15 @@ def bucket(version: str, terminal_id: str) -> int:
 # ----- accounts (also used by the CLI on a backend's data folder) -----
 
 
-def ensure_schema(store) -> None:
-    with store.lock:
-        store.db.executescript(SCHEMA)
-
-
 def add_admin(store, name: str, password: str) -> None:
     """Create or reset an admin account."""
     if not name or len(password) < 8:
         raise ValueError("an admin needs a name and a password of at least 8 characters")
-    ensure_schema(store)
     with store.tx() as db:
         db.execute(
-            "INSERT OR REPLACE INTO admin_users (name, hash, created_at) VALUES (?,?,?)",
+            "INSERT INTO admin_users (name, hash, created_at) VALUES (?,?,?) ON CONFLICT (name)"
+            " DO UPDATE SET hash=excluded.hash, created_at=excluded.created_at, failures=0,"
+            " locked_until=0",
             (name, _hasher.hash(password), time.time()),
         )
 
@@ -205,7 +183,6 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
     from kiosk.backend.server import ApiError
 
     store = backend.store
-    ensure_schema(store)
     key = _catalog_key(store)
 
     # ----- admin sessions -----
@@ -394,7 +371,8 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
         with store.tx() as db:
             db.execute("DELETE FROM catalog_uploads WHERE at<?", (now - ADMIN_SESSION_S,))
             db.execute(
-                "INSERT OR REPLACE INTO catalog_uploads VALUES (?,?,?,?,?)",
+                "INSERT INTO catalog_uploads VALUES (?,?,?,?,?) ON CONFLICT (upload_id, idx)"
+                " DO UPDATE SET data=excluded.data, by=excluded.by, at=excluded.at",
                 (body.upload_id, body.index, part, by, now),
             )
         return Response(status_code=204)
@@ -522,7 +500,9 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
         """A terminal says what became of a version: received, applied, or refused and why."""
         with store.tx() as db:
             db.execute(
-                "INSERT OR REPLACE INTO catalog_reports VALUES (?,?,?,?,?)",
+                "INSERT INTO catalog_reports VALUES (?,?,?,?,?) ON CONFLICT (terminal_id) DO"
+                " UPDATE SET version=excluded.version, status=excluded.status,"
+                " problem=excluded.problem, at=excluded.at",
                 (terminal_id, body.version, body.status, body.problem, backend.now()),
             )
         if body.status == "refused":

@@ -8,6 +8,7 @@ that the client's and the top-up's handling of them can be tested against a real
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import threading
@@ -40,7 +41,7 @@ from kiosk.backend.faults import FaultMiddleware, Faults
 from kiosk.backend.limits import LimitsMiddleware
 from kiosk.backend.openapi_doc import amend as amend_openapi
 from kiosk.backend.openapi_doc import document_errors
-from kiosk.backend.store import Store, add_attempt, attempts
+from kiosk.backend.store import Store, add_attempt, attempts, boot_is_gone, register_boot
 from kiosk.catalog import DEMO_CATALOG
 from kiosk.logs import RequestLogMiddleware
 from kiosk.privacy import mask_address, mask_id, mask_name, valid_id_number
@@ -160,15 +161,18 @@ class Backend:
         catalog_path: Path,
         pay_after_s: float | None,
         clock: Callable[[], float],
+        database: str | None = None,
     ) -> None:
-        self.store = Store(data_dir / "backend.sqlite3")
+        # the data folder's SQLite file unless a database URL is given (PostgreSQL for a fleet)
+        self.store = Store(database or data_dir / "backend.sqlite3")
         self.open_mode = open_mode
         self.catalog_path = catalog_path
         self.pay_after_s = pay_after_s
         self.clock_offset = 0.0
         self._clock = clock
         self.faults = Faults()
-        self.boot_id = secrets.token_hex(8)  # in-flight idempotency keys of other boots are dead
+        self.boot_id = secrets.token_hex(8)
+        register_boot(self.store, self.boot_id)  # so that others can tell when this one is gone
         self._catalog_cache: tuple[float, bytes, str] | None = None
 
     def now(self) -> float:
@@ -295,10 +299,11 @@ def create_app(
     pay_after_s: float | None = None,
     clock: Callable[[], float] = time.time,
     public_url: str | None = None,
+    database: str | None = None,
 ) -> FastAPI:
     """``public_url``: the backend's address as residents' phones reach it, printed on every
     certificate (QR and 核验地址). A setting, never taken from a request's Host header."""
-    backend = Backend(Path(data_dir), open_mode, Path(catalog_path), pay_after_s, clock)
+    backend = Backend(Path(data_dir), open_mode, Path(catalog_path), pay_after_s, clock, database)
     backend.public_url = (public_url or DEFAULT_PUBLIC_URL).rstrip("/")
     app = FastAPI(
         title="政务自助终端 kiosk gateway API",
@@ -507,15 +512,15 @@ def create_app(
             else:
                 add_attempt(db, "sms_send_terminal", terminal_id, now)
                 add_attempt(db, "sms_send_phone", body.phone, now)
-                row = db.execute(
-                    "SELECT 1 FROM residents WHERE phone=?", (body.phone,)
-                ).fetchone()
+                row = db.execute("SELECT 1 FROM residents WHERE phone=?", (body.phone,)).fetchone()
                 if row is None:
                     error = ApiError(404, "phone_not_found", "这个手机号没有登记，请改用身份证")
                 else:
                     code = f"{secrets.randbelow(10**6):06d}"
                     db.execute(
-                        "INSERT OR REPLACE INTO sms VALUES (?,?,?,?,0)",
+                        "INSERT INTO sms VALUES (?,?,?,?,0) ON CONFLICT (phone) DO UPDATE SET"
+                        " code=excluded.code, expires_at=excluded.expires_at,"
+                        " sent_at=excluded.sent_at, tries=0",
                         (body.phone, code, now + SMS_TTL_S, now),
                     )
         if error:
@@ -771,8 +776,10 @@ def create_app(
         response_class=HTMLResponse,
         responses={
             200: {"description": "the verification page", "content": {"text/html": {}}},
-            404: {"description": "no such certificate (a page saying so)",
-                  "content": {"text/html": {}}},
+            404: {
+                "description": "no such certificate (a page saying so)",
+                "content": {"text/html": {}},
+            },
         },
     )
     def verify_page(code: str) -> HTMLResponse:
@@ -925,9 +932,10 @@ def create_app(
                     "locked_until, owner) VALUES (?,?,?,'in_flight',?,?,?)",
                     (terminal_id, key, digest, now, now + IDEMPOTENCY_LOCK_S, owner),
                 )
-            elif row["request_hash"] == digest and row["state"] == "in_flight" and (
-                not (row["owner"] or "").startswith(backend.boot_id + ":")
-                or (row["locked_until"] or 0) < now
+            elif (
+                row["request_hash"] == digest
+                and row["state"] == "in_flight"
+                and ((row["locked_until"] or 0) < now or boot_is_gone(db, row["owner"] or ""))
             ):
                 log.warning("idempotency key taken over from a dead or hung request")
                 db.execute(
@@ -1205,7 +1213,8 @@ def create_app(
     def heartbeat(body: api.Heartbeat, terminal_id: Terminal) -> api.HeartbeatAck:
         with backend.store.tx() as db:
             db.execute(
-                "INSERT OR REPLACE INTO heartbeats VALUES (?,?,?)",
+                "INSERT INTO heartbeats VALUES (?,?,?) ON CONFLICT (terminal_id) DO UPDATE SET"
+                " payload=excluded.payload, at=excluded.at",
                 (terminal_id, body.model_dump_json(), _iso(backend.now())),
             )
         assigned = getattr(backend, "assigned_catalog", None)  # published (catalog_routes)
@@ -1237,6 +1246,27 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+SANDBOX_ENV = "KIOSK_SANDBOX_SETTINGS"
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of ``kiosk sandbox --workers N``: the parent wrote the
+    settings (never a secret: the database URL's password is the operator's) to the environment.
+    Workers share nothing but the database; the parent already migrated and seeded it."""
+    from kiosk.logs import setup_logging
+
+    settings = json.loads(os.environ[SANDBOX_ENV])
+    setup_logging("INFO", Path(settings["data_dir"]), file_name="backend.log")
+    return create_app(
+        Path(settings["data_dir"]),
+        open_mode=settings["open_mode"],
+        catalog_path=Path(settings["catalog_path"]),
+        pay_after_s=settings["pay_after_s"],
+        public_url=settings["public_url"],
+        database=settings["database"],
+    )
 
 
 def run_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0):

@@ -22,28 +22,6 @@ from fastapi import Path as PathParam
 from kiosk.backend import api
 from kiosk.privacy import mask_address, mask_name
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS utility_accounts (kind TEXT, account TEXT, holder TEXT, address TEXT,
-    due INTEGER, min_amount INTEGER, max_amount INTEGER, PRIMARY KEY (kind, account));
-CREATE TABLE IF NOT EXISTS utility_orders (order_id TEXT PRIMARY KEY, terminal_id TEXT,
-    kind TEXT, account TEXT, amount INTEGER, status TEXT, created_at REAL, expires_at REAL,
-    paid_at REAL, late_paid_at REAL, refunded_at REAL);
-CREATE TABLE IF NOT EXISTS utility_keys (terminal_id TEXT, key TEXT, request_hash TEXT,
-    order_id TEXT, PRIMARY KEY (terminal_id, key));
-CREATE TABLE IF NOT EXISTS cases (number TEXT PRIMARY KEY, terminal_id TEXT, service TEXT,
-    matter_id TEXT, at TEXT);
-CREATE TABLE IF NOT EXISTS help_requests (id TEXT PRIMARY KEY, terminal_id TEXT, screen TEXT,
-    at TEXT);
-"""
-
-# kind, account, holder, address, due (fen), min, max: fictional, like the rest of the demo data
-DEMO_UTILITIES = [
-    ("water", "300100200", "王建国", "文峰区光华路88号2单元301", 86_40, 1_00, 2000_00),
-    ("water", "300100201", "李秀英", "安阳县白璧镇东街村3组18号", 0, 1_00, 2000_00),
-    ("power", "500200300", "王建国", "文峰区光华路88号2单元301", 213_75, 1_00, 5000_00),
-    ("power", "500200301", "张伟", "北关区红旗路16号5单元602", 98_10, 1_00, 5000_00),
-    ("heating", "700300400", "刘芳", "殷都区铁西路21号1单元102", 1856_00, 1_00, 10000_00),
-]
 NOT_FOUND = {
     "water": "没有找到这个水费户号，请核对水费单上的户号",
     "power": "没有找到这个电费户号，请核对电费单上的户号",
@@ -58,16 +36,7 @@ UtilityOrderNo = Annotated[str, PathParam(pattern=r"^U[WPH]\d{8}[0-9a-f]{10}$")]
 def add_service_routes(app: FastAPI, backend, terminal_dep) -> None:
     from kiosk.backend.server import CST, ORDER_TTL_S, ApiError, _iso, money_note
 
-    store = backend.store
-    with store.lock:
-        store.db.executescript(SCHEMA)
-        have = {r[1] for r in store.db.execute("PRAGMA table_info(utility_orders)")}
-        for column in ("late_paid_at", "refunded_at"):  # data folders from before late refunds
-            if column not in have:
-                store.db.execute(f"ALTER TABLE utility_orders ADD COLUMN {column} REAL")
-    if not store.one("SELECT 1 FROM utility_accounts LIMIT 1"):
-        with store.tx() as db:
-            db.executemany("INSERT INTO utility_accounts VALUES (?,?,?,?,?,?,?)", DEMO_UTILITIES)
+    store = backend.store  # tables: schema.py; demo accounts: store.DEMO_UTILITIES
 
     def settle_lazily() -> None:
         """As for gas: unpaid orders past their time expire; demo mode pays the rest."""

@@ -1,4 +1,5 @@
-"""SQLite storage of the reference backend (WAL, synchronous FULL), seeded with demo data.
+"""Storage of the reference backend: SQLite (WAL, synchronous FULL) or PostgreSQL, seeded with demo
+data. The schema is ``schema.py``, reached through the Alembic migrations in ``migrations/``.
 
 All names, ID numbers, phones and addresses are fictional; ID numbers carry valid check digits so
 that they pass the same checks as real ones.
@@ -7,65 +8,28 @@ that they pass the same checks as real ones.
 from __future__ import annotations
 
 import json
+import os
 import random
+import socket
 import sqlite3
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.pool import NullPool
 
 from kiosk.privacy import id_check_digit
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS terminals (id TEXT PRIMARY KEY, secret TEXT NOT NULL, name TEXT);
-CREATE TABLE IF NOT EXISTS nonces (terminal_id TEXT, nonce TEXT, ts INTEGER,
-    PRIMARY KEY (terminal_id, nonce));
-CREATE TABLE IF NOT EXISTS residents (id_number TEXT PRIMARY KEY, name TEXT, phone TEXT,
-    address TEXT, household TEXT, hardship TEXT, gjj_account TEXT, employer TEXT);
-CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, terminal_id TEXT, id_number TEXT,
-    expires_at REAL);
-CREATE TABLE IF NOT EXISTS sms (phone TEXT PRIMARY KEY, code TEXT, expires_at REAL, sent_at REAL,
-    tries INTEGER);
-CREATE TABLE IF NOT EXISTS gjj_rows (id_number TEXT, month TEXT, employer TEXT, base INTEGER,
-    personal INTEGER, employer_part INTEGER, balance INTEGER);
-CREATE TABLE IF NOT EXISTS si_rows (id_number TEXT, month TEXT, insurance TEXT, employer TEXT,
-    base INTEGER, personal INTEGER, employer_part INTEGER);
-CREATE TABLE IF NOT EXISTS edu_rows (id_number TEXT, kind TEXT, school TEXT, major TEXT,
-    level TEXT, date TEXT, detail TEXT);
-CREATE TABLE IF NOT EXISTS certificates (code TEXT PRIMARY KEY, kind TEXT, id_number TEXT,
-    name TEXT, title TEXT, issued_at TEXT, issuer TEXT, body TEXT, fields TEXT);
-CREATE TABLE IF NOT EXISTS gas_accounts (account TEXT PRIMARY KEY, holder TEXT, address TEXT,
-    balance INTEGER, meter_type TEXT, card_sequence INTEGER, min_amount INTEGER,
-    max_amount INTEGER);
-CREATE TABLE IF NOT EXISTS orders (order_id TEXT PRIMARY KEY, terminal_id TEXT, account TEXT,
-    amount INTEGER, status TEXT, meter_type TEXT, created_at REAL, expires_at REAL, paid_at REAL,
-    sequence INTEGER, card_serial TEXT);
-CREATE TABLE IF NOT EXISTS ledger (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT,
-    account TEXT, entry TEXT, amount INTEGER, at REAL);
-CREATE TABLE IF NOT EXISTS idempotency (terminal_id TEXT, key TEXT, request_hash TEXT,
-    state TEXT, status_code INTEGER, body TEXT, created_at REAL, PRIMARY KEY (terminal_id, key));
-CREATE TABLE IF NOT EXISTS complaints (number TEXT PRIMARY KEY, verify_code TEXT, content TEXT,
-    category TEXT, phone TEXT, submitted_at TEXT, status TEXT);
-CREATE TABLE IF NOT EXISTS evaluations (id TEXT PRIMARY KEY, case_number TEXT, level TEXT,
-    comment TEXT, at TEXT, terminal_id TEXT);
-CREATE TABLE IF NOT EXISTS heartbeats (terminal_id TEXT PRIMARY KEY, payload TEXT, at TEXT);
-CREATE TABLE IF NOT EXISTS attempts (kind TEXT, subject TEXT, at REAL);
-CREATE INDEX IF NOT EXISTS attempts_by_subject ON attempts (kind, subject, at);
-"""
-
-# Columns added after the first release: an existing database gains them at start.
-ADDED_COLUMNS = [
-    ("sessions", "last_used", "REAL"),  # idle expiry on the server
-    ("sessions", "revoked", "INTEGER NOT NULL DEFAULT 0"),
-    ("idempotency", "locked_until", "REAL"),  # an in-flight lock expires
-    ("idempotency", "owner", "TEXT"),  # which backend process (and attempt) holds it
-    ("orders", "late_paid_at", "REAL"),  # paid after cancel or expiry ...
-    ("orders", "refunded_at", "REAL"),  # ... and refunded automatically
-    ("certificates", "valid_until", "TEXT"),
-    ("certificates", "revoked_at", "TEXT"),
-    ("certificates", "revoke_reason", "TEXT"),
-]
+MIGRATIONS = Path(__file__).with_name("migrations")
+# PostgreSQL advisory lock keys (any two fixed numbers): writes, and schema migrations
+WRITE_LOCK = 7_265_001
+MIGRATE_LOCK = 7_265_002
 
 DEMO_TERMINAL_ID = "demo-terminal-01"
 DEMO_TERMINAL_SECRET = "demo-secret-change-me"  # demo and tests only; real secrets are issued
@@ -82,6 +46,46 @@ def attempts(db: sqlite3.Connection, kind: str, subject: str, since: float) -> i
 def add_attempt(db: sqlite3.Connection, kind: str, subject: str, at: float) -> None:
     db.execute("DELETE FROM attempts WHERE at<?", (at - 24 * 3600,))  # no window is longer
     db.execute("INSERT INTO attempts VALUES (?,?,?)", (kind, subject, at))
+
+
+def register_boot(store: Store, boot_id: str) -> None:
+    """Record a starting backend process (host and pid). Earlier boots of this same process
+    (a backend re-created in-process) and boots on this host whose process has ended are gone."""
+    host, pid = socket.gethostname(), os.getpid()
+    with store.tx() as db:
+        for row in db.execute("SELECT boot_id, pid FROM backend_boots WHERE host=?", (host,)):
+            if row["pid"] == pid or not pid_alive(row["pid"]):
+                db.execute("DELETE FROM backend_boots WHERE boot_id=?", (row["boot_id"],))
+        db.execute("INSERT INTO backend_boots VALUES (?,?,?,?)", (boot_id, host, pid, time.time()))
+
+
+def boot_is_gone(db, owner: str) -> bool:
+    """Whether the backend process that took an idempotency key (``owner`` is ``boot:attempt``)
+    has ended: it is unknown, or it ran on this host and its process is no more. A process on
+    another host is taken as alive; its lock still expires (``IDEMPOTENCY_LOCK_S``)."""
+    row = db.execute(
+        "SELECT host, pid FROM backend_boots WHERE boot_id=?", (owner.split(":")[0],)
+    ).fetchone()
+    if row is None:
+        return True
+    return row["host"] == socket.gethostname() and not pid_alive(row["pid"])
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, killed but not yet reaped, does not)."""
+    if sys.platform == "win32":
+        return True  # os.kill(pid, 0) would terminate it there; rely on the lock's expiry
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def make_id(region: str, birth: str, seq: str) -> str:
@@ -158,52 +162,216 @@ DEMO_GAS = [
 ]
 
 
-class Store:
-    """One SQLite connection shared by the server's threads, serialised by a lock."""
+# kind, account, holder, address, due (fen), min, max: fictional, like the rest of the demo data
+DEMO_UTILITIES = [
+    ("water", "300100200", "王建国", "文峰区光华路88号2单元301", 86_40, 1_00, 2000_00),
+    ("water", "300100201", "李秀英", "安阳县白璧镇东街村3组18号", 0, 1_00, 2000_00),
+    ("power", "500200300", "王建国", "文峰区光华路88号2单元301", 213_75, 1_00, 5000_00),
+    ("power", "500200301", "张伟", "北关区红旗路16号5单元602", 98_10, 1_00, 5000_00),
+    ("heating", "700300400", "刘芳", "殷都区铁西路21号1单元102", 1856_00, 1_00, 10000_00),
+]
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
+
+class Row(tuple):
+    """A result row read by position or by column name, like ``sqlite3.Row``."""
+
+    _index: dict[str, int]
+
+    def __new__(cls, values, index: dict[str, int]):
+        row = super().__new__(cls, values)
+        row._index = index
+        return row
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self):
+        return self._index.keys()
+
+
+class _Cursor:
+    """What ``execute`` returns on PostgreSQL: rows as ``Row``, ``rowcount``."""
+
+    def __init__(self, cur) -> None:
+        self._cur = cur
+        self.rowcount = cur.rowcount
+        names = [d.name for d in cur.description] if cur.description else []
+        self._index = {name: i for i, name in enumerate(names)}
+
+    def fetchone(self) -> Row | None:
+        row = self._cur.fetchone() if self._index else None
+        return None if row is None else Row(row, self._index)
+
+    def fetchall(self) -> list[Row]:
+        return [Row(r, self._index) for r in self._cur.fetchall()] if self._index else []
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+@lru_cache(maxsize=1024)
+def to_pyformat(sql: str) -> str:
+    """``?`` placeholders (outside quoted literals) to psycopg's ``%s``; a literal % doubled."""
+    out, quoted = [], False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "%":
+            out.append("%%")
+        elif ch == "?" and not quoted:
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class _PgConnection:
+    """One PostgreSQL connection seen through the sqlite3 calls the handlers use."""
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence = ()) -> _Cursor:
+        cur = self._conn.cursor()
+        cur.execute(to_pyformat(sql), tuple(params))
+        return _Cursor(cur)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        self._conn.cursor().executemany(to_pyformat(sql), [tuple(r) for r in rows])
+
+
+def database_url(where: Path | str) -> str:
+    """A data folder's SQLite file, or a ``postgresql://`` URL, as SQLAlchemy's URL."""
+    text = str(where)
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    if text.startswith("postgresql+psycopg://"):
+        return text
+    return "sqlite:///" + str(Path(where).resolve())
+
+
+def describe(url: str) -> str:
+    """A database URL without its password (a file path as it is), for logs and messages."""
+    if "://" not in url:
+        return url
+    return str(make_url(database_url(url)).render_as_string(hide_password=True))
+
+
+class Store:
+    """The backend's database: SQLite (a file, one process or several) or PostgreSQL.
+
+    Handlers speak plain SQL with ``?`` placeholders that both engines run (``INSERT ... ON
+    CONFLICT``, no ``INSERT OR REPLACE``). ``tx()`` is a write transaction in which
+    check-then-write sequences are atomic across threads *and* processes: SQLite's ``BEGIN
+    IMMEDIATE`` takes the database's write lock; on PostgreSQL every such transaction takes the
+    same transaction-scoped advisory lock, which gives the same order. Reads (``one``/``all``)
+    take no lock. The schema comes from the Alembic migrations, run at start under a lock.
+    """
+
+    def __init__(self, where: Path | str, *, prepare: bool = True) -> None:
+        self.url = database_url(where)
+        self.is_postgres = self.url.startswith("postgresql")
         self.lock = threading.RLock()
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
-        self._migrate()
-        if not self.one("SELECT value FROM meta WHERE key='seeded'"):
-            self._seed()
+        if self.is_postgres:
+            self.engine = create_engine(self.url, pool_size=8, max_overflow=32, pool_pre_ping=True)
+            self.db = None
+        else:
+            path = Path(where)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.path = path
+            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                      timeout=30)  # fmt: skip
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            # migrations use their own connection to the same file
+            self.engine = create_engine(self.url, poolclass=NullPool,
+                                        connect_args={"timeout": 30})  # fmt: skip
+        if prepare:
+            self.migrate()
+            if not self.one("SELECT value FROM meta WHERE key='seeded'"):
+                self._seed()
+            if not self.one("SELECT 1 FROM utility_accounts LIMIT 1"):  # data from before bills
+                with self.tx() as db:
+                    if not db.execute("SELECT 1 FROM utility_accounts LIMIT 1").fetchone():
+                        db.executemany(
+                            "INSERT INTO utility_accounts VALUES (?,?,?,?,?,?,?)", DEMO_UTILITIES
+                        )
+
+    # ----- schema -----
+
+    def migrate(self) -> None:
+        """Bring the database to the newest schema (Alembic ``upgrade head``), one process at a
+        time: several backend processes may start together on one database."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            if self.is_postgres:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None: not made by Alembic)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    # ----- queries -----
 
     @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; the lock makes check-then-write sequences atomic."""
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
+    def tx(self) -> Iterator[Any]:
+        """A write transaction; check-then-write sequences in it are atomic."""
+        if not self.is_postgres:
+            with self.lock:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+                self.db.execute("COMMIT")
+            return
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             try:
-                yield self.db
+                yield _PgConnection(raw)
             except BaseException:
-                self.db.execute("ROLLBACK")
+                raw.rollback()
                 raise
-            self.db.execute("COMMIT")
+            raw.commit()
+        finally:
+            raw.close()
 
-    def one(self, sql: str, *args) -> sqlite3.Row | None:
-        with self.lock:
-            return self.db.execute(sql, args).fetchone()
+    def _read(self, sql: str, args: tuple, many: bool):
+        if not self.is_postgres:
+            with self.lock:
+                cur = self.db.execute(sql, args)
+                return cur.fetchall() if many else cur.fetchone()
+        raw = self.engine.raw_connection()
+        try:
+            cur = _PgConnection(raw).execute(sql, args)
+            return cur.fetchall() if many else cur.fetchone()
+        finally:
+            raw.close()  # back to the pool, rolled back
 
-    def all(self, sql: str, *args) -> list[sqlite3.Row]:
-        with self.lock:
-            return self.db.execute(sql, args).fetchall()
+    def one(self, sql: str, *args) -> Row | sqlite3.Row | None:
+        return self._read(sql, args, many=False)
+
+    def all(self, sql: str, *args) -> list:
+        return self._read(sql, args, many=True)
 
     def latest_heartbeats(self) -> list[dict]:
         """The latest heartbeat of every terminal (``at``: when the backend received it)."""
         rows = self.all("SELECT terminal_id, payload, at FROM heartbeats ORDER BY terminal_id")
         return [{"terminal_id": r[0], "at": r[2], **json.loads(r[1])} for r in rows]
-
-    def _migrate(self) -> None:
-        for table, column, decl in ADDED_COLUMNS:
-            have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
-            if column not in have:
-                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def revoke_certificate(self, code: str, reason: str, at: str) -> bool:
         """Mark a certificate revoked (the issuing office withdrew it); False if unknown."""
@@ -218,11 +386,15 @@ class Store:
 
     def close(self) -> None:
         with self.lock:
-            self.db.close()
+            if self.db is not None:
+                self.db.close()
+            self.engine.dispose()
 
     def _seed(self) -> None:
         rnd = random.Random(20261122)
         with self.tx() as db:
+            if db.execute("SELECT 1 FROM meta WHERE key='seeded'").fetchone():
+                return  # another process seeded it first
             db.execute(
                 "INSERT INTO terminals VALUES (?,?,?)",
                 (DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, "演示终端(文峰区政务服务中心)"),
