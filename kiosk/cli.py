@@ -448,10 +448,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         load_catalog(catalog)
     except CatalogError as exc:
         raise UsageError(exc.summary) from None
-    import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kiosk.backend.server import SANDBOX_ENV, create_app
+    from kiosk.backend.server import SANDBOX_ENV, create_app, serve
     from kiosk.backend.store import describe
 
     settings = {
@@ -488,18 +487,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.workers == 1:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        serve(app, args.host, args.port)
         return 0
     app.state.backend.store.close()
     os.environ[SANDBOX_ENV] = json.dumps(settings)  # each worker makes its app from this
-    uvicorn.run(
-        "kiosk.backend.server:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="warning",
-    )
+    serve("kiosk.backend.server:app_from_env", args.host, args.port, args.workers)
     return 0
 
 

@@ -174,6 +174,17 @@ class Backend:
         self.boot_id = secrets.token_hex(8)
         register_boot(self.store, self.boot_id)  # so that others can tell when this one is gone
         self._catalog_cache: tuple[float, bytes, str] | None = None
+        self._nonces_swept = 0.0
+        self._catalog_version: tuple[str, str] | None = None
+
+    def forget_old_nonces(self, now: float) -> None:
+        """Nonces older than the signature window can never be replayed: dropped now and then
+        (every 30 s per process), not on every request."""
+        if now - self._nonces_swept < 30:
+            return
+        self._nonces_swept = now
+        with self.store.tx(serial=False) as db:
+            db.execute("DELETE FROM nonces WHERE ts<?", (int(now) - 2 * MAX_SKEW_S,))
 
     def now(self) -> float:
         """Business time: the sandbox may move it forward to expire sessions and orders."""
@@ -193,6 +204,17 @@ class Backend:
             etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
             self._catalog_cache = (mtime, data, etag)
         return self._catalog_cache[1], self._catalog_cache[2]
+
+    def catalog_version(self) -> str:
+        """The catalog file's version, read once per change of the file (not per heartbeat)."""
+        data, etag = self.catalog()
+        if self._catalog_version is None or self._catalog_version[0] != etag:
+            try:
+                version = str(json.loads(data).get("version", ""))
+            except (ValueError, AttributeError):
+                version = ""
+            self._catalog_version = (etag, version)
+        return self._catalog_version[1]
 
     # ----- orders -----
 
@@ -399,20 +421,25 @@ def create_app(
                 "终端时间异常，请联系工作人员",
                 f"timestamp {ts} is {int(now - ts)} s from server time",
             )
-        row = backend.store.one("SELECT secret FROM terminals WHERE id=?", x_terminal_id)
-        secret = row["secret"] if row else _UNKNOWN_TERMINAL_SECRET
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         body = await request.body()  # at most MAX_BODY bytes: the limits middleware saw to it
-        good = verify(secret, request.method, path, body, x_timestamp, x_nonce, x_signature)
-        if not good or row is None:
-            raise ApiError(401, "bad_signature", "终端未授权，请联系工作人员")
-        with backend.store.tx() as db:
-            db.execute("DELETE FROM nonces WHERE ts<?", (int(now) - 2 * MAX_SKEW_S,))
-            if db.execute(
-                "SELECT 1 FROM nonces WHERE terminal_id=? AND nonce=?", (x_terminal_id, x_nonce)
-            ).fetchone():
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+        def check() -> None:  # in the thread pool: the event loop never waits on the database
+            row = backend.store.one("SELECT secret FROM terminals WHERE id=?", x_terminal_id)
+            secret = row["secret"] if row else _UNKNOWN_TERMINAL_SECRET
+            good = verify(secret, request.method, path, body, x_timestamp, x_nonce, x_signature)
+            if not good or row is None:
+                raise ApiError(401, "bad_signature", "终端未授权，请联系工作人员")
+            backend.forget_old_nonces(now)
+            with backend.store.tx(serial=False) as db:  # the primary key refuses a second use
+                taken = db.execute(
+                    "INSERT INTO nonces VALUES (?,?,?) ON CONFLICT (terminal_id, nonce) DO NOTHING",
+                    (x_terminal_id, x_nonce, ts),
+                ).rowcount
+            if not taken:
                 raise ApiError(401, "replayed", "终端未授权，请联系工作人员", "nonce already used")
-            db.execute("INSERT INTO nonces VALUES (?,?,?)", (x_terminal_id, x_nonce, ts))
+
+        await run_in_threadpool(check)
         return x_terminal_id
 
     Terminal = Annotated[str, Depends(terminal)]
@@ -921,28 +948,36 @@ def create_app(
         owner = f"{backend.boot_id}:{secrets.token_hex(6)}"
         now = backend.now()
         where = "terminal_id=? AND key=?"
-        with backend.store.tx() as db:
-            db.execute("DELETE FROM idempotency WHERE created_at<?", (now - IDEMPOTENCY_KEEP_S,))
-            row = db.execute(
-                f"SELECT * FROM idempotency WHERE {where}", (terminal_id, key)
-            ).fetchone()
-            if row is None:
+
+        def take_key():
+            """None when this request now holds the key, else the key's row."""
+            with backend.store.tx() as db:
                 db.execute(
-                    "INSERT INTO idempotency (terminal_id, key, request_hash, state, created_at, "
-                    "locked_until, owner) VALUES (?,?,?,'in_flight',?,?,?)",
-                    (terminal_id, key, digest, now, now + IDEMPOTENCY_LOCK_S, owner),
+                    "DELETE FROM idempotency WHERE created_at<?", (now - IDEMPOTENCY_KEEP_S,)
                 )
-            elif (
-                row["request_hash"] == digest
-                and row["state"] == "in_flight"
-                and ((row["locked_until"] or 0) < now or boot_is_gone(db, row["owner"] or ""))
-            ):
-                log.warning("idempotency key taken over from a dead or hung request")
-                db.execute(
-                    f"UPDATE idempotency SET owner=?, locked_until=? WHERE {where}",
-                    (owner, now + IDEMPOTENCY_LOCK_S, terminal_id, key),
-                )
-                row = None
+                row = db.execute(
+                    f"SELECT * FROM idempotency WHERE {where}", (terminal_id, key)
+                ).fetchone()
+                if row is None:
+                    db.execute(
+                        "INSERT INTO idempotency (terminal_id, key, request_hash, state, "
+                        "created_at, locked_until, owner) VALUES (?,?,?,'in_flight',?,?,?)",
+                        (terminal_id, key, digest, now, now + IDEMPOTENCY_LOCK_S, owner),
+                    )
+                elif (
+                    row["request_hash"] == digest
+                    and row["state"] == "in_flight"
+                    and ((row["locked_until"] or 0) < now or boot_is_gone(db, row["owner"] or ""))
+                ):
+                    log.warning("idempotency key taken over from a dead or hung request")
+                    db.execute(
+                        f"UPDATE idempotency SET owner=?, locked_until=? WHERE {where}",
+                        (owner, now + IDEMPOTENCY_LOCK_S, terminal_id, key),
+                    )
+                    row = None
+            return row
+
+        row = await run_in_threadpool(take_key)  # the event loop never waits on the database
         if row is not None:
             if row["request_hash"] != digest:
                 raise ApiError(
@@ -982,6 +1017,7 @@ def create_app(
             except ApiError as exc:  # a refusal is the answer for this key, like a success
                 answer = await run_in_threadpool(finish, refusal(exc))
         except BaseException:
+            # here, not in the thread pool: a cancelled request could not await it (rare path)
             with backend.store.tx() as db:  # let the client retry with the same key
                 db.execute(
                     f"DELETE FROM idempotency WHERE {where} AND owner=? AND state='in_flight'",
@@ -990,7 +1026,9 @@ def create_app(
             raise
         if answer is not None:
             return answer
-        row = backend.store.one(f"SELECT * FROM idempotency WHERE {where}", terminal_id, key)
+        row = await run_in_threadpool(
+            backend.store.one, f"SELECT * FROM idempotency WHERE {where}", terminal_id, key
+        )
         if row is None or row["state"] == "in_flight":
             raise in_progress
         return stored_answer(row)
@@ -1211,7 +1249,7 @@ def create_app(
 
     @app.post("/v1/terminal/heartbeat", tags=["terminal"], response_model=api.HeartbeatAck)
     def heartbeat(body: api.Heartbeat, terminal_id: Terminal) -> api.HeartbeatAck:
-        with backend.store.tx() as db:
+        with backend.store.tx(serial=False) as db:  # one upsert
             db.execute(
                 "INSERT INTO heartbeats VALUES (?,?,?) ON CONFLICT (terminal_id) DO UPDATE SET"
                 " payload=excluded.payload, at=excluded.at",
@@ -1220,8 +1258,7 @@ def create_app(
         assigned = getattr(backend, "assigned_catalog", None)  # published (catalog_routes)
         version = assigned(terminal_id) if assigned else None
         if not version:
-            data, _etag = backend.catalog()
-            version = json.loads(data).get("version", "")
+            version = backend.catalog_version()
         return api.HeartbeatAck(server_time=_iso(backend.now()), catalog_version=str(version))
 
     from kiosk.backend.catalog_routes import add_catalog_routes
@@ -1269,15 +1306,42 @@ def app_from_env() -> FastAPI:
     )
 
 
-def run_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0):
-    """Start uvicorn in a daemon thread; returns (server, base_url). Used by demo mode and tests."""
+def listening_socket(host: str, port: int):
+    """A bound TCP socket for uvicorn, with TCP_NODELAY (inherited by every accepted connection).
+
+    Without it each answer on a kept-alive connection waited 40 ms: uvicorn writes the headers and
+    the body separately, Nagle holds the body back until the client's delayed ACK. asyncio sets
+    TCP_NODELAY itself only on sockets made with ``proto=IPPROTO_TCP``, which uvicorn's are not."""
     import socket
 
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)  # worker processes take it over
+    return sock
+
+
+def serve(app, host: str, port: int, workers: int = 1) -> None:
+    """Run uvicorn in the foreground until interrupted: ``app`` itself, or with ``workers`` > 1
+    the import string of an app factory that each worker process calls."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    sock = listening_socket(host, port)
+    if workers == 1:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+        return
+    config = uvicorn.Config(app, factory=True, workers=workers, log_level="warning")
+    Multiprocess(config, sockets=[sock]).run()
+
+
+def run_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0):
+    """Start uvicorn in a daemon thread; returns (server, base_url). Used by demo mode and tests."""
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = listening_socket(host, port)
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     thread = threading.Thread(

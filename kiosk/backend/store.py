@@ -30,6 +30,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # PostgreSQL advisory lock keys (any two fixed numbers): writes, and schema migrations
 WRITE_LOCK = 7_265_001
 MIGRATE_LOCK = 7_265_002
+# PostgreSQL connections a backend process keeps open: as many as requests it runs at once (the
+# thread pool's 40, less the async ones). Fewer made overflow connections come and go under load,
+# and PostgreSQL forks a process for each. max_connections must be >= ~40 x worker processes.
+POOL_SIZE = 32
 
 DEMO_TERMINAL_ID = "demo-terminal-01"
 DEMO_TERMINAL_SECRET = "demo-secret-change-me"  # demo and tests only; real secrets are issued
@@ -275,7 +279,9 @@ class Store:
         self.is_postgres = self.url.startswith("postgresql")
         self.lock = threading.RLock()
         if self.is_postgres:
-            self.engine = create_engine(self.url, pool_size=8, max_overflow=32, pool_pre_ping=True)
+            self.engine = create_engine(
+                self.url, pool_size=POOL_SIZE, max_overflow=8, pool_pre_ping=True
+            )
             self.db = None
         else:
             path = Path(where)
@@ -326,8 +332,10 @@ class Store:
     # ----- queries -----
 
     @contextmanager
-    def tx(self) -> Iterator[Any]:
-        """A write transaction; check-then-write sequences in it are atomic."""
+    def tx(self, serial: bool = True) -> Iterator[Any]:
+        """A write transaction; check-then-write sequences in it are atomic. ``serial=False``
+        is for a transaction whose statements are atomic by themselves (one upsert, an insert
+        that a primary key refuses): on PostgreSQL it does not wait for the others' lock."""
         if not self.is_postgres:
             with self.lock:
                 self.db.execute("BEGIN IMMEDIATE")
@@ -340,7 +348,8 @@ class Store:
             return
         raw = self.engine.raw_connection()
         try:
-            raw.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            if serial:
+                raw.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             try:
                 yield _PgConnection(raw)
             except BaseException:
