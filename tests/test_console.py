@@ -259,7 +259,7 @@ def test_terminals_online_offline_and_events_from_real_heartbeats(backend, termi
     beat(other, printer="error")
     detail = s.get(f"{backend.url}/console/terminals/t-quiet").text
     assert "首次上线" in detail and "恢复在线" in detail
-    assert re.search(r"打印机</td><td[^>]*>ok</td><td[^>]*>error", detail)
+    assert re.search(r"打印机</td><td[^>]*>正常</td><td[^>]*>故障", detail)
 
 
 def test_events_are_bounded_per_terminal(backend, terminal):
@@ -417,7 +417,7 @@ def test_figures_show_usage_evaluations_and_12345(backend, terminal):
     terminal.complain("路灯不亮了，晚上走路看不见", "市政", "13800000005")
     s = signed_in(backend)
     page = s.get(f"{backend.url}/console/figures").text
-    assert "<svg" in page and "records.gjj_statement：4次" in page
+    assert "<svg" in page and "公积金缴存明细：4次" in page
     assert "办个健身卡" in page and "13800000005" not in page
     assert re.search(r"gjj-001.*?不满意\">1<", page, re.S)
     assert "市政" in page and "每天12345诉求数" in page

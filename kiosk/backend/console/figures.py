@@ -147,14 +147,14 @@ def topups_needing_attention(store, now: float) -> list[Attention]:
 # ----- the chart -----
 
 
-def bar_chart(values: dict[str, int], title: str, unit: str = "次", width: int = 640) -> str:
+def bar_chart(values: dict[str, int], title: str, unit: str = "次", width: int = 460) -> str:
     """Horizontal bars as inline SVG: one row per label, the count written at the bar's end.
     Accessible: a <title>, and every bar's words as text (a screen reader reads them)."""
     if not values:
         return ""
-    row_h, label_w, pad = 28, 150, 8
+    row_h, label_w, pad = 30, 170, 8
     top = max(values.values()) or 1
-    bar_room = width - label_w - 70
+    bar_room = width - label_w - 56
     height = row_h * len(values) + pad * 2
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
@@ -166,11 +166,11 @@ def bar_chart(values: dict[str, int], title: str, unit: str = "次", width: int 
         w = max(2, round(bar_room * n / top))
         short = label if len(label) <= 10 else label[:9] + "…"
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 19}" text-anchor="end" class="chart-label">'
+            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end" class="chart-label">'
             f"{escape(short)}</text>"
             f'<rect x="{label_w}" y="{y + 5}" width="{w}" height="{row_h - 10}" rx="3" '
             f'class="chart-bar"><title>{escape(label)}：{n}{unit}</title></rect>'
-            f'<text x="{label_w + w + 6}" y="{y + 19}" class="chart-value">{n}</text>'
+            f'<text x="{label_w + w + 6}" y="{y + 20}" class="chart-value">{n}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

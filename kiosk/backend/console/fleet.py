@@ -29,6 +29,7 @@ WATCHED = {
     "catalog_refused": "拒收的事项清单",
     "unresolved_topups": "未完成充值",
 }
+DEVICES = ("printer", "paper", "reader", "microphone", "voice_model")
 STATUS_WORDS = {"online": "在线", "offline": "离线", "attention": "需处理"}
 
 
@@ -106,8 +107,8 @@ def events_of(store, terminal_id: str, limit: int = 50) -> list[dict]:
         {
             "at": local_time(r["at"]),
             "what": "状态" if r["field"] == "status" else WATCHED.get(r["field"], r["field"]),
-            "old": r["old"],
-            "new": r["new"],
+            "old": state_words(r["old"]) if r["field"] in DEVICES else r["old"],
+            "new": state_words(r["new"]) if r["field"] in DEVICES else r["new"],
         }
         for r in rows
     ]
@@ -174,7 +175,7 @@ def problems_of(beat: dict) -> list[str]:
     out = []
     printer, paper = beat.get("printer"), beat.get("paper")
     if printer not in (None, "ok", "none"):
-        out.append(f"打印机{ {'offline': '离线', 'error': '故障'}.get(printer, printer) }")
+        out.append(f"打印机{state_words(printer)}")
     if paper in ("low", "out"):
         out.append("纸张不足" if paper == "low" else "缺纸")
     if beat.get("reader") == "error":
@@ -282,3 +283,47 @@ ORDER_WORDS = {
     "expired": "已过期",
 }
 UTILITY_WORDS = {"water": "水费", "power": "电费", "heating": "供暖费"}
+SERVICE_WORDS = {
+    "guide": "办事指南",
+    "records.gjj_statement": "公积金缴存明细",
+    "records.si_rights": "社保权益单",
+    "records.si_statement": "社保缴费明细",
+    "records.education": "学历信息",
+    "records.zk_scores": "自考成绩",
+    "certificates.hardship": "困难群众证明",
+    "certificates.household": "户籍证明",
+    "certificates.gjj_deposit": "公积金缴存证明",
+    "certificates.si_payment": "社保参保缴费证明",
+    "certificates.verify": "核验证明",
+    "utilities.gas_topup": "燃气充值",
+    "utilities.gas_rewrite": "燃气补写卡",
+    "utilities.water": "水费",
+    "utilities.power": "电费",
+    "utilities.heating": "供暖费",
+    "hotline.submit": "12345诉求",
+    "hotline.track": "12345进度查询",
+    "evaluations.submit": "好差评",
+}
+# what a device's state says, in words (the heartbeat's values are English codes)
+STATE_WORDS = {
+    "ok": "正常",
+    "low": "不足",
+    "out": "缺纸",
+    "offline": "离线",
+    "error": "故障",
+    "none": "未配置",
+    "unknown": "未知",
+    "ready": "就绪",
+    "loading": "载入中",
+    "off": "关闭",
+}
+
+
+def state_words(value) -> str:
+    """'ok' -> 正常, 'off:未安装语音模型' -> 关闭（未安装语音模型）; None -> —."""
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    head, _, why = text.partition(":")
+    word = STATE_WORDS.get(head, head)
+    return f"{word}（{why}）" if why else word

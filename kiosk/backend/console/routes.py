@@ -61,6 +61,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
     store = backend.store
     ensure_schema(store)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["zh"] = fleet.state_words
     app.mount("/console/static", StaticFiles(directory=str(HERE / "static")), name="console")
     backend.heartbeat_seen = lambda tid, payload: fleet.record_heartbeat(
         store, tid, payload, backend.now()
@@ -444,6 +445,17 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         items = fig.topups_needing_attention(store, backend.now())
         return render(request, "topups.html", me, items=items)
 
+    def matter_names() -> dict[str, str]:
+        """Matter id -> name, from what the fleet runs (else the backend's own catalog file)."""
+        admin = getattr(backend, "catalog_admin", None)
+        version = admin.fleet_version() if admin else None
+        row = version and store.one("SELECT body FROM catalog_versions WHERE version=?", version)
+        try:
+            raw = json.loads(row["body"] if row else backend.catalog()[0])
+            return {str(m.get("id")): str(m.get("name")) for m in raw.get("matters", [])}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
     @app.get("/console/figures", include_in_schema=False)
     def figures(request: Request) -> HTMLResponse:
         me = session_of(request)
@@ -453,6 +465,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             message, raw = "天数请填1到366之间的整数，已显示最近7天。", "7"
         days = int(raw)
         now = backend.now()
+        names = matter_names()
         first = fleet.day_of(now - (days - 1) * 86400)
         per_day = fig.usage_by_day(store, first)
         services = dict(fig.usage_table(store, first, "service", "key"))
@@ -464,9 +477,13 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             days=days,
             message=message,
             day_chart=fig.bar_chart(per_day, f"最近{days}天每天办理次数"),
-            service_chart=fig.bar_chart(services, "各项服务办理次数"),
+            service_chart=fig.bar_chart(
+                {fleet.SERVICE_WORDS.get(k, k): n for k, n in services.items()}, "各项服务办理次数"
+            ),
             per_terminal=fig.usage_table(store, first, "service", "terminal"),
             matters=fig.usage_table(store, first, "matter", "key", 20),
+            names=names,
+            service_words=fleet.SERVICE_WORDS,
             unmatched=fig.usage_table(store, first, "unmatched", "key", 50),
             evaluations=fig.evaluations_by_matter(store),
             levels=fig.LEVELS,
