@@ -228,6 +228,11 @@ def test_every_form_answers_bad_input_with_a_message(backend):
     assert "请选择两个已发布的版本" in alert(r.text)
     r = s.get(f"{url}/console/terminals/nobody")
     assert r.status_code == 404 and "没有这台终端" in alert(r.text)
+    r = s.get(f"{url}/console/no/such/page")
+    assert r.status_code == 404 and "没有这个页面" in alert(r.text)
+    r = s.post(f"{url}/console/catalog/assign", data=b"\xff\xfe", headers={
+               "Content-Type": "multipart/form-data; boundary=x"})  # fmt: skip
+    assert r.status_code == 403 and "操作没有执行" in alert(r.text)  # not a form: refused
 
 
 # ----- terminals -----

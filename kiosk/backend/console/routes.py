@@ -13,8 +13,9 @@ import secrets
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -136,14 +137,30 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         value = form.get(name)
         return value.strip()[:limit] if isinstance(value, str) else ""
 
-    @app.exception_handler(Expired)
-    async def _expired(request: Request, exc: Expired) -> RedirectResponse:
-        return to_login("expired" if exc.why == "expired" else "login")
+    class ConsoleRoute(APIRoute):
+        """A console page never answers with an error document: no session goes to 登录, a
+        failure inside is logged and shown as a page in Chinese."""
+
+        def get_route_handler(self):
+            handler = super().get_route_handler()
+
+            async def run(request: Request) -> Response:
+                try:
+                    return await handler(request)
+                except Expired as exc:
+                    return to_login("expired" if exc.why == "expired" else "login")
+                except Exception:
+                    log.exception("console page %s failed", request.url.path)
+                    return refused(request, None, "系统出错，操作可能没有完成，请稍后再试。", 500)
+
+            return run
+
+    router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
     # ----- sign-in -----
 
-    @app.get("/console", include_in_schema=False)
-    @app.get("/console/", include_in_schema=False)
+    @router.get("/console")
+    @router.get("/console/")
     def home() -> RedirectResponse:
         return RedirectResponse("/console/terminals", status_code=303)
 
@@ -168,11 +185,11 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         )
         return resp
 
-    @app.get("/console/login", include_in_schema=False)
+    @router.get("/console/login")
     def login_form(request: Request) -> HTMLResponse:
         return login_page(request)
 
-    @app.post("/console/login", include_in_schema=False)
+    @router.post("/console/login")
     async def login(request: Request) -> Response:
         try:
             form = await request.form(max_files=0, max_fields=10)
@@ -203,7 +220,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         resp.delete_cookie(LOGIN_COOKIE, path="/console")
         return resp
 
-    @app.post("/console/logout", include_in_schema=False)
+    @router.post("/console/logout")
     async def logout(request: Request) -> Response:
         me = session_of(request)
         if await form_of(request, me) is None:
@@ -215,7 +232,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     # ----- terminals -----
 
-    @app.get("/console/terminals", include_in_schema=False)
+    @router.get("/console/terminals")
     def terminals_page(request: Request) -> HTMLResponse:
         me = session_of(request)
         status = request.query_params.get("status", "")
@@ -265,7 +282,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             fields=fleet.WATCHED,
         )
 
-    @app.get("/console/terminals/{terminal_id}", include_in_schema=False)
+    @router.get("/console/terminals/{terminal_id}")
     def terminal_detail(request: Request, terminal_id: str) -> HTMLResponse:
         me = session_of(request)
         view = one_terminal(terminal_id[:64])
@@ -273,7 +290,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             return refused(request, me, "没有这台终端，请从终端列表进入。", 404)
         return terminal_page(request, me, view)
 
-    @app.post("/console/terminals/{terminal_id}/area", include_in_schema=False)
+    @router.post("/console/terminals/{terminal_id}/area")
     async def terminal_area(request: Request, terminal_id: str) -> Response:
         me = session_of(request)
         form = await form_of(request, me)
@@ -327,7 +344,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             when=fleet.local_time,
         )
 
-    @app.get("/console/catalog", include_in_schema=False)
+    @router.get("/console/catalog")
     def catalog(request: Request) -> HTMLResponse:
         me = session_of(request)
         old, new = request.query_params.get("old"), request.query_params.get("new")
@@ -381,7 +398,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             f"/console/catalog?note={note.get(action, 'assigned')}", status_code=303
         )
 
-    @app.post("/console/catalog/publish", include_in_schema=False)
+    @router.post("/console/catalog/publish")
     async def catalog_publish(request: Request) -> Response:
         me = session_of(request)
         form = await form_of(request, me)
@@ -414,7 +431,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             lambda: admin.publish(Publish(catalog=raw, **target), me.name),
         )
 
-    @app.post("/console/catalog/assign", include_in_schema=False)
+    @router.post("/console/catalog/assign")
     async def catalog_assign(request: Request) -> Response:
         me = session_of(request)
         form = await form_of(request, me)
@@ -438,7 +455,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     # ----- top-ups, figures, audit -----
 
-    @app.get("/console/topups", include_in_schema=False)
+    @router.get("/console/topups")
     def topups(request: Request) -> HTMLResponse:
         me = session_of(request)
         backend.expire_and_pay()  # lazy expiry first, as the terminals' routes do
@@ -456,7 +473,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         except (OSError, ValueError, AttributeError, TypeError):
             return {}
 
-    @app.get("/console/figures", include_in_schema=False)
+    @router.get("/console/figures")
     def figures(request: Request) -> HTMLResponse:
         me = session_of(request)
         raw = request.query_params.get("days", "7")
@@ -491,7 +508,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             complaints_cat=complaints_cat,
         )
 
-    @app.get("/console/audit", include_in_schema=False)
+    @router.get("/console/audit")
     def audit_page(request: Request) -> HTMLResponse:
         me = session_of(request)
         return render(
@@ -502,3 +519,10 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             when=fleet.local_time,
             words=ACTION_WORDS,
         )
+
+    @router.get("/console/{rest:path}")
+    def unknown_page(request: Request) -> HTMLResponse:
+        me = session_of(request)
+        return refused(request, me, "没有这个页面，请从上方菜单进入。", 404)
+
+    app.include_router(router)
