@@ -77,7 +77,7 @@ def record_heartbeat(store, terminal_id: str, payload: dict, now: float) -> None
     with store.tx() as db:
         for key, a, b in events:
             db.execute(
-                "INSERT INTO heartbeat_events (id, terminal_id, at, field, old, new) "
+                "INSERT INTO heartbeat_events (id, terminal_id, at, field, old_value, new_value) "
                 "VALUES (?,?,?,?,?,?)",
                 (secrets.token_hex(8), terminal_id, now, key, a, b),
             )
@@ -98,7 +98,7 @@ def _text(value) -> str | None:
 
 def events_of(store, terminal_id: str, limit: int = 50) -> list[dict]:
     rows = store.all(
-        "SELECT at, field, old, new FROM heartbeat_events WHERE terminal_id=? "
+        "SELECT at, field, old_value, new_value FROM heartbeat_events WHERE terminal_id=? "
         "ORDER BY at DESC LIMIT ?",
         terminal_id,
         limit,
@@ -107,8 +107,8 @@ def events_of(store, terminal_id: str, limit: int = 50) -> list[dict]:
         {
             "at": local_time(r["at"]),
             "what": "状态" if r["field"] == "status" else WATCHED.get(r["field"], r["field"]),
-            "old": state_words(r["old"]) if r["field"] in DEVICES else r["old"],
-            "new": state_words(r["new"]) if r["field"] in DEVICES else r["new"],
+            "old": state_words(r["old_value"]) if r["field"] in DEVICES else r["old_value"],
+            "new": state_words(r["new_value"]) if r["field"] in DEVICES else r["new_value"],
         }
         for r in rows
     ]

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS usage_counts (day TEXT NOT NULL, terminal_id TEXT NOT
 CREATE TABLE IF NOT EXISTS usage_reports (terminal_id TEXT NOT NULL, report_id TEXT NOT NULL,
     at REAL NOT NULL, PRIMARY KEY (terminal_id, report_id));
 CREATE TABLE IF NOT EXISTS heartbeat_events (id TEXT PRIMARY KEY, terminal_id TEXT NOT NULL,
-    at REAL NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT);
+    at REAL NOT NULL, field TEXT NOT NULL, old_value TEXT, new_value TEXT);
 CREATE INDEX IF NOT EXISTS heartbeat_events_by_terminal ON heartbeat_events (terminal_id, at);
 CREATE TABLE IF NOT EXISTS console_sessions (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL,
     csrf TEXT NOT NULL, created_at REAL NOT NULL, last_seen REAL NOT NULL);
