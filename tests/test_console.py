@@ -135,6 +135,18 @@ def test_cookie_flags_and_logout(backend):
     assert "console_session=" in header and "HttpOnly" in header
     assert "SameSite=strict" in header and "Path=/console" in header
     assert "Secure" not in header  # plain http on loopback; over https the flag is set
+    # behind an https proxy (uvicorn trusts X-Forwarded-Proto from loopback): Secure
+    https = {"X-Forwarded-Proto": "https"}
+    behind = requests.Session()
+    page = behind.get(f"{backend.url}/console/login", headers=https)
+    assert "Secure" in page.headers["set-cookie"]  # the sign-in form's own token too
+    r = behind.post(
+        f"{backend.url}/console/login",
+        data={"csrf": csrf_of(page.text), "user": ADMIN, "password": PASSWORD},
+        headers={**https, "Cookie": f"console_login_csrf={page.cookies['console_login_csrf']}"},
+        allow_redirects=False,
+    )
+    assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
     home = s.get(f"{backend.url}/console/terminals")
     assert home.status_code == 200 and ADMIN in home.text
     r = s.post(f"{backend.url}/console/logout", data={"csrf": csrf_of(home.text)})
