@@ -15,6 +15,7 @@ from pathlib import Path
 from kiosk.catalog import CatalogStore
 from kiosk.config import Config
 from kiosk.session import IdlePolicy, Revoker, Session
+from kiosk.usage import UsageCounter
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,11 @@ class Services:
         self.catalog_sync = None
         self.catalog = self._open_catalog(config)
         # the resident's session (kiosk.session): tokens are revoked at the backend on its thread
+        self.usage = UsageCounter()  # sent with the heartbeat (kiosk.usage): counts, no persons
         self.session = Session(
             Revoker(lambda token: self.client.end_session(token)),
             IdlePolicy(config.idle_general_s, config.idle_personal_s, config.attract_s),
+            usage=self.usage,
         )
         self._backend = None
         self._tmp = None

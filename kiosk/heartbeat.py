@@ -3,8 +3,9 @@
 It tells the backend (``POST /v1/terminal/heartbeat``, the latest kept per terminal) which app and
 catalog versions run, how the devices are (printer, paper, ID reader, microphone, voice model) and
 how many top-ups are not yet settled, so that an operator sees a terminal in trouble before
-residents do. Everything is asked of ``Services`` with getattr: a part a terminal does not have
-(or that has not started yet) is reported as such, never an error. Nothing personal is sent.
+residents do; after a beat, the usage counts since the last report follow (``kiosk.usage``).
+Everything is asked of ``Services`` with getattr: a part a terminal does not have (or that has
+not started yet) is reported as such, never an error. Nothing personal is sent.
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ class HeartbeatSender:
         self.failed = 0
         self.last: dict[str, Any] | None = None  # the last body sent (admin screen, tests)
         self.last_error = ""
+        self._unsent = None  # a usage batch the backend did not take (kiosk.usage)
+        self.usage_sent = 0
 
     def start(self) -> HeartbeatSender:
         if self._thread is None:
@@ -143,7 +146,33 @@ class HeartbeatSender:
             self.sent += 1
             self.last, self.last_error = body, ""
             log.debug("heartbeat sent: %s", body)
+            self._report_usage()
             return True
+
+    def _report_usage(self) -> None:
+        """Counts since the last report (kiosk.usage), after a heartbeat got through. A batch
+        the backend did not take is kept as it is and sent first next time (same report id)."""
+        from kiosk.backend.client import BackendRejected
+
+        counter = getattr(self.services, "usage", None)
+        if counter is None:
+            return
+        for _ in range(2):  # the one kept from a failed try, then what was counted since
+            batch = self._unsent or counter.take()
+            if not batch:
+                return
+            try:
+                self.services.client.usage(batch)
+            except BackendRejected as exc:  # refused as it is: sending it again cannot help
+                self._unsent = None
+                log.warning("usage report refused (%s): dropped", exc.code)
+                return
+            except Exception as exc:
+                self._unsent = batch
+                log.warning("usage report not delivered (kept): %s", type(exc).__name__)
+                return
+            self._unsent = None
+            self.usage_sent += 1
 
     def _run(self) -> None:
         while not self._stop.is_set():

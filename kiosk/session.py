@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from kiosk.catalog import Matter
 from kiosk.flows import GUIDE, Flow, flow_for
+from kiosk.usage import UsageCounter
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +101,13 @@ class Session:
         revoker: Revoker | None = None,
         policy: IdlePolicy | None = None,
         clock: Callable[[], float] = time.time,
+        usage: UsageCounter | None = None,
     ) -> None:
         self.revoker = revoker
         self.policy = policy or IdlePolicy()
         self.clock = clock
+        self.usage = usage  # services started, searches not matched (kiosk.usage)
+        self._unmatched = ""  # the last search shown without a sure match, until it settles
         self.state = State()
         self._observers: list[Callable[[State], None]] = []
         self._pending: Flow | None = None  # a flow waiting for identification or consent
@@ -149,7 +153,14 @@ class Session:
         activity = Activity.PERSONAL if personal else Activity.BROWSING
         return self._set(step=step, activity=activity, pay_until=None)
 
+    def searched(self, query: str, matched: bool) -> None:
+        """A search's result was shown (typed as it grows, or said). The last query without a
+        sure match counts as not found only if the resident then opens nothing from it: it is
+        counted when the session ends, dropped when a matter is opened."""
+        self._unmatched = "" if matched else query
+
     def open_matter(self, matter: Matter) -> State:
+        self._unmatched = ""
         return self._set(
             step="matter", matter=matter, flow=flow_for(matter), activity=Activity.BROWSING
         )
@@ -168,6 +179,9 @@ class Session:
             self._pending = flow
             return self._set(step="consent", activity=Activity.BROWSING)
         self._pending = None
+        matter = self.state.matter
+        if self.usage is not None and matter is not None:
+            self.usage.service_started(matter.id, matter.service or "")
         return self._set(step=flow.screen, activity=self._activity_of(flow), case_number="")
 
     def _activity_of(self, flow: Flow) -> Activity:
@@ -222,6 +236,9 @@ class Session:
             self.revoker.revoke(token)
         if token:
             log.info("session ended: %s", reason)
+        if self._unmatched and self.usage is not None:
+            self.usage.search_unmatched(self._unmatched)
+        self._unmatched = ""
         self._pending = None
         return self._set(
             step="home",
@@ -253,9 +270,7 @@ class Revoker:
         with self._cv:
             self._pending.append(token)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="revoke-tokens", daemon=True
-                )
+                self._thread = threading.Thread(target=self._run, name="revoke-tokens", daemon=True)
                 self._thread.start()
             self._cv.notify_all()
 

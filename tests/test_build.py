@@ -64,3 +64,11 @@ def test_built_kiosk_search(built):
     answer = json.loads(p.stdout)
     assert answer["matched"] is True
     assert answer["results"][0]["id"] == "mz-001"  # 困难群众证明开具, as from the source tree
+
+
+def test_built_folder_carries_the_console_pages(built):
+    """The reference backend serves the admin console from its templates and style sheet."""
+    _exe, out = built
+    folder = out / "dist" / "kiosk"
+    for name in ("templates/base.html", "templates/terminals.html", "static/console.css"):
+        assert list(folder.rglob(f"kiosk/backend/console/{name}")), name

@@ -298,6 +298,37 @@ class HeartbeatAck(BaseModel):
     catalog_version: str
 
 
+# ----- usage: counts since the terminal's last report (kiosk/usage.py) -----
+
+UsageKey = Annotated[str, Field(min_length=1, max_length=64)]
+UsageCount = Annotated[int, Field(ge=1, le=100_000)]
+
+
+class ServiceUse(_Body):
+    matter_id: UsageKey
+    service: UsageKey  # the matter's ``service``; "guide" for a guide-only matter
+    count: UsageCount
+
+
+class UnmatchedSearch(_Body):
+    text: Annotated[str, Field(min_length=1, max_length=32)]  # normalized; never number-like
+    count: UsageCount
+
+
+class UsageReport(_Body):
+    """Counts, never persons: services started and searches without a sure match. Texts with a
+    run of six or more digits, an ID or a phone number are dropped by the kiosk and again here."""
+
+    report_id: Annotated[str, Field(pattern=r"^[0-9a-f]{8,32}$")]  # counted once
+    services: Annotated[list[ServiceUse], Field(max_length=200)] = []
+    unmatched: Annotated[list[UnmatchedSearch], Field(max_length=200)] = []
+
+
+class UsageAck(BaseModel):
+    day: str  # the backend's day (China time) the counts were added to
+    counted: int  # counts kept (number-like texts are not; 0 for a report id seen before)
+
+
 # ----- utilities without a card: water, electricity, heating (backend/service_routes.py) -----
 
 

@@ -25,6 +25,7 @@ import json
 import logging
 import secrets
 import time
+from types import SimpleNamespace
 from typing import Annotated, Any, Literal
 
 from argon2 import PasswordHasher
@@ -71,6 +72,41 @@ def add_admin(store, name: str, password: str) -> None:
             " locked_until=0",
             (name, _hasher.hash(password), time.time()),
         )
+
+
+class AdminLocked(Exception):
+    """Too many wrong passwords: the account is locked for ``seconds`` more."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"locked for {seconds} s")
+        self.seconds = seconds
+
+
+def check_admin_password(store, user: str, password: str, now: float) -> bool:
+    """The one admin password check (the API's login and the console's): argon2, the same time
+    for unknown names, ``LOCK_AFTER`` wrong passwords lock the account for ``LOCK_S``. True when
+    right (the failure count is reset); raises ``AdminLocked`` while locked."""
+    row = store.one("SELECT * FROM admin_users WHERE name=?", user)
+    if row is not None and row["locked_until"] > now:
+        raise AdminLocked(int(row["locked_until"] - now))
+    try:
+        good = _hasher.verify(row["hash"] if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        good = False
+    ok = good and row is not None
+    with store.tx() as db:
+        if ok:
+            db.execute("UPDATE admin_users SET failures=0 WHERE name=?", (user,))
+        elif row is not None:
+            failures = row["failures"] + 1
+            locked = now + LOCK_S if failures >= LOCK_AFTER else 0
+            db.execute(
+                "UPDATE admin_users SET failures=?, locked_until=? WHERE name=?",
+                (0 if locked else failures, locked, user),
+            )
+    if not ok:
+        log.warning("admin login refused for %r", user[:64])
+    return ok
 
 
 def _catalog_key(store) -> str:
@@ -203,39 +239,21 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
     @app.post("/v1/admin/login", tags=["admin"], response_model=AdminSession)
     def login(body: AdminLogin) -> AdminSession:
         now = backend.now()
-        row = store.one("SELECT * FROM admin_users WHERE name=?", body.user)
-        if row is not None and row["locked_until"] > now:
-            raise ApiError(
-                429,
-                "admin_locked",
-                "错误次数过多，请稍后再试",
-                f"locked for {int(row['locked_until'] - now)} s",
-            )
         try:
-            good = _hasher.verify(row["hash"] if row else _DUMMY_HASH, body.password)
-        except (VerificationError, InvalidHashError):
-            good = False
-        ok = good and row is not None
-        with store.tx() as db:
-            if not ok:
-                if row is not None:
-                    failures = row["failures"] + 1
-                    locked = now + LOCK_S if failures >= LOCK_AFTER else 0
-                    db.execute(
-                        "UPDATE admin_users SET failures=?, locked_until=? WHERE name=?",
-                        (0 if locked else failures, locked, body.user),
-                    )
-                log.warning("admin login refused for %r", body.user[:64])
-            else:
-                token = secrets.token_urlsafe(32)
-                db.execute("DELETE FROM admin_sessions WHERE expires_at<?", (now,))
-                db.execute("UPDATE admin_users SET failures=0 WHERE name=?", (body.user,))
-                db.execute(
-                    "INSERT INTO admin_sessions VALUES (?,?,?)",
-                    (hashlib.sha256(token.encode()).hexdigest(), body.user, now + ADMIN_SESSION_S),
-                )
+            ok = check_admin_password(store, body.user, body.password, now)
+        except AdminLocked as exc:
+            raise ApiError(
+                429, "admin_locked", "错误次数过多，请稍后再试", f"locked for {exc.seconds} s"
+            ) from None
         if not ok:
             raise ApiError(401, "bad_credentials", "用户名或密码不对")
+        token = secrets.token_urlsafe(32)
+        with store.tx() as db:
+            db.execute("DELETE FROM admin_sessions WHERE expires_at<?", (now,))
+            db.execute(
+                "INSERT INTO admin_sessions VALUES (?,?,?)",
+                (hashlib.sha256(token.encode()).hexdigest(), body.user, now + ADMIN_SESSION_S),
+            )
         log.info("admin %s logged in", body.user)
         return AdminSession(token=token, expires_in_s=ADMIN_SESSION_S)
 
@@ -400,6 +418,11 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
         if stored(body.version) is None:
             raise ApiError(404, "version_not_found", "没有这个版本的事项清单", body.version)
         return rollout(by, "assign", body.version, body, [])
+
+    # the console's forms publish and assign through the same functions (kiosk/backend/console)
+    backend.catalog_admin = SimpleNamespace(
+        publish=publish, assign=assign, fleet_version=fleet_version, assigned_to=assigned_to
+    )
 
     @app.get("/v1/admin/catalog/versions", tags=["admin"], response_model=list[VersionInfo])
     def versions(_: Admin) -> list[VersionInfo]:

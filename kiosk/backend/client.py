@@ -410,6 +410,26 @@ class BackendClient:
             ),
         )
 
+    def usage(self, batch) -> api.UsageAck:
+        """Report a ``kiosk.usage.UsageBatch`` (counts since the last report). Not retried here:
+        the heartbeat thread keeps a batch that failed and sends it with the next one."""
+        return self._call(
+            "POST",
+            "/v1/terminal/usage",
+            api.UsageAck,
+            retry=False,
+            body=api.UsageReport(
+                report_id=batch.report_id,
+                services=[
+                    api.ServiceUse(matter_id=m, service=s, count=n)
+                    for (m, s), n in batch.services.items()
+                ],
+                unmatched=[
+                    api.UnmatchedSearch(text=t, count=n) for t, n in batch.unmatched.items()
+                ],
+            ),
+        )
+
     # ----- utilities without a card, 办件编号, 求助 (backend/service_routes.py) -----
 
     def utility_account(self, kind: str, account: str) -> api.UtilityAccount:

@@ -268,3 +268,57 @@ _table(
     Column("at", R),
     PrimaryKeyConstraint("upload_id", "idx"),
 )
+
+# ----- the admin console (console/): usage counts, heartbeat events, sessions, audit, areas -----
+# A terminal's area is a table of its own rather than a column of ``terminals``: rows of that
+# table are inserted by position. Days are 'YYYY-MM-DD' in China time, computed in Python.
+_table(
+    "usage_counts",
+    *(Column(c, T, nullable=False) for c in ("day", "terminal_id", "kind", "key")),
+    Column("count", I, nullable=False),
+    PrimaryKeyConstraint("day", "terminal_id", "kind", "key"),
+)
+_table(
+    "usage_reports",
+    Column("terminal_id", T, nullable=False),
+    Column("report_id", T, nullable=False),
+    Column("at", R, nullable=False),
+    PrimaryKeyConstraint("terminal_id", "report_id"),
+)
+_table(
+    "heartbeat_events",
+    Column("id", T, primary_key=True),
+    Column("terminal_id", T, nullable=False),
+    Column("at", R, nullable=False),
+    Column("field", T, nullable=False),
+    Column("old_value", T),
+    Column("new_value", T),
+)
+Index(
+    "heartbeat_events_by_terminal",
+    metadata.tables["heartbeat_events"].c.terminal_id,
+    metadata.tables["heartbeat_events"].c.at,
+)
+_table(
+    "console_sessions",
+    Column("token_hash", T, primary_key=True),
+    Column("name", T, nullable=False),
+    Column("csrf", T, nullable=False),
+    Column("created_at", R, nullable=False),
+    Column("last_seen", R, nullable=False),
+)
+_table(
+    "admin_audit",
+    Column("id", T, primary_key=True),
+    Column("at", R, nullable=False),
+    Column("by", T, nullable=False),
+    Column("action", T, nullable=False),
+    Column("detail", T),
+    Column("source", T),
+)
+Index("admin_audit_by_time", metadata.tables["admin_audit"].c.at)
+_table(
+    "terminal_areas",
+    Column("terminal_id", T, primary_key=True),
+    Column("area", T, nullable=False),
+)

@@ -1249,6 +1249,9 @@ def create_app(
 
     @app.post("/v1/terminal/heartbeat", tags=["terminal"], response_model=api.HeartbeatAck)
     def heartbeat(body: api.Heartbeat, terminal_id: Terminal) -> api.HeartbeatAck:
+        seen = getattr(backend, "heartbeat_seen", None)  # the console keeps changes as events
+        if seen is not None:
+            seen(terminal_id, body.model_dump())
         with backend.store.tx(serial=False) as db:  # one upsert
             db.execute(
                 "INSERT INTO heartbeats VALUES (?,?,?) ON CONFLICT (terminal_id) DO UPDATE SET"
@@ -1271,6 +1274,9 @@ def create_app(
     add_service_routes(app, backend, Terminal)
     add_topup_routes(app, backend, Terminal)
     add_catalog_routes(app, backend, Terminal)
+    from kiosk.backend.console import add_console_routes  # pages under /console/, usage reports
+
+    add_console_routes(app, backend, Terminal)
 
     # after every route: the document says which errors each can answer, and what it requires
     document_errors(app, terminal, resident)

@@ -387,6 +387,7 @@ class SearchScreen(Screen):
             self.results.set_items([])
             self.status.setText("")
             return
+        self.services.session.searched(query, r.matched)  # counted if nothing is opened
         self.results.set_items(
             [(f"{h.matter.name}\n{h.matter.department}", h.matter) for h in r.hits]
         )

@@ -92,6 +92,8 @@ class ListeningScreen(Screen):
             self.command_handler(heard.command)
             return
         hits = heard.result.hits if heard.result else []
+        if heard.text:
+            self.services.session.searched(heard.text, heard.matched)
         self.results.set_items(
             [(f"{h.matter.name}\n{h.matter.department}", h.matter) for h in hits]
         )
