@@ -167,9 +167,11 @@ def main() -> int:
     demo = SearchEngine(load_catalog(DEMO_CATALOG))
     out["demo_queries"] = quality(demo, rows(ROOT / "tests" / "data" / "demo_queries.jsonl"))
     out["crosswoz_on_demo_catalog"] = quality(demo, rows(EVAL / "out_of_scope_crosswoz.jsonl"))
-    for name in ("street", "county"):
+    for name in ("street", "county", "national"):
         engine = SearchEngine(load_catalog(REAL / f"{name}_catalog.json"))
         out[f"real_{name}"] = quality(engine, rows(REAL / f"{name}_queries.jsonl"))
+        if name != "national":  # the holdout was written for the 广安区 list
+            out[f"holdout_on_{name}"] = quality(engine, rows(REAL / "street_holdout.jsonl"))
         out[f"crosswoz_on_real_{name}"] = quality(
             engine, rows(EVAL / "out_of_scope_crosswoz.jsonl")
         )
