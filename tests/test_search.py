@@ -270,3 +270,51 @@ def test_everyday_words_find_official_names_in_a_catalog_never_seen(query, expec
     )
     r = SearchEngine(cat).search(query)
     assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def _names_only(names: list[str]) -> SearchEngine:
+    return SearchEngine(
+        validate_catalog(
+            {
+                "version": "x",
+                "matters": [
+                    {"id": f"m{i}", "name": n, "department": "d", "category": "c", "kind": "guide"}
+                    for i, n in enumerate(names)
+                ],
+            }
+        )
+    )
+
+
+def test_unsaid_action_orders_twins_but_is_no_evidence_against_the_best():
+    """最低生活保障审核确认 is what 申请低保 asks for: the unsaid 确认 orders it among twins (there
+    are none) and 申请 is how, not what; neither makes the engine unsure of it."""
+    engine = _names_only(
+        ["最低生活保障审核确认", "领取养老金人员待遇资格认证", "居民身份证首次申领"]
+    )
+    r = engine.search("申请低保")
+    assert r.matched and r.hits[0].matter.name == "最低生活保障审核确认"
+
+
+CLEAR_NAMES = [
+    "居民生活用水报装",
+    "低压居民新装（增容）用电",
+    "机动车驾驶证遗失补证",
+    "机动车驾驶证有效期满换证",
+    "居民身份证补领",
+    "出生医学证明补发",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # everyday words, all explained, covering little of a long name; nothing else close
+        ("装自来水", "居民生活用水报装"),
+        # more than two characters' worth of a name said, the rest the resident's own talk
+        ("驾照找不着了补一个", "机动车驾驶证遗失补证"),
+    ],
+)
+def test_clear_winner_by_what_was_said(query, expected):
+    r = _names_only(CLEAR_NAMES).search(query)
+    assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
