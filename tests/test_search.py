@@ -235,6 +235,10 @@ GENERAL_NAMES = [
     "社会保障卡密码重置",
     "社会保障卡密码修改",
     "殡葬补助申领",
+    "生育医疗费支付",
+    "犬类准养证核发",
+    "供水报装",
+    "职业技能培训补贴申领",
 ]
 
 
@@ -255,6 +259,10 @@ GENERAL_NAMES = [
         ("在外地看病", "异地就医备案"),
         ("社保卡密码忘了", "社会保障卡密码重置"),
         ("丧葬费", "殡葬补助申领"),
+        ("生孩子报销", "生育医疗费支付"),
+        ("养狗要办证吗", "犬类准养证核发"),
+        ("家里接自来水", "供水报装"),
+        ("学技术有补贴吗", "职业技能培训补贴申领"),
     ],
 )
 def test_everyday_words_find_official_names_in_a_catalog_never_seen(query, expected):
@@ -318,3 +326,47 @@ CLEAR_NAMES = [
 def test_clear_winner_by_what_was_said(query, expected):
     r = _names_only(CLEAR_NAMES).search(query)
     assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+TWIN_NAMES = [
+    "城乡居民基本养老保险关系转移接续申请",
+    "企业职工基本养老保险关系转移接续申请",
+    "军人退役养老保险关系转移接续申请",
+    "灵活就业人员参保登记",
+    "灵活就业社会保险补贴申领",
+    "对公民法律援助申请的审批",
+    "法律援助补贴发放",
+    "义务教育阶段学生学籍异动办理",
+    "义务教育阶段学生学籍异动政策咨询",
+    "城乡居民基本养老保险待遇申领",
+    "领取养老金人员待遇资格认证",
+    "姓名变更登记",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # 城乡居民 is the resident's own scheme unless another is said: it counts lightly
+        ("养老保险转移", "城乡居民基本养老保险关系转移接续申请"),
+        ("在企业上班交的养老保险转过来", "企业职工基本养老保险关系转移接续申请"),
+        # a subsidy, a consultation or a certification nobody asked for ranks below its twin
+        ("灵活就业交社保", "灵活就业人员参保登记"),
+        ("法律援助", "对公民法律援助申请的审批"),
+        ("转学", "义务教育阶段学生学籍异动办理"),
+        ("问问转学的政策", "义务教育阶段学生学籍异动政策咨询"),
+        ("六十岁了领养老金", "城乡居民基本养老保险待遇申领"),
+        ("养老金认证", "领取养老金人员待遇资格认证"),
+    ],
+)
+def test_near_twins_by_what_was_not_said(query, expected):
+    r = _names_only(TWIN_NAMES).search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_name_mentioned_is_no_request_to_change_it():
+    """名字 alone (你叫什么名字) is not 改名: only 改名, 更名 ... stand for 姓名变更."""
+    engine = _names_only(TWIN_NAMES)
+    assert not engine.search("你叫什么名字").matched
+    r = engine.search("我想改名字")
+    assert r.matched and r.hits[0].matter.name == "姓名变更登记"
