@@ -170,8 +170,11 @@ def main() -> int:
     for name in ("street", "county", "national"):
         engine = SearchEngine(load_catalog(REAL / f"{name}_catalog.json"))
         out[f"real_{name}"] = quality(engine, rows(REAL / f"{name}_queries.jsonl"))
-        if name != "national":  # the holdout was written for the 广安区 list
-            out[f"holdout_on_{name}"] = quality(engine, rows(REAL / "street_holdout.jsonl"))
+        # holdouts (never tuned on): street ones for the 广安区 lists, their own for national
+        for holdout in (
+            ("national_holdout",) if name == "national" else ("street_holdout", "street_holdout2")
+        ):
+            out[f"{holdout}_on_{name}"] = quality(engine, rows(REAL / f"{holdout}.jsonl"))
         out[f"crosswoz_on_real_{name}"] = quality(
             engine, rows(EVAL / "out_of_scope_crosswoz.jsonl")
         )
