@@ -370,3 +370,35 @@ def test_a_name_mentioned_is_no_request_to_change_it():
     assert not engine.search("你叫什么名字").matched
     r = engine.search("我想改名字")
     assert r.matched and r.hits[0].matter.name == "姓名变更登记"
+
+
+CARD_NAMES = [
+    "社会保障卡补领",
+    "社会保障卡换领",
+    "社会保障卡密码修改",
+    "社会保障卡密码重置",
+    "居民身份证首次申领",
+    "居民身份证换领",
+    "居民身份证补领",
+    "临时居民身份证申领",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("设保卡密码记不到了", "社会保障卡密码重置"),  # 记不到: 记不住 in south-west speech
+        ("社保卡坏了", "社会保障卡换领"),  # a damaged card is exchanged; 补领 is for a lost one
+        ("身份证叫人偷了", "居民身份证补领"),
+        ("身份证到日子了", "居民身份证换领"),
+        ("社保卡第一回办", None),  # no 社会保障卡申领 here: 第一回 is no 补领/换领
+        ("身份证第一回办", "居民身份证首次申领"),
+        ("坐飞机急用身份证", "临时居民身份证申领"),
+    ],
+)
+def test_intent_words_as_residents_say_them(query, expected):
+    r = _names_only(CARD_NAMES).search(query)
+    if expected is None:
+        assert not r.matched, [h.matter.name for h in r.hits[:3]]
+    else:
+        assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
