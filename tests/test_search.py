@@ -402,3 +402,14 @@ def test_intent_words_as_residents_say_them(query, expected):
         assert not r.matched, [h.matter.name for h in r.hits[:3]]
     else:
         assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_phone_number_asked_for_is_no_service():
+    """电话 is how to reach someone, not a service: asking for a place's number is not 电话咨询
+    (CrossWOZ: 你有它家电话吗), asking to consult by phone still is."""
+    engine = _names_only(["电话咨询", "面对面咨询", "社会保障卡非关键信息变更"])
+    for q in ("好的，你有它家电话吗？", "哦，那你知道他家的电话吗？"):
+        assert not engine.search(q).matched, q
+    for q in ("电话咨询", "打电话咨询一下"):
+        r = engine.search(q)
+        assert r.matched and r.hits[0].matter.name == "电话咨询", q
