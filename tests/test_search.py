@@ -413,3 +413,29 @@ def test_a_phone_number_asked_for_is_no_service():
     for q in ("电话咨询", "打电话咨询一下"):
         r = engine.search(q)
         assert r.matched and r.hits[0].matter.name == "电话咨询", q
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("老汉走了 户口咋个销", "户口注销"),  # 老汉: an old man (south-west); 咋个: filler
+        ("交通违章处理", "道路交通安全违法行为处理"),  # the national catalogue's name
+        ("身份证搞丢了", "居民身份证补领"),
+        ("打结婚证", "内地居民结婚登记"),
+    ],
+)
+def test_residents_everyday_and_dialect_words(query, expected):
+    engine = _names_only(
+        [
+            "户口注销",
+            "注销户口证明",
+            "道路交通安全违法行为处理",
+            "机动车检验合格标志核发",
+            "居民身份证补领",
+            "居民身份证换领",
+            "内地居民结婚登记",
+            "补领婚姻登记证",
+        ]
+    )
+    r = engine.search(query)
+    assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
