@@ -439,3 +439,15 @@ def test_residents_everyday_and_dialect_words(query, expected):
     )
     r = engine.search(query)
     assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_homophone_shares_a_character_with_the_word_it_is_heard_as():
+    """A recognizer gets a character of a word wrong (公鸡金, 低包); a wholly different word that
+    sounds the same (饺子 ~ 教资) is another word, not the lexicon's."""
+    engine = _names_only(["教师资格认定", "住房公积金提取", "最低生活保障审核确认"])
+    assert not engine.search("我想吃饺子").matched
+    for q, name in (("公鸡金提取", "住房公积金提取"), ("低包怎么申请", "最低生活保障审核确认")):
+        r = engine.search(q)
+        assert r.matched and r.hits[0].matter.name == name, q
+    r = engine.search("jiaozi")  # typed pinyin has no characters to share: still heard as 教资
+    assert r.hits and r.hits[0].matter.name == "教师资格认定"

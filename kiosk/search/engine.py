@@ -786,10 +786,17 @@ def _sounds_like(toks: list[Tok], i: int, term: list[Tok]) -> bool:
     if i + len(term) > len(toks):
         return False
     # Same character, or same main reading: second readings (格 luo) make too many false friends.
-    return all(
+    said = toks[i : i + len(term)]
+    if not all(
         (q.char is not None and q.char == t.char) or (q.syls[:1] == t.syls[:1] and q.syls)
-        for q, t in zip(toks[i:], term, strict=False)
-    )
+        for q, t in zip(said, term, strict=True)
+    ):
+        return False
+    # A word said in characters shares at least one with the term it is heard as: a recognizer
+    # gets a character of a word wrong (公鸡金, 低包, 设保卡), and a wholly different word that
+    # sounds the same is another word (饺子 is no 教资).
+    typed = all(q.char is None for q in said)
+    return typed or any(q.char == t.char for q, t in zip(said, term, strict=True))
 
 
 def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None, float]:
