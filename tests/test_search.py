@@ -162,11 +162,12 @@ def test_keypad_results_while_typing(demo_engine):
 
 
 def test_real_catalogs_names_only():
-    """Real published names (广安区's list), no aliases: queries written before tuning."""
+    """Names only, no aliases: 广安区's published list and the national standard names; queries
+    written before tuning (issue 12: top-1 >= 0.90, top-3 >= 0.95, nothing out of scope)."""
     from kiosk.catalog import load_catalog
 
     real = DATA / "real"
-    for name, top1_min in (("street", 0.9), ("county", 0.86)):
+    for name, top1_min in (("street", 0.93), ("county", 0.92), ("national", 0.92)):
         engine = SearchEngine(load_catalog(real / f"{name}_catalog.json"))
         top1, top3, n, oos = _rates(engine, _queries(real / f"{name}_queries.jsonl"))
         assert n >= 150 and top1 >= top1_min and top3 >= 0.95 and oos == 0, (name, top1, top3)
@@ -451,3 +452,28 @@ def test_a_homophone_shares_a_character_with_the_word_it_is_heard_as():
         assert r.matched and r.hits[0].matter.name == name, q
     r = engine.search("jiaozi")  # typed pinyin has no characters to share: still heard as 教资
     assert r.hits and r.hits[0].matter.name == "教师资格认定"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("孤儿的生活费", "孤儿救助资格认定及基本生活费发放"),  # 孤儿 is not 事实无人抚养儿童
+        ("个人权益记录单", "个人权益记录查询打印"),  # 职业年金 not said
+        ("工伤异地就医", "工伤异地就医申请"),  # said, it is never held against the twin
+    ],
+)
+def test_who_a_matter_is_for_tells_twins_apart(query, expected):
+    """工伤, 军人, 职业年金, 儿童 ... that the resident did not say rank a twin lower, like an
+    unsaid action."""
+    engine = _names_only(
+        [
+            "事实无人抚养儿童认定及基本生活补贴发放",
+            "孤儿救助资格认定及基本生活费发放",
+            "职业年金个人权益记录单查询打印",
+            "个人权益记录查询打印",
+            "工伤异地就医申请",
+            "异地安置退休人员备案",
+        ]
+    )
+    r = engine.search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
