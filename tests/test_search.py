@@ -477,3 +477,13 @@ def test_who_a_matter_is_for_tells_twins_apart(query, expected):
     )
     r = engine.search(query)
     assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_lone_character_of_a_word_is_no_alternative():
+    """证 ends 身份证, 驾驶证, 残疾证: mapping it to 证明 pulled every …证明 matter up for them;
+    幼儿园 is 学前教育 in published names."""
+    from kiosk.search.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert "证明" not in lex.alternatives.get("证", set())
+    assert "学前教育" in lex.alternatives["幼儿园"]
