@@ -487,3 +487,14 @@ def test_a_lone_character_of_a_word_is_no_alternative():
     lex = load_lexicon()
     assert "证明" not in lex.alternatives.get("证", set())
     assert "学前教育" in lex.alternatives["幼儿园"]
+
+
+@pytest.mark.parametrize("query", ["老伴去世了 户口咋销", "身份证上的照片太老了想换新的"])
+def test_a_clear_lead_of_012_is_a_clear_winner(query):
+    """Twins that differ in what the resident did not say lead by less than 0.15 and more than
+    0.12 (死亡人口户口注销 0.54 against 0.41): that lead is clear enough to be matched."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "real" / "national_catalog.json"))
+    r = engine.search(query)
+    assert r.matched, [(h.matter.name, round(h.score, 2)) for h in r.hits[:2]]

@@ -47,7 +47,7 @@ PART_QCOV, PART_EXPLAINED = 0.9, 2.5
 THING_MISSING = 0.1  # score off a matter that has no word of a thing the query names
 # A clear winner (see _clear_winner): explains this many tokens, this much of its name and of the
 # query, and leads the next matter by this margin.
-CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 2.5, 0.5, 0.35, 0.15
+CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 2.5, 0.5, 0.35, 0.12
 # ... or explains this much of the query and this many tokens, with the same lead.
 SAID_QCOV, SAID_EXPLAINED = 0.7, 2.0
 # An action word's lexicon alternative (忘了 => 重置) explains its span at this much.
