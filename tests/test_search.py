@@ -498,3 +498,31 @@ def test_a_clear_lead_of_012_is_a_clear_winner(query):
     engine = SearchEngine(load_catalog(DATA / "real" / "national_catalog.json"))
     r = engine.search(query)
     assert r.matched, [(h.matter.name, round(h.score, 2)) for h in r.hits[:2]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("捡到身份证了", "居民身份证挂失申报、丢失招领"),
+        ("社保没交够十五年 到退休了", "达到法定退休年龄缴费不满15年社保权益申请"),
+        ("退休了去子女那住 医保备案", "异地安置退休人员备案"),
+        ("在外地上班 医保备案", "常驻异地工作人员备案"),
+        ("大学生社保补贴", "高校毕业生社保补贴申领"),
+    ],
+)
+def test_what_residents_call_street_services(query, expected):
+    engine = _names_only(
+        [
+            "居民身份证挂失申报、丢失招领",
+            "居民身份证办理（包括临时）",
+            "达到法定退休年龄缴费不满15年社保权益申请",
+            "城乡居民基本养老保险待遇申领",
+            "异地安置退休人员备案",
+            "常驻异地工作人员备案",
+            "异地长期居住人员备案",
+            "高校毕业生社保补贴申领",
+            "就业困难人员灵活就业社保补贴申领",
+        ]
+    )
+    r = engine.search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
