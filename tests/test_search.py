@@ -526,3 +526,29 @@ def test_what_residents_call_street_services(query, expected):
     )
     r = engine.search(query)
     assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("我那个身份证啊 不晓得放哪去了", "居民身份证补领"),  # 不晓得放哪: lost, in plain words
+        ("孩子的户口还没上", "出生登记"),  # the word order of 上户口 turned round
+        ("证明我跟我妈是母子", "亲属关系证明"),
+        ("家里揭不开锅了 有没有救济", "临时救助"),
+    ],
+)
+def test_plain_talk_for_lost_unregistered_kin_and_hardship(query, expected):
+    engine = _names_only(
+        [
+            "居民身份证补领",
+            "居民身份证换领",
+            "出生登记",
+            "户口注销",
+            "亲属关系证明",
+            "无犯罪记录证明",
+            "临时救助",
+            "就业困难人员认定",
+        ]
+    )
+    r = engine.search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
