@@ -552,3 +552,14 @@ def test_plain_talk_for_lost_unregistered_kin_and_hardship(query, expected):
     )
     r = engine.search(query)
     assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_whom_and_when_the_resident_speaks_of_count_lightly():
+    """给我老伴…, 我奶奶今年…, 师傅: family, time and address words are in much resident talk and
+    name no service; they count lightly (kept, so 跟儿子住 still finds 异地安置), or are dropped."""
+    engine = _names_only(["居民身份证换领", "居民身份证首次申领"])
+    for word in ("老伴", "奶奶", "今年", "好几年"):
+        assert all(t.weight < 1.0 for t in engine.tokens(word)), word
+    assert engine.tokens("师傅 身份证") == engine.tokens("身份证")
+    r = engine.search("给我老伴换个身份证 早就过期了")
+    assert r.matched and r.hits[0].matter.name == "居民身份证换领"
