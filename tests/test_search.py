@@ -162,11 +162,12 @@ def test_keypad_results_while_typing(demo_engine):
 
 
 def test_real_catalogs_names_only():
-    """Real published names (广安区's list), no aliases: queries written before tuning."""
+    """Names only, no aliases: 广安区's published list and the national standard names; queries
+    written before tuning (issue 12: top-1 >= 0.90, top-3 >= 0.95, nothing out of scope)."""
     from kiosk.catalog import load_catalog
 
     real = DATA / "real"
-    for name, top1_min in (("street", 0.9), ("county", 0.86)):
+    for name, top1_min in (("street", 0.93), ("county", 0.92), ("national", 0.92)):
         engine = SearchEngine(load_catalog(real / f"{name}_catalog.json"))
         top1, top3, n, oos = _rates(engine, _queries(real / f"{name}_queries.jsonl"))
         assert n >= 150 and top1 >= top1_min and top3 >= 0.95 and oos == 0, (name, top1, top3)
@@ -235,6 +236,10 @@ GENERAL_NAMES = [
     "社会保障卡密码重置",
     "社会保障卡密码修改",
     "殡葬补助申领",
+    "生育医疗费支付",
+    "犬类准养证核发",
+    "供水报装",
+    "职业技能培训补贴申领",
 ]
 
 
@@ -255,6 +260,10 @@ GENERAL_NAMES = [
         ("在外地看病", "异地就医备案"),
         ("社保卡密码忘了", "社会保障卡密码重置"),
         ("丧葬费", "殡葬补助申领"),
+        ("生孩子报销", "生育医疗费支付"),
+        ("养狗要办证吗", "犬类准养证核发"),
+        ("家里接自来水", "供水报装"),
+        ("学技术有补贴吗", "职业技能培训补贴申领"),
     ],
 )
 def test_everyday_words_find_official_names_in_a_catalog_never_seen(query, expected):
@@ -270,3 +279,287 @@ def test_everyday_words_find_official_names_in_a_catalog_never_seen(query, expec
     )
     r = SearchEngine(cat).search(query)
     assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def _names_only(names: list[str]) -> SearchEngine:
+    return SearchEngine(
+        validate_catalog(
+            {
+                "version": "x",
+                "matters": [
+                    {"id": f"m{i}", "name": n, "department": "d", "category": "c", "kind": "guide"}
+                    for i, n in enumerate(names)
+                ],
+            }
+        )
+    )
+
+
+def test_unsaid_action_orders_twins_but_is_no_evidence_against_the_best():
+    """最低生活保障审核确认 is what 申请低保 asks for: the unsaid 确认 orders it among twins (there
+    are none) and 申请 is how, not what; neither makes the engine unsure of it."""
+    engine = _names_only(
+        ["最低生活保障审核确认", "领取养老金人员待遇资格认证", "居民身份证首次申领"]
+    )
+    r = engine.search("申请低保")
+    assert r.matched and r.hits[0].matter.name == "最低生活保障审核确认"
+
+
+CLEAR_NAMES = [
+    "居民生活用水报装",
+    "低压居民新装（增容）用电",
+    "机动车驾驶证遗失补证",
+    "机动车驾驶证有效期满换证",
+    "居民身份证补领",
+    "出生医学证明补发",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # everyday words, all explained, covering little of a long name; nothing else close
+        ("装自来水", "居民生活用水报装"),
+        # more than two characters' worth of a name said, the rest the resident's own talk
+        ("驾照找不着了补一个", "机动车驾驶证遗失补证"),
+    ],
+)
+def test_clear_winner_by_what_was_said(query, expected):
+    r = _names_only(CLEAR_NAMES).search(query)
+    assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+TWIN_NAMES = [
+    "城乡居民基本养老保险关系转移接续申请",
+    "企业职工基本养老保险关系转移接续申请",
+    "军人退役养老保险关系转移接续申请",
+    "灵活就业人员参保登记",
+    "灵活就业社会保险补贴申领",
+    "对公民法律援助申请的审批",
+    "法律援助补贴发放",
+    "义务教育阶段学生学籍异动办理",
+    "义务教育阶段学生学籍异动政策咨询",
+    "城乡居民基本养老保险待遇申领",
+    "领取养老金人员待遇资格认证",
+    "姓名变更登记",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # 城乡居民 is the resident's own scheme unless another is said: it counts lightly
+        ("养老保险转移", "城乡居民基本养老保险关系转移接续申请"),
+        ("在企业上班交的养老保险转过来", "企业职工基本养老保险关系转移接续申请"),
+        # a subsidy, a consultation or a certification nobody asked for ranks below its twin
+        ("灵活就业交社保", "灵活就业人员参保登记"),
+        ("法律援助", "对公民法律援助申请的审批"),
+        ("转学", "义务教育阶段学生学籍异动办理"),
+        ("问问转学的政策", "义务教育阶段学生学籍异动政策咨询"),
+        ("六十岁了领养老金", "城乡居民基本养老保险待遇申领"),
+        ("养老金认证", "领取养老金人员待遇资格认证"),
+    ],
+)
+def test_near_twins_by_what_was_not_said(query, expected):
+    r = _names_only(TWIN_NAMES).search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_name_mentioned_is_no_request_to_change_it():
+    """名字 alone (你叫什么名字) is not 改名: only 改名, 更名 ... stand for 姓名变更."""
+    engine = _names_only(TWIN_NAMES)
+    assert not engine.search("你叫什么名字").matched
+    r = engine.search("我想改名字")
+    assert r.matched and r.hits[0].matter.name == "姓名变更登记"
+
+
+CARD_NAMES = [
+    "社会保障卡补领",
+    "社会保障卡换领",
+    "社会保障卡密码修改",
+    "社会保障卡密码重置",
+    "居民身份证首次申领",
+    "居民身份证换领",
+    "居民身份证补领",
+    "临时居民身份证申领",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("设保卡密码记不到了", "社会保障卡密码重置"),  # 记不到: 记不住 in south-west speech
+        ("社保卡坏了", "社会保障卡换领"),  # a damaged card is exchanged; 补领 is for a lost one
+        ("身份证叫人偷了", "居民身份证补领"),
+        ("身份证到日子了", "居民身份证换领"),
+        ("社保卡第一回办", None),  # no 社会保障卡申领 here: 第一回 is no 补领/换领
+        ("身份证第一回办", "居民身份证首次申领"),
+        ("坐飞机急用身份证", "临时居民身份证申领"),
+    ],
+)
+def test_intent_words_as_residents_say_them(query, expected):
+    r = _names_only(CARD_NAMES).search(query)
+    if expected is None:
+        assert not r.matched, [h.matter.name for h in r.hits[:3]]
+    else:
+        assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_phone_number_asked_for_is_no_service():
+    """电话 is how to reach someone, not a service: asking for a place's number is not 电话咨询
+    (CrossWOZ: 你有它家电话吗), asking to consult by phone still is."""
+    engine = _names_only(["电话咨询", "面对面咨询", "社会保障卡非关键信息变更"])
+    for q in ("好的，你有它家电话吗？", "哦，那你知道他家的电话吗？"):
+        assert not engine.search(q).matched, q
+    for q in ("电话咨询", "打电话咨询一下"):
+        r = engine.search(q)
+        assert r.matched and r.hits[0].matter.name == "电话咨询", q
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("老汉走了 户口咋个销", "户口注销"),  # 老汉: an old man (south-west); 咋个: filler
+        ("交通违章处理", "道路交通安全违法行为处理"),  # the national catalogue's name
+        ("身份证搞丢了", "居民身份证补领"),
+        ("打结婚证", "内地居民结婚登记"),
+    ],
+)
+def test_residents_everyday_and_dialect_words(query, expected):
+    engine = _names_only(
+        [
+            "户口注销",
+            "注销户口证明",
+            "道路交通安全违法行为处理",
+            "机动车检验合格标志核发",
+            "居民身份证补领",
+            "居民身份证换领",
+            "内地居民结婚登记",
+            "补领婚姻登记证",
+        ]
+    )
+    r = engine.search(query)
+    assert r.matched and r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_homophone_shares_a_character_with_the_word_it_is_heard_as():
+    """A recognizer gets a character of a word wrong (公鸡金, 低包); a wholly different word that
+    sounds the same (饺子 ~ 教资) is another word, not the lexicon's."""
+    engine = _names_only(["教师资格认定", "住房公积金提取", "最低生活保障审核确认"])
+    assert not engine.search("我想吃饺子").matched
+    for q, name in (("公鸡金提取", "住房公积金提取"), ("低包怎么申请", "最低生活保障审核确认")):
+        r = engine.search(q)
+        assert r.matched and r.hits[0].matter.name == name, q
+    r = engine.search("jiaozi")  # typed pinyin has no characters to share: still heard as 教资
+    assert r.hits and r.hits[0].matter.name == "教师资格认定"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("孤儿的生活费", "孤儿救助资格认定及基本生活费发放"),  # 孤儿 is not 事实无人抚养儿童
+        ("个人权益记录单", "个人权益记录查询打印"),  # 职业年金 not said
+        ("工伤异地就医", "工伤异地就医申请"),  # said, it is never held against the twin
+    ],
+)
+def test_who_a_matter_is_for_tells_twins_apart(query, expected):
+    """工伤, 军人, 职业年金, 儿童 ... that the resident did not say rank a twin lower, like an
+    unsaid action."""
+    engine = _names_only(
+        [
+            "事实无人抚养儿童认定及基本生活补贴发放",
+            "孤儿救助资格认定及基本生活费发放",
+            "职业年金个人权益记录单查询打印",
+            "个人权益记录查询打印",
+            "工伤异地就医申请",
+            "异地安置退休人员备案",
+        ]
+    )
+    r = engine.search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_a_lone_character_of_a_word_is_no_alternative():
+    """证 ends 身份证, 驾驶证, 残疾证: mapping it to 证明 pulled every …证明 matter up for them;
+    幼儿园 is 学前教育 in published names."""
+    from kiosk.search.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert "证明" not in lex.alternatives.get("证", set())
+    assert "学前教育" in lex.alternatives["幼儿园"]
+
+
+@pytest.mark.parametrize("query", ["老伴去世了 户口咋销", "身份证上的照片太老了想换新的"])
+def test_a_clear_lead_of_012_is_a_clear_winner(query):
+    """Twins that differ in what the resident did not say lead by less than 0.15 and more than
+    0.12 (死亡人口户口注销 0.54 against 0.41): that lead is clear enough to be matched."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "real" / "national_catalog.json"))
+    r = engine.search(query)
+    assert r.matched, [(h.matter.name, round(h.score, 2)) for h in r.hits[:2]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("捡到身份证了", "居民身份证挂失申报、丢失招领"),
+        ("社保没交够十五年 到退休了", "达到法定退休年龄缴费不满15年社保权益申请"),
+        ("退休了去子女那住 医保备案", "异地安置退休人员备案"),
+        ("在外地上班 医保备案", "常驻异地工作人员备案"),
+        ("大学生社保补贴", "高校毕业生社保补贴申领"),
+    ],
+)
+def test_what_residents_call_street_services(query, expected):
+    engine = _names_only(
+        [
+            "居民身份证挂失申报、丢失招领",
+            "居民身份证办理（包括临时）",
+            "达到法定退休年龄缴费不满15年社保权益申请",
+            "城乡居民基本养老保险待遇申领",
+            "异地安置退休人员备案",
+            "常驻异地工作人员备案",
+            "异地长期居住人员备案",
+            "高校毕业生社保补贴申领",
+            "就业困难人员灵活就业社保补贴申领",
+        ]
+    )
+    r = engine.search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("我那个身份证啊 不晓得放哪去了", "居民身份证补领"),  # 不晓得放哪: lost, in plain words
+        ("孩子的户口还没上", "出生登记"),  # the word order of 上户口 turned round
+        ("证明我跟我妈是母子", "亲属关系证明"),
+        ("家里揭不开锅了 有没有救济", "临时救助"),
+    ],
+)
+def test_plain_talk_for_lost_unregistered_kin_and_hardship(query, expected):
+    engine = _names_only(
+        [
+            "居民身份证补领",
+            "居民身份证换领",
+            "出生登记",
+            "户口注销",
+            "亲属关系证明",
+            "无犯罪记录证明",
+            "临时救助",
+            "就业困难人员认定",
+        ]
+    )
+    r = engine.search(query)
+    assert r.hits[0].matter.name == expected, [h.matter.name for h in r.hits[:3]]
+
+
+def test_whom_and_when_the_resident_speaks_of_count_lightly():
+    """给我老伴…, 我奶奶今年…, 师傅: family, time and address words are in much resident talk and
+    name no service; they count lightly (kept, so 跟儿子住 still finds 异地安置), or are dropped."""
+    engine = _names_only(["居民身份证换领", "居民身份证首次申领"])
+    for word in ("老伴", "奶奶", "今年", "好几年"):
+        assert all(t.weight < 1.0 for t in engine.tokens(word)), word
+    assert engine.tokens("师傅 身份证") == engine.tokens("身份证")
+    r = engine.search("给我老伴换个身份证 早就过期了")
+    assert r.matched and r.hits[0].matter.name == "居民身份证换领"

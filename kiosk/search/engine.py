@@ -47,7 +47,9 @@ PART_QCOV, PART_EXPLAINED = 0.9, 2.5
 THING_MISSING = 0.1  # score off a matter that has no word of a thing the query names
 # A clear winner (see _clear_winner): explains this many tokens, this much of its name and of the
 # query, and leads the next matter by this margin.
-CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 3.0, 0.5, 0.35, 0.15
+CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 2.5, 0.5, 0.35, 0.12
+# ... or explains this much of the query and this many tokens, with the same lead.
+SAID_QCOV, SAID_EXPLAINED = 0.7, 2.0
 # An action word's lexicon alternative (忘了 => 重置) explains its span at this much.
 INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
@@ -91,6 +93,9 @@ class Hit:
     q_cov: float
     m_cov: float
     explained: float = 0.0  # informative weight of the query this matter explains (in tokens)
+    # score taken off for an action the resident did not say (see SearchEngine._unsaid_action):
+    # it orders near-twins, it is no evidence that the best of them is not what was asked
+    unsaid: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -643,8 +648,15 @@ class SearchEngine:
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
         query.known = {i for start, end, *_ in alternatives for i in range(start, end)}
+        # things the query names: lexicon words of full weight (申请, 办理 say how, not what)
         query.things = sorted(
-            {(a[0], a[1]) for a in alternatives if a[1] - a[0] >= 2 and a[3] == ALT_FACTOR}
+            {
+                (a[0], a[1])
+                for a in alternatives
+                if a[1] - a[0] >= 2
+                and a[3] == ALT_FACTOR
+                and any(toks[i].weight >= 1.0 for i in range(a[0], a[1]))
+            }
         )
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
@@ -659,7 +671,7 @@ class SearchEngine:
         matched = bool(
             top
             and (
-                (top.score >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
+                (top.score + top.unsaid >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
                 or _clear_winner(top, second)
             )
         ) and not (top is not None and self._outside(norm, top.matter))
@@ -674,7 +686,7 @@ class SearchEngine:
         name = self._norm_names[id(hit.matter)]
         actions = [w for w in self.lexicon.actions if w in name]
         if actions and not any(w in said for w in actions):
-            return replace(hit, score=max(0.0, hit.score - UNSAID_ACTION))
+            return replace(hit, score=max(0.0, hit.score - UNSAID_ACTION), unsaid=UNSAID_ACTION)
         return hit
 
     def _outside(self, norm: str, m: Matter) -> bool:
@@ -718,14 +730,14 @@ def _confident(top: Hit, complaint: bool) -> bool:
 
 
 def _clear_winner(top: Hit, second: Hit | None) -> bool:
-    """Much of a name was said, more than a word of it, and nothing else comes close: the
-    resident's other words (想出国旅游, 我奶奶八十多了) do not make the answer less clear."""
-    return (
-        top.explained >= CLEAR_EXPLAINED
-        and top.m_cov >= CLEAR_MCOV
-        and top.q_cov >= CLEAR_QCOV
-        and (second is None or top.score - second.score >= CLEAR_MARGIN)
-    )
+    """Nothing else comes close, and either much of a name was said, more than a word of it (the
+    resident's other words, 想出国旅游, 我奶奶八十多了, do not make the answer less clear), or
+    almost all that was said is explained by it (五保户 is 特困人员救助供养审核确认: the resident
+    names the service in everyday words, which cover little of a long published name)."""
+    margin = second is None or top.score - second.score >= CLEAR_MARGIN
+    named = top.explained >= CLEAR_EXPLAINED and top.m_cov >= CLEAR_MCOV
+    said = top.explained >= SAID_EXPLAINED and top.q_cov >= SAID_QCOV
+    return margin and top.q_cov >= CLEAR_QCOV and (named or said)
 
 
 class _Blob:
@@ -774,10 +786,17 @@ def _sounds_like(toks: list[Tok], i: int, term: list[Tok]) -> bool:
     if i + len(term) > len(toks):
         return False
     # Same character, or same main reading: second readings (格 luo) make too many false friends.
-    return all(
+    said = toks[i : i + len(term)]
+    if not all(
         (q.char is not None and q.char == t.char) or (q.syls[:1] == t.syls[:1] and q.syls)
-        for q, t in zip(toks[i:], term, strict=False)
-    )
+        for q, t in zip(said, term, strict=True)
+    ):
+        return False
+    # A word said in characters shares at least one with the term it is heard as: a recognizer
+    # gets a character of a word wrong (公鸡金, 低包, 设保卡), and a wholly different word that
+    # sounds the same is another word (饺子 is no 教资).
+    typed = all(q.char is None for q in said)
+    return typed or any(q.char == t.char for q, t in zip(said, term, strict=True))
 
 
 def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None, float]:
