@@ -171,11 +171,17 @@ def main() -> int:
         engine = SearchEngine(load_catalog(REAL / f"{name}_catalog.json"))
         out[f"real_{name}"] = quality(engine, rows(REAL / f"{name}_queries.jsonl"))
         # holdouts: street ones for the 广安区 lists, their own for national (see the data README:
-        # the last of each, street_holdout4 and national_holdout3, were never tuned on)
+        # street_holdout4, street_holdout5 and national_holdout3 were never tuned on)
         for holdout in (
             ("national_holdout", "national_holdout2", "national_holdout3")
             if name == "national"
-            else ("street_holdout", "street_holdout2", "street_holdout3", "street_holdout4")
+            else (
+                "street_holdout",
+                "street_holdout2",
+                "street_holdout3",
+                "street_holdout4",
+                "street_holdout5",
+            )
         ):
             out[f"{holdout}_on_{name}"] = quality(engine, rows(REAL / f"{holdout}.jsonl"))
         out[f"crosswoz_on_real_{name}"] = quality(

@@ -563,3 +563,69 @@ def test_whom_and_when_the_resident_speaks_of_count_lightly():
     assert engine.tokens("师傅 身份证") == engine.tokens("身份证")
     r = engine.search("给我老伴换个身份证 早就过期了")
     assert r.matched and r.hits[0].matter.name == "居民身份证换领"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["身份证过期了要换", "孩子第一次办身份证", "身份证到日子了", "娃今年满十六 办个身份证"],
+)
+def test_a_name_said_with_only_known_talk_around_it_is_matched(query):
+    """Most of one published name said, the rest the resident's known talk (过期, 换, 孩子, 第一次,
+    今年): matched, although its near-twins score close behind (no clear lead)."""
+    r = _street_engine().search(query)
+    assert r.hits[0].matter.id == "ga-0043", [h.matter.name for h in r.hits[:3]]
+    assert r.hits[0].score - r.hits[1].score < 0.12  # not by the clear-winner rule
+    assert r.matched
+
+
+def test_a_name_said_with_foreign_words_around_it_is_only_suggested():
+    """The same name with words the catalog and the lexicon do not know (电话, 地址, 酒店) around
+    it is no request for it: suggestions only."""
+    from kiosk.search.engine import NAMED_FOREIGN
+
+    r = _street_engine().search("身份证上那个酒店地址电话")
+    assert r.hits[0].foreign > NAMED_FOREIGN
+    assert not r.matched
+
+
+def test_a_runner_up_with_the_words_the_winner_lacks_keeps_it_a_suggestion():
+    """The winner leaves 备案 unexplained and the runner-up has it in its own name: the resident
+    may mean the runner-up (在外地住院报销要备案 is 异地就医备案 more than 手工报销)."""
+    from kiosk.search.engine import Hit, _named_rest_known
+
+    engine = _names_only(["医疗费用手工（零星）报销", "异地就医备案"])
+    a, b = engine._entries[0], engine._entries[1]
+    top = Hit(a, 0.6, 0.6, 0.8, 3.0, foreign=0.0, covered=0b0111, literal=0b0111)
+    rival = Hit(b, 0.5, 0.4, 0.6, 2.0, foreign=0.0, covered=0b1000, literal=0b1000)
+    through_lexicon = Hit(b, 0.5, 0.4, 0.6, 2.0, foreign=0.0, covered=0b1000, literal=0)
+    assert not _named_rest_known(top, rival)
+    assert _named_rest_known(top, through_lexicon)
+    assert _named_rest_known(top, None)
+    r = SearchEngine(_real_catalog("national")).search("在外地住院报销要备案")
+    assert not r.matched, [h.matter.name for h in r.hits[:3]]
+
+
+def _street_engine() -> SearchEngine:
+    return SearchEngine(_real_catalog("street"))
+
+
+def _real_catalog(name: str):
+    from kiosk.catalog import load_catalog
+
+    return load_catalog(DATA / "real" / f"{name}_catalog.json")
+
+
+def test_known_talk_rule_matches_no_crosswoz_sentence_on_any_catalog():
+    """The rule that matches a name said with known talk around it (_named_rest_known) matches
+    none of the 1,000 CrossWOZ sentences on any real catalog."""
+    from kiosk.search import engine as mod
+
+    text = (EVAL / "out_of_scope_crosswoz.jsonl").read_text("utf-8")
+    queries = [json.loads(x)["q"] for x in text.splitlines() if x.strip()]
+    for name in ("street", "county", "national"):
+        engine = SearchEngine(_real_catalog(name))
+        for query in queries:
+            hits, _ = engine._search(query)
+            if hits:
+                second = hits[1] if len(hits) > 1 else None
+                assert not mod._named_rest_known(hits[0], second), (name, query)

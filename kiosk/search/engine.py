@@ -50,6 +50,9 @@ THING_MISSING = 0.1  # score off a matter that has no word of a thing the query 
 CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 2.5, 0.5, 0.35, 0.12
 # ... or explains this much of the query and this many tokens, with the same lead.
 SAID_QCOV, SAID_EXPLAINED = 0.7, 2.0
+# Most of a name said, the rest known talk (see _named_rest_known): explains this many tokens and
+# this much of the name, with at most this much unknown content left over.
+NAMED_EXPLAINED, NAMED_MCOV, NAMED_FOREIGN = 2.5, 0.7, 1.0
 # An action word's lexicon alternative (忘了 => 重置) explains its span at this much.
 INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
@@ -96,6 +99,11 @@ class Hit:
     # score taken off for an action the resident did not say (see SearchEngine._unsaid_action):
     # it orders near-twins, it is no evidence that the best of them is not what was asked
     unsaid: float = 0.0
+    # informative weight of the query's words this matter leaves unexplained and the lexicon does
+    # not know (not filler, weak, intent or resident vocabulary): talk foreign to the catalog
+    foreign: float = 0.0
+    covered: int = 0  # bit i set: query token i is explained (coverage >= 0.5) by this matter
+    literal: int = 0  # bit i set: ... and in the matter's own words (its character is there)
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,10 +611,30 @@ class SearchEngine:
                 for i, (w, c) in enumerate(zip(weights, qcov, strict=True))
             ]
         q_cov = explained / (sum(weights) or 1.0)
+        foreign = sum(
+            w
+            for i, (w, c, t) in enumerate(zip(query.weights, qcov, toks, strict=True))
+            if c < LONE_CHAR and t.weight >= 1.0 and i not in query.known
+        )
+        covered = literal = 0
+        for i, (c, t) in enumerate(zip(qcov, toks, strict=True)):
+            if c >= 0.5:
+                covered |= 1 << i
+                if t.char in chars:
+                    literal |= 1 << i
         score = W_QUERY * q_cov + W_MATTER * best_m + (KIND_BONUS if m.kind in intents else 0.0)
         if missing:
             score -= THING_MISSING
-        return Hit(m, max(0.0, min(score, 1.0)), q_cov, best_m, explained)
+        return Hit(
+            m,
+            max(0.0, min(score, 1.0)),
+            q_cov,
+            best_m,
+            explained,
+            foreign=foreign,
+            covered=covered,
+            literal=literal,
+        )
 
     @staticmethod
     def _initials_score(m: Matter, toks: list[Tok], forms: list[_Form]) -> Hit:
@@ -673,6 +701,7 @@ class SearchEngine:
             and (
                 (top.score + top.unsaid >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
                 or _clear_winner(top, second)
+                or _named_rest_known(top, second)
             )
         ) and not (top is not None and self._outside(norm, top.matter))
         if initials_only:  # keypad initials: every letter, in one run
@@ -738,6 +767,24 @@ def _clear_winner(top: Hit, second: Hit | None) -> bool:
     named = top.explained >= CLEAR_EXPLAINED and top.m_cov >= CLEAR_MCOV
     said = top.explained >= SAID_EXPLAINED and top.q_cov >= SAID_QCOV
     return margin and top.q_cov >= CLEAR_QCOV and (named or said)
+
+
+def _named_rest_known(top: Hit, second: Hit | None) -> bool:
+    """Most of one published name was said and the rest of what was said is the resident's own
+    known talk (intent words 换 / 到期 / 第一次, family and time words 孩子 / 今年, weak words),
+    not words foreign to the catalog: 身份证过期了要换 is 居民身份证办理 although its near-twins
+    (跨省 / 省内异地办理) score close behind. Two guards keep it from guessing:
+
+    - at most NAMED_FOREIGN of the query is unknown content (one character: a recognizer slip);
+      out-of-scope talk (电话, 地址, 酒店) is unknown content;
+    - the runner-up has, in its own words, no word the winner leaves unexplained: if it has
+      (在外地住院报销要备案: 备案 is in 异地就医备案), the query may be about the runner-up, so
+      only suggest. A runner-up reached through the lexicon alone (到期 => 养蜂证换证, 娃 =>
+      被拐儿童) is no such rival: the resident did not say its words.
+    """
+    if top.explained < NAMED_EXPLAINED or top.m_cov < NAMED_MCOV or top.foreign > NAMED_FOREIGN:
+        return False
+    return second is None or (second.score < top.score and not second.literal & ~top.covered)
 
 
 class _Blob:
