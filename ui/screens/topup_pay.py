@@ -578,7 +578,7 @@ class UtilityScreen(Screen):
         self.prompt.setText(self.tr(prompt))
         self.setFocus()
         if self.services.config.demo:  # anyone trying the demo needs an account to type
-            from kiosk.backend.service_routes import DEMO_UTILITIES
+            from kiosk.backend.store import DEMO_UTILITIES
 
             accounts = [a[1] for a in DEMO_UTILITIES if a[0] == self.kind]
             self.msg.info(self.tr("演示模式：可以试户号 ") + "、".join(accounts))
