@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from kiosk.backend.schema import metadata
 from kiosk.backend.store import Store
-from tests.backend_fixtures import test_database
+from tests.backend_fixtures import on_postgres, test_database
 
 
 def head() -> str:
@@ -83,5 +84,35 @@ def test_a_database_from_before_alembic_is_adopted_with_its_data(tmp_path):
         # changing either takes a table rebuild. No table, column or index is missing.
         kinds = {d[0][0] if isinstance(d, list) else d[0] for d in diff}
         assert kinds <= {"modify_nullable", "modify_type"}, diff
+    finally:
+        store.close()
+
+
+def test_connections_a_database_restart_broke_are_replaced():
+    """PostgreSQL only: connections the server ended (a restart, an admin) are found on first use
+    and replaced; a read and a write transaction go through without the caller seeing it."""
+    if not on_postgres():
+        pytest.skip("PostgreSQL's connection pool")
+    import psycopg
+
+    url = test_database()
+    store = Store(url)
+    try:
+        for _ in range(3):
+            with store.tx() as db:
+                db.execute("SELECT 1")
+
+        def end_connections() -> int:
+            with psycopg.connect(url, autocommit=True) as admin:
+                return admin.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname=current_database() AND pid<>pg_backend_pid()"
+                ).fetchone()[0]
+
+        assert end_connections() >= 1
+        assert store.one("SELECT COUNT(*) FROM residents")[0] == 5
+        assert end_connections() >= 1
+        with store.tx() as db:
+            assert db.execute("SELECT COUNT(*) FROM residents").fetchone()[0] == 5
     finally:
         store.close()
