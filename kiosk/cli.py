@@ -543,7 +543,6 @@ def startup_config(args: argparse.Namespace):
     return config
 
 
-
 def cmd_admin_set_pin(args: argparse.Namespace) -> int:
     """Hash a new admin PIN into the config file (the PIN itself is stored nowhere)."""
     from getpass import getpass
@@ -742,9 +741,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(
-    argv: Sequence[str] | None = None, handlers: Mapping[str, Callable] | None = None
-) -> int:
+def main(argv: Sequence[str] | None = None, handlers: Mapping[str, Callable] | None = None) -> int:
     """``handlers``: the commands that need the outer layers (app.cli passes them)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for stream in (sys.stdout, sys.stderr):  # text that cannot be encoded is shown, not a crash

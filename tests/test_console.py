@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -19,6 +20,7 @@ from kiosk.backend.client import BackendClient
 from kiosk.backend.console.auth import ABSOLUTE_S, IDLE_S, LOGIN_LIMIT
 from kiosk.backend.console.fleet import EVENTS_KEPT, OFFLINE_AFTER_S
 from kiosk.backend.demo import start_backend
+from kiosk.backend.limits import MAX_BODY, STREAMED
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, Store
 from kiosk.catalog import DEMO_CATALOG
 from kiosk.usage import UsageBatch, UsageCounter, clean_query
@@ -243,6 +245,47 @@ def test_every_form_answers_bad_input_with_a_message(backend):
     r = s.post(f"{url}/console/catalog/assign", data=b"\xff\xfe", headers={
                "Content-Type": "multipart/form-data; boundary=x"})  # fmt: skip
     assert r.status_code == 403 and "操作没有执行" in alert(r.text)  # not a form: refused
+
+
+def test_a_real_county_list_is_published_from_the_browser_and_an_oversize_one_gets_a_page(backend):
+    """The console takes a catalog beyond the API's 64 KiB body limit (广安区's 1,133 names are
+    180 KB); above its own limit the answer is a page in Chinese, before and while the body
+    streams, and nobody who is not signed in gets a byte of an upload read."""
+    s = signed_in(backend)
+    url = backend.url
+    token = csrf_of(s.get(f"{url}/console/catalog").text)
+    county = Path(__file__).parent / "data" / "real" / "county_catalog.json"
+    raw = json.loads(county.read_text(encoding="utf-8"))
+    raw["version"] = "county-" + uuid.uuid4().hex[:6]
+    data = json.dumps(raw, ensure_ascii=False).encode()
+    assert len(data) > MAX_BODY
+    r = s.post(f"{url}/console/catalog/publish", data={"csrf": token},
+               files={"file": ("county.json", data, "application/json")})  # fmt: skip
+    assert r.status_code == 200 and "已发布" in r.text, alert(r.text)
+    stored = backend.store.one("SELECT matters FROM catalog_versions WHERE version=?",
+                               raw["version"])  # fmt: skip
+    assert stored[0] == len(raw["matters"])
+    # declared over the limit: refused with a page, nothing read into the handler
+    huge = b" " * (STREAMED["/console/catalog/publish"] + 1)
+    r = s.post(f"{url}/console/catalog/publish", data={"csrf": token},
+               files={"file": ("c.json", huge, "application/json")})  # fmt: skip
+    assert r.status_code == 413 and "提交的内容太大" in r.text and "kiosk catalog publish" in r.text
+    # no Content-Length (chunked): counted while it streams, answered on the catalog page
+    body = (b"--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token.encode()
+            + b"\r\n--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.json\""
+            b"\r\n\r\n")  # fmt: skip
+    chunks = iter([body] + [b" " * (1024 * 1024)] * 17 + [b"\r\n--x--\r\n"])
+    r = s.post(f"{url}/console/catalog/publish", data=chunks,
+               headers={"Content-Type": "multipart/form-data; boundary=x"})  # fmt: skip
+    assert r.status_code == 413 and "文件超过16 MB，未发布" in alert(r.text)
+    # not signed in: back to the sign-in page; the upload is not taken
+    r = requests.post(f"{url}/console/catalog/publish", data={"csrf": token},
+                      files={"file": ("county.json", data)}, allow_redirects=False)  # fmt: skip
+    assert r.status_code in (302, 303) and "/console/login" in r.headers["location"]
+    # the JSON API keeps its limit
+    r = requests.post(f"{url}/v1/admin/catalog/versions", data=b"{" + b" " * MAX_BODY + b"}",
+                      headers={"Content-Type": "application/json"})  # fmt: skip
+    assert r.status_code == 413 and r.json()["code"] == "body_too_large"
 
 
 # ----- terminals -----

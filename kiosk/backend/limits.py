@@ -5,6 +5,12 @@ injection) ever sees more than ``MAX_BODY`` bytes. A declared ``Content-Length``
 refused without reading a byte of the body; a chunked body is counted while it streams and refused
 the moment it passes the limit. Refusals close the connection (``Connection: close``), so the
 server stops reading whatever the client still sends.
+
+One path is the exception: the console's catalog upload (``STREAMED``) has a larger limit of its
+own and is not read here but streamed to its handler, counted; the handler checks the admin's
+session before it reads a byte, and Starlette spools a file part over 1 MB to disk, so an
+unauthenticated caller still cannot make the backend hold more than ``MAX_BODY``. A console page
+that is refused gets a page in Chinese, not a JSON error.
 """
 
 from __future__ import annotations
@@ -17,6 +23,23 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024  # the largest real request (a complaint of 2,000 characters) is ~7 KiB
 MAX_HEADER_VALUE = 4096  # every header the API defines is far shorter; a browser's fit too
 MAX_HEADERS_TOTAL = 16 * 1024
+# Paths whose body streams to their handler, counted, with their own limit: a catalog with full
+# 办事指南 for a county is a few MB; the API takes it in parts (``kiosk catalog publish``)
+STREAMED = {"/console/catalog/publish": 16 * 1024 * 1024}
+DRAIN_AT_MOST = 64 * 1024 * 1024  # read (and drop) of a refused console upload, so the browser
+# sees the answer rather than a connection reset in the middle of sending
+
+
+class BodyTooLarge(Exception):
+    """A streamed body passed its path's limit (raised inside the handler's reading)."""
+
+
+def too_large(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or groups, a BodyTooLarge: a middleware's task group wraps what the
+    handler's reading raised in an ExceptionGroup."""
+    if isinstance(exc, BaseExceptionGroup):
+        return exc.subgroup(BodyTooLarge) is not None
+    return isinstance(exc, BodyTooLarge)
 
 
 async def _refuse(send, status: int, code: str, message: str, detail: str) -> None:
@@ -63,8 +86,15 @@ class LimitsMiddleware:
         if declared is not None and not declared.isdigit():
             await _refuse(send, 400, "bad_request", "请求无法处理", "bad Content-Length")
             return
-        if declared is not None and int(declared) > self.max_body:
-            await self._too_large(scope, send)
+        path = scope["path"]
+        limit = STREAMED.get(path, self.max_body)
+        if declared is not None and int(declared) > limit:
+            if path.startswith("/console/"):
+                await _drain(receive)
+            await self._too_large(scope, send, limit)
+            return
+        if path in STREAMED:
+            await self.app(scope, _counted(receive, limit), send)
             return
         # Read the body here, counting: at most max_body bytes are ever held.
         chunks: list[bytes] = []
@@ -76,7 +106,7 @@ class LimitsMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                await self._too_large(scope, send)
+                await self._too_large(scope, send, self.max_body)
                 return
             chunks.append(chunk)
             if not message.get("more_body"):
@@ -92,14 +122,65 @@ class LimitsMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, scope, send) -> None:
-        log.warning(
-            "refused %s %s: body over %d bytes", scope["method"], scope["path"], self.max_body
-        )
+    async def _too_large(self, scope, send, limit: int) -> None:
+        log.warning("refused %s %s: body over %d bytes", scope["method"], scope["path"], limit)
+        if scope["path"].startswith("/console/"):
+            await _refuse_page(send, limit)
+            return
         await _refuse(
             send,
             413,
             "body_too_large",
             "提交的内容太多，请精简后重试",
-            f"request bodies are limited to {self.max_body} bytes",
+            f"request bodies are limited to {limit} bytes",
         )
+
+
+def _counted(receive, limit: int):
+    """``receive`` that raises BodyTooLarge once more than ``limit`` bytes came through."""
+    size = 0
+
+    async def counted():
+        nonlocal size
+        message = await receive()
+        size += len(message.get("body", b""))
+        if size > limit:
+            raise BodyTooLarge(limit)
+        return message
+
+    return counted
+
+
+async def _drain(receive) -> None:
+    size = 0
+    while size <= DRAIN_AT_MOST:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
+        size += len(message.get("body", b""))
+
+
+async def _refuse_page(send, limit: int) -> None:
+    mb = limit / (1024 * 1024)
+    size = f"{mb:.0f} MB" if mb >= 1 else f"{limit // 1024} KB"
+    body = (
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>提交的内容太大</title><body style="font:18px sans-serif;margin:2em">'
+        f"<h1>提交的内容太大</h1><p>最多 {size}，没有执行任何操作。"
+        "更大的事项清单请用命令 <code>kiosk catalog publish</code> 分段发布。</p>"
+        '<p><a href="/console/catalog">返回事项清单</a></p></body></html>'
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -658,9 +658,7 @@ class UtilityScreen(Screen):
         self.card.setVisible(False)
         self._keypad(False)
         self.msg.clear()
-        self.status.setText(
-            self.tr("请确认缴费金额：") + f"{fen / 100:.2f}" + self.tr("元")
-        )
+        self.status.setText(self.tr("请确认缴费金额：") + f"{fen / 100:.2f}" + self.tr("元"))
         self.hint.setText(self.tr("确认后显示付款二维码"))
         self._buttons(self.tr("确认，去付款"), self.tr("取消"))
 

@@ -26,9 +26,7 @@ class VerifyScreen(Screen):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the barcode scanner types into us
         self._scanned = ""
         self.heading.setText(self.tr("证明文件核验"))
-        self.box.addWidget(
-            label(self.tr("请把证明右下角的二维码对准扫码口，听到“嘀”声后稍等。"))
-        )
+        self.box.addWidget(label(self.tr("请把证明右下角的二维码对准扫码口，听到“嘀”声后稍等。")))
         self.box.addWidget(
             label(
                 self.tr("没有扫码口时，也可以用手机扫描证明上的二维码，在手机上查看核验结果。"),

@@ -24,6 +24,7 @@ from starlette.datastructures import UploadFile
 from kiosk.backend import api
 from kiosk.backend.console import auth, fleet
 from kiosk.backend.console import figures as fig
+from kiosk.backend.limits import STREAMED, BodyTooLarge, too_large
 from kiosk.catalog import CatalogError, validate_catalog
 from kiosk.catalog_io import diff_catalogs
 
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 LOGIN_COOKIE = "console_login_csrf"
-MAX_UPLOAD = 60 * 1024  # the backend takes request bodies of 64 KiB at most (limits.py)
+MAX_UPLOAD = STREAMED["/console/catalog/publish"] - 64 * 1024  # the form's other fields
+TOO_LARGE = "文件超过16 MB，未发布：请用命令 kiosk catalog publish 分段发布大清单。"
 NOTES = {  # what a page says after a form did its work (codes, never text from the request)
     "published": "已发布。",
     "assigned": "已按所选范围分配该版本。",
@@ -121,7 +123,9 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         """The form, after its CSRF token is checked; None when it is missing or wrong."""
         try:
             form = await request.form(max_files=1, max_fields=20)
-        except Exception:  # not a form at all
+        except Exception as exc:  # not a form at all, or one over its limit
+            if too_large(exc):
+                raise BodyTooLarge from exc
             return None
         sent = form.get("csrf")
         if not auth.csrf_ok(session, sent if isinstance(sent, str) else None):
@@ -398,8 +402,11 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     @router.post("/console/catalog/publish")
     async def catalog_publish(request: Request) -> Response:
-        me = session_of(request)
-        form = await form_of(request, me)
+        me = session_of(request)  # before a byte of the upload is read (limits.STREAMED)
+        try:
+            form = await form_of(request, me)
+        except BodyTooLarge:
+            return catalog_page(request, me, TOO_LARGE, 413)
         if form is None:
             return refused(request, me, CSRF_MESSAGE, 403)
         admin = backend.catalog_admin
@@ -408,9 +415,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             return catalog_page(request, me, "请选择要发布的事项清单文件（JSON）。", 400)
         data = await upload.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
-            return catalog_page(
-                request, me, "文件超过60 KB：请用命令 kiosk catalog publish 发布大清单。", 400
-            )
+            return catalog_page(request, me, TOO_LARGE, 413)
         try:
             raw = json.loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError):
