@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,6 +18,7 @@ import requests
 from kiosk.backend import api
 from kiosk.backend.catalog_routes import LOCK_AFTER, add_admin
 from kiosk.backend.client import BackendClient
+from kiosk.backend.console import auth
 from kiosk.backend.console.auth import ABSOLUTE_S, IDLE_S, LOGIN_LIMIT
 from kiosk.backend.console.fleet import EVENTS_KEPT, OFFLINE_AFTER_S
 from kiosk.backend.demo import start_backend
@@ -152,6 +154,53 @@ def test_cookie_flags_and_logout(backend):
     r = s.post(f"{backend.url}/console/logout", data={"csrf": csrf_of(home.text)})
     assert r.url.endswith("/console/login?note=signed_out") and "您已退出登录" in r.text
     assert s.get(f"{backend.url}/console/terminals").url.endswith("why=login")
+
+
+def test_a_sign_in_or_publish_does_not_hold_up_the_terminals(backend, monkeypatch):
+    """Password checking and a catalog's publishing run off the event loop: while they work (here
+    held inside them, an injected stall), a terminal's heartbeat is still answered."""
+    inside, release = threading.Event(), threading.Event()
+    quick = backend.client(read_timeout=5.0, retries=0)
+
+    def stalled(real):
+        def wrapper(*args, **kwargs):
+            inside.set()
+            release.wait(20)
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    def answered_while_held(send) -> None:
+        inside.clear()
+        release.clear()
+        worker = threading.Thread(target=send)
+        worker.start()
+        try:
+            assert inside.wait(10)
+            beat(quick)  # blocked behind the held work, this times out
+        finally:
+            release.set()
+            worker.join(30)
+
+    monkeypatch.setattr(auth, "sign_in", stalled(auth.sign_in))
+    s = requests.Session()
+    page = s.get(f"{backend.url}/console/login")
+    form = {"csrf": csrf_of(page.text), "user": ADMIN, "password": PASSWORD}
+    answered_while_held(lambda: s.post(f"{backend.url}/console/login", data=form))
+    token = csrf_of(s.get(f"{backend.url}/console/catalog").text)
+    admin = backend._server.config.app.state.backend.catalog_admin  # the console publishes here
+    monkeypatch.setattr(admin, "publish", stalled(admin.publish))
+    raw = json.loads(DEMO_CATALOG.read_text(encoding="utf-8"))
+    raw["version"] = "held-" + uuid.uuid4().hex[:6]
+    data = json.dumps(raw, ensure_ascii=False).encode()
+    answered_while_held(
+        lambda: s.post(
+            f"{backend.url}/console/catalog/publish",
+            data={"csrf": token},
+            files={"file": ("c.json", data, "application/json")},
+        )
+    )
+    assert backend.store.one("SELECT 1 FROM catalog_versions WHERE version=?", raw["version"])
 
 
 def test_csrf_missing_or_wrong_is_refused(backend):

@@ -3,6 +3,10 @@
 Every page checks the session first (expired: back to 登录 with a message); every POST checks the
 session's CSRF token (the sign-in form: a cookie token of its own) before it reads anything else.
 Bad input is answered with the page again and a message in Chinese, never an error document.
+
+Handlers that read a form are ``async`` (the body streams in); whatever they do besides reading it
+(the session lookup, password hashing, a catalog's check and signing, every database call) runs in
+the thread pool through ``off_loop``: the event loop serves every terminal of the fleet.
 """
 
 # No `from __future__ import annotations`: FastAPI must see the terminal dependency's real type.
@@ -19,6 +23,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kiosk.backend import api
@@ -50,6 +55,10 @@ ACTION_WORDS = {
     "catalog_rollback": "回退事项清单",
     "terminal_area": "设置终端区域",
 }
+
+
+async def off_loop(fn, *args):
+    return await run_in_threadpool(fn, *args)
 
 
 class Expired(Exception):
@@ -206,7 +215,9 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         if len(password) > 256:
             return login_page(request, "密码太长，请检查后重新输入。", 400)
         try:
-            token = auth.sign_in(store, user, password, source(request), backend.now())
+            token = await off_loop(
+                auth.sign_in, store, user, password, source(request), backend.now()
+            )
         except auth.LoginRefused as exc:
             return login_page(request, exc.message, 401)
         resp = RedirectResponse("/console/terminals", status_code=303)
@@ -224,10 +235,10 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     @router.post("/console/logout")
     async def logout(request: Request) -> Response:
-        me = session_of(request)
+        me = await off_loop(session_of, request)
         if await form_of(request, me) is None:
             return refused(request, me, CSRF_MESSAGE, 403)
-        auth.sign_out(store, me, source(request), backend.now())
+        await off_loop(auth.sign_out, store, me, source(request), backend.now())
         resp = RedirectResponse("/console/login?note=signed_out", status_code=303)
         resp.delete_cookie(auth.COOKIE, path="/console")
         return resp
@@ -294,10 +305,13 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     @router.post("/console/terminals/{terminal_id}/area")
     async def terminal_area(request: Request, terminal_id: str) -> Response:
-        me = session_of(request)
+        me = await off_loop(session_of, request)
         form = await form_of(request, me)
         if form is None:
             return refused(request, me, CSRF_MESSAGE, 403)
+        return await off_loop(save_area, request, me, terminal_id, form)
+
+    def save_area(request: Request, me, terminal_id: str, form) -> Response:
         view = one_terminal(terminal_id[:64])
         if view is None:
             return refused(request, me, "没有这台终端，请从终端列表进入。", 404)
@@ -402,18 +416,23 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     @router.post("/console/catalog/publish")
     async def catalog_publish(request: Request) -> Response:
-        me = session_of(request)  # before a byte of the upload is read (limits.STREAMED)
+        # the session first: nobody signed out gets a byte of the upload read (limits.STREAMED)
+        me = await off_loop(session_of, request)
         try:
             form = await form_of(request, me)
         except BodyTooLarge:
-            return catalog_page(request, me, TOO_LARGE, 413)
+            return await off_loop(catalog_page, request, me, TOO_LARGE, 413)
         if form is None:
             return refused(request, me, CSRF_MESSAGE, 403)
-        admin = backend.catalog_admin
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return catalog_page(request, me, "请选择要发布的事项清单文件（JSON）。", 400)
+            message = "请选择要发布的事项清单文件（JSON）。"
+            return await off_loop(catalog_page, request, me, message, 400)
         data = await upload.read(MAX_UPLOAD + 1)
+        return await off_loop(publish_upload, request, me, form, data)
+
+    def publish_upload(request: Request, me, form, data: bytes) -> Response:
+        admin = backend.catalog_admin
         if len(data) > MAX_UPLOAD:
             return catalog_page(request, me, TOO_LARGE, 413)
         try:
@@ -436,10 +455,13 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     @router.post("/console/catalog/assign")
     async def catalog_assign(request: Request) -> Response:
-        me = session_of(request)
+        me = await off_loop(session_of, request)
         form = await form_of(request, me)
         if form is None:
             return refused(request, me, CSRF_MESSAGE, 403)
+        return await off_loop(assign_version, request, me, form)
+
+    def assign_version(request: Request, me, form) -> Response:
         version = field(form, "version", 100)
         if not version or len(version) > 64:
             return catalog_page(request, me, "请选择一个版本。", 400)
