@@ -213,6 +213,18 @@ def test_staged_rollout_and_terminal_lists(backend, admin):
     assert status[ids[0]] == status[ids[1]] == "v3" and status[ids[2]] != "v3"
     admin.assign("v3")
     assert {t["assigned"] for t in admin.status()["terminals"]} == {"v3"}
+    # after everyone: a list and a share on top; the rollouts before "everyone" decide nothing
+    # more, and are no longer read by every heartbeat and poll
+    admin.assign("v2", terminals=ids[:3])
+    admin.publish(next_version(demo_raw(), "v4"), share=30)
+    status = {t["terminal_id"]: t["assigned"] for t in admin.status()["terminals"]}
+    in_v4 = {t for t in ids if bucket("v4", t) < 30}
+    for t in ids:
+        assert status[t] == ("v4" if t in in_v4 else "v2" if t in ids[:3] else "v3"), t
+    for t in ids[:4]:
+        assert pull(backend, t, f"secret-{t}").headers["X-Catalog-Version"] == status[t]
+    current = backend._server.config.app.state.backend.catalog_admin.current_rollouts()
+    assert [r["version"] for r in current] == ["v4", "v2", "v3"]
     with pytest.raises(AdminError) as info:
         admin.assign("v9")
     assert info.value.status == 404

@@ -272,12 +272,29 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
     def stored(version: str):
         return store.one("SELECT * FROM catalog_versions WHERE version=?", version)
 
+    listed: dict[int, frozenset[str]] = {}  # rollout id -> its terminals (rows never change)
+
+    def current_rollouts() -> list:
+        """The rollouts that still decide an assignment, newest first: those since the newest one
+        to the whole fleet, which decides for every terminal not named after it. Every heartbeat
+        and catalog poll reads these, so they must not grow with the history of publishes."""
+        return store.all(
+            "SELECT * FROM catalog_rollouts WHERE id >= (SELECT COALESCE(MAX(id), 0) "
+            "FROM catalog_rollouts WHERE terminals IS NULL AND (share IS NULL OR share >= 100)) "
+            "ORDER BY id DESC"
+        )
+
     def assigned_to(terminal_id: str, rollouts: list | None = None) -> str | None:
         if rollouts is None:
-            rollouts = store.all("SELECT * FROM catalog_rollouts ORDER BY id DESC")
+            rollouts = current_rollouts()
         for r in rollouts:
             if r["terminals"] is not None:
-                if terminal_id in json.loads(r["terminals"]):
+                ids = listed.get(r["id"])
+                if ids is None:
+                    if len(listed) > 256:
+                        listed.clear()
+                    ids = listed[r["id"]] = frozenset(json.loads(r["terminals"]))
+                if terminal_id in ids:
                     return r["version"]
             elif r["share"] is None or bucket(r["version"], terminal_id) < r["share"]:
                 return r["version"]
@@ -421,7 +438,11 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
 
     # the console's forms publish and assign through the same functions (kiosk/backend/console)
     backend.catalog_admin = SimpleNamespace(
-        publish=publish, assign=assign, fleet_version=fleet_version, assigned_to=assigned_to
+        publish=publish,
+        assign=assign,
+        fleet_version=fleet_version,
+        assigned_to=assigned_to,
+        current_rollouts=current_rollouts,
     )
 
     @app.get("/v1/admin/catalog/versions", tags=["admin"], response_model=list[VersionInfo])
@@ -445,7 +466,7 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
         beats = {r["terminal_id"]: r for r in store.all("SELECT * FROM heartbeats")}
         reports = {r["terminal_id"]: r for r in store.all("SELECT * FROM catalog_reports")}
         ids = sorted({r["id"] for r in store.all("SELECT id FROM terminals")} | set(beats))
-        rollouts = store.all("SELECT * FROM catalog_rollouts ORDER BY id DESC")  # once, not per id
+        rollouts = current_rollouts()  # once, not per terminal
         out: list[TerminalCatalog] = []
         per: dict[str, list[str]] = {}
         for tid in ids:

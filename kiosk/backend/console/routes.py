@@ -340,9 +340,10 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         admin = getattr(backend, "catalog_admin", None)
         fleet_version = admin.fleet_version() if admin else None
         rollout: dict[str, dict] = {}
+        rollouts = admin.current_rollouts() if admin else []  # once, not per terminal
         for t in fleet.terminals(store, backend.now()):
             reported = t.beat.get("catalog_version") or "（未报告）"
-            assigned = (admin.assigned_to(t.id) if admin else None) or "（后台默认文件）"
+            assigned = (admin.assigned_to(t.id, rollouts) if admin else None) or "（后台默认文件）"
             entry = rollout.setdefault(assigned, {"assigned": 0, "running": 0})
             entry["assigned"] += 1
             rollout.setdefault(reported, {"assigned": 0, "running": 0})["running"] += 1
