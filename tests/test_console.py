@@ -369,6 +369,34 @@ def test_terminals_online_offline_and_events_from_real_heartbeats(backend, termi
     assert re.search(r"打印机</td><td[^>]*>正常</td><td[^>]*>故障", detail)
 
 
+def test_a_city_fleet_lists_problems_first_in_pages_and_finds_one_by_name(backend, terminal):
+    """1,284 terminals (粤智助 in one city): problems first, 100 a page, found by id or name."""
+    with backend.store.tx() as db:
+        for i in range(1283):
+            db.execute("INSERT INTO terminals (id, secret, name) VALUES (?,?,?)",
+                       (f"sg-{i:04d}", "x" * 16, f"韶关{i:04d}号机"))  # fmt: skip
+    beat(terminal, printer="offline")  # the demo terminal needs attention; the rest never beat
+    s = signed_in(backend)
+    url = backend.url
+    page = s.get(f"{url}/console/terminals").text
+    rows = re.findall(r'<a href="/console/terminals/([^"]+)">', page)
+    assert len(rows) == 100 and "第1页，共13页" in page
+    assert rows[:2] == ["sg-0000", "sg-0001"]  # offline (never seen) first, then attention
+    last = s.get(f"{url}/console/terminals?page=13").text
+    rows = re.findall(r'<a href="/console/terminals/([^"]+)">', last)
+    assert len(rows) == 84 and rows[-1] == DEMO_TERMINAL_ID and "下一页" not in last
+    found = s.get(f"{url}/console/terminals", params={"q": "韶关0042"}).text
+    assert re.findall(r'<a href="/console/terminals/([^"]+)">', found) == ["sg-0042"]
+    assert "符合条件的终端：1台" in found
+    kept = s.get(f"{url}/console/terminals", params={"status": "offline", "q": "sg-01"}).text
+    assert len(re.findall(r'<a href="/console/terminals/([^"]+)">', kept)) == 100
+    assert "下一页" not in kept  # sg-0100 … sg-0199: one page
+    pager = s.get(f"{url}/console/terminals", params={"status": "offline", "page": "2"}).text
+    assert 'href="/console/terminals?status=offline&amp;page=3"' in pager
+    assert "没有这一页" in alert(s.get(f"{url}/console/terminals?page=99").text)
+    assert "太长" in alert(s.get(f"{url}/console/terminals", params={"q": "x" * 41}).text)
+
+
 def test_events_are_bounded_per_terminal(backend, terminal):
     for n in range(EVENTS_KEPT + 20):
         beat(terminal, app_version=f"0.1.{n}")

@@ -31,6 +31,7 @@ WATCHED = {
 }
 DEVICES = ("printer", "paper", "reader", "microphone", "voice_model")
 STATUS_WORDS = {"online": "在线", "offline": "离线", "attention": "需处理"}
+STATUS_ORDER = {"offline": 0, "attention": 1, "online": 2}  # the list shows problems first
 
 
 def day_of(ts: float) -> str:
@@ -320,8 +321,8 @@ STATE_WORDS = {
 
 
 def state_words(value) -> str:
-    """'ok' -> 正常, 'off:未安装语音模型' -> 关闭（未安装语音模型）; None -> —."""
-    if value is None or value == "":
+    """'ok' -> 正常, 'off:未安装语音模型' -> 关闭（未安装语音模型）; None, missing -> —."""
+    if value is None or str(value) == "":  # a template's missing field is Undefined: str ""
         return "—"
     text = str(value)
     head, _, why = text.partition(":")

@@ -15,7 +15,7 @@ import json
 import logging
 import secrets
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 LOGIN_COOKIE = "console_login_csrf"
+PAGE_SIZE = 100  # terminals on one page of the list (a city's fleet is over 1,000)
 MAX_UPLOAD = STREAMED["/console/catalog/publish"] - 64 * 1024  # the form's other fields
 TOO_LARGE = "文件超过16 MB，未发布：请用命令 kiosk catalog publish 分段发布大清单。"
 NOTES = {  # what a page says after a form did its work (codes, never text from the request)
@@ -248,34 +249,58 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
     @router.get("/console/terminals")
     def terminals_page(request: Request) -> HTMLResponse:
         me = session_of(request)
-        status = request.query_params.get("status", "")
-        area = request.query_params.get("area", "")
+        params = request.query_params
+        status, area, text = params.get("status", ""), params.get("area", ""), params.get("q", "")
         message = ""
         if status not in ("", *fleet.STATUS_WORDS):
             message, status = "没有这种状态，已显示全部终端。", ""
         if len(area) > 40:
             message, area = "区域名称太长，已显示全部区域。", ""
+        text = text.strip()
+        if len(text) > 40:
+            message, text = "查找的文字太长（最多40个字），已显示全部终端。", ""
         everything = fleet.terminals(store, backend.now())
         areas = sorted({t.area for t in everything if t.area})
+        needle = text.casefold()
         shown = [
             t
             for t in everything
-            if (not status or t.status == status) and (not area or t.area == area)
+            if (not status or t.status == status)
+            and (not area or t.area == area)
+            and (not needle or needle in t.id.casefold() or needle in t.name.casefold())
         ]
+        shown.sort(key=lambda t: (fleet.STATUS_ORDER[t.status], t.id))  # problems first
+        pages = max(1, -(-len(shown) // PAGE_SIZE))
+        raw_page = params.get("page", "1")
+        if raw_page.isdigit() and 1 <= int(raw_page) <= pages:
+            page = int(raw_page)
+        else:
+            page, message = 1, message or "没有这一页，已显示第1页。"
+        kept = {k: v for k, v in (("status", status), ("area", area), ("q", text)) if v}
+
+        def page_url(n: int) -> str:
+            return "/console/terminals?" + urlencode({**kept, "page": n})
+
         counts = {s: sum(t.status == s for t in everything) for s in fleet.STATUS_WORDS}
         return render(
             request,
             "terminals.html",
             me,
-            terminals=shown,
+            terminals=shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            matching=len(shown),
             total=len(everything),
             counts=counts,
             status=status,
             area=area,
+            text=text,
             areas=areas,
             message=message,
             offline_min=fleet.OFFLINE_AFTER_S // 60,
             words=fleet.STATUS_WORDS,
+            page=page,
+            pages=pages,
+            prev_url=page_url(page - 1) if page > 1 else None,
+            next_url=page_url(page + 1) if page < pages else None,
         )
 
     def one_terminal(terminal_id: str):
