@@ -13,6 +13,7 @@ from kiosk.backend.client import BackendUnavailable
 from kiosk.topup.card import Card, CardRemoved, SimulatedCardWriter
 from kiosk.topup.flow import TopupFlow, rewrite_pending
 from kiosk.topup.journal import Journal, State
+from tests.backend_fixtures import test_database
 
 IC, REMOTE = "100200304", "100200303"
 
@@ -167,7 +168,9 @@ def test_restart_reconciles_every_unfinished_entry(parts, client, tmp_path):
 
 def test_fault_simulation_fixed_seed_batch():
     """12 runs whose scenarios cover every kind: kiosk and backend kills, several purchases on
-    one card, two terminals on one account, late payments, a damaged journal."""
+    one card, two terminals on one account, late payments, a damaged journal. In the PostgreSQL
+    pass the backend that is killed keeps its data there (a fleet's exactly-once)."""
+    database = test_database()
     p = subprocess.run(
         [
             sys.executable,
@@ -178,6 +181,7 @@ def test_fault_simulation_fixed_seed_batch():
             "--seed",
             "20261123",
             "--json",
+            *(["--database", database] if database else []),
         ],
         capture_output=True,
         text=True,

@@ -43,7 +43,6 @@ import os
 import random
 import signal
 import socket
-import sqlite3
 import sys
 import tempfile
 import threading
@@ -124,8 +123,9 @@ def child(args: argparse.Namespace) -> int:
 class BackendProcess:
     """The reference backend as its own process (``kiosk sandbox``), killed and restarted."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, database: str | None = None) -> None:
         self.data = data
+        self.database = database  # a PostgreSQL URL, or None: the data folder's SQLite file
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -136,19 +136,21 @@ class BackendProcess:
     def _register_second_terminal(self) -> None:
         from kiosk.backend.store import Store
 
-        Store(self.data / "backend.sqlite3").close()  # created and seeded
-        db = sqlite3.connect(self.data / "backend.sqlite3")
-        with db:
-            db.execute(
-                "INSERT OR IGNORE INTO terminals (id, secret, name) VALUES (?,?,?)",
-                (*SECOND_TERMINAL, "故障模拟第二台终端"),
-            )
-        db.close()
+        store = Store(self.database or self.data / "backend.sqlite3")  # created and seeded
+        try:
+            with store.tx() as db:
+                db.execute(
+                    "INSERT INTO terminals (id, secret, name) VALUES (?,?,?) "
+                    "ON CONFLICT (id) DO NOTHING",
+                    (*SECOND_TERMINAL, "故障模拟第二台终端"),
+                )
+        finally:
+            store.close()
 
     def start(self) -> None:
         """The same app ``kiosk sandbox`` serves, in its own process (forked from the preloaded
         server: a restart takes a fraction of a second, so kills can be frequent)."""
-        self.proc = _spawn_target(_serve_backend, (str(self.data), self.port))
+        self.proc = _spawn_target(_serve_backend, (str(self.data), self.port, self.database))
         deadline = time.time() + 30
         while time.time() < deadline:
             if not self.proc.is_alive():
@@ -176,14 +178,14 @@ class BackendProcess:
             self.kill()
 
 
-def _serve_backend(data: str, port: int) -> None:
+def _serve_backend(data: str, port: int, database: str | None) -> None:
     import uvicorn
 
     from kiosk.backend.server import create_app
 
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # its log of injected faults and dropped clients is expected
-    app = create_app(Path(data), pay_after_s=None)
+    app = create_app(Path(data), pay_after_s=None, database=database)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="critical")
 
 
@@ -530,13 +532,13 @@ def check(sc: Scenario, before, after, known, journals, writer, late) -> dict:
     return problems
 
 
-def simulate(runs: int, seed: int, verbose: bool = False) -> dict:
+def simulate(runs: int, seed: int, verbose: bool = False, database: str | None = None) -> dict:
     rnd = random.Random(seed)
     totals: dict = {"runs": runs, **dict.fromkeys(PROBLEMS, 0), "covered": {}}
     with tempfile.TemporaryDirectory(prefix="faultsim-") as tmp:
         work = Path(tmp)
         (work / "backend").mkdir()
-        backend = BackendProcess(work / "backend")
+        backend = BackendProcess(work / "backend", database)
         backend.start()
         try:
             for n in range(runs):
@@ -560,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--database", help="the backend on this PostgreSQL database (default: SQLite)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     for name in (
         "--url",
@@ -582,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --runs must be at least 1", file=sys.stderr)
         return 2
     started = time.time()
-    totals = simulate(args.runs, args.seed, args.verbose)
+    totals = simulate(args.runs, args.seed, args.verbose, args.database)
     if args.json:
         print(json.dumps(totals))
     else:
