@@ -498,6 +498,31 @@ def test_usage_report_counted_once_and_filtered_again_at_the_backend(backend, te
         assert r.status_code == 422 and r.json()["code"] == "invalid_request", body
 
 
+SPOKEN_WITH_PUNCTUATION = (
+    "一三八，零零一三，八零零零",  # a phone number as speech recognition writes it
+    "幺三八、零零幺三、八零零零",
+    "我的电话一三八。零零一三。八零零零",
+    "一三八(零零一三)八零零零",
+    "138，零零一三，八零零零",
+    "身份证四一零五：零二一九：六五零七",
+)
+
+
+def test_a_number_spoken_in_groups_never_reaches_the_figures(backend, terminal):
+    """Speech recognition writes a dictated number in groups with punctuation between them; the
+    separators allowed between digits were only spaces, dashes, dots, slashes and "·", and
+    Chinese numerals are not ``isdigit``, so "一三八，零零一三，八零零零" was kept, counted and
+    shown on 服务统计."""
+    for text in SPOKEN_WITH_PUNCTUATION:
+        assert clean_query(text) is None, text
+    assert clean_query("一网通办，一件事") == "一网通办,一件事"  # words with a numeral or two stay
+    batch = UsageBatch(unmatched={t: 1 for t in SPOKEN_WITH_PUNCTUATION} | {"办个健身卡": 1})
+    assert terminal.usage(batch).counted == 1
+    assert _usage_rows(backend, "unmatched") == {"办个健身卡": 1}
+    page = signed_in(backend).get(f"{backend.url}/console/figures").text
+    assert "办个健身卡" in page and "零零一三" not in page and "零二一九" not in page
+
+
 def test_counter_is_bounded_and_thread_safe():
     counter = UsageCounter(max_keys=3)
     for n in range(5):
