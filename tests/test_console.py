@@ -124,6 +124,35 @@ def test_login_ok_wrong_and_limited(backend):
     assert raw is not None
 
 
+def test_an_address_stopped_at_the_console_is_stopped_at_the_api_too(backend):
+    """The same accounts and passwords sign in at POST /v1/admin/login (a session that publishes
+    catalogs); it had no limit per address, so an address the console had stopped could go on
+    trying names and passwords there. Wrong sign-ins at either door now count for both."""
+    api_login = f"{backend.url}/v1/admin/login"
+    for n in range(LOGIN_LIMIT[0] // 2):
+        r = requests.post(api_login, json={"user": f"who{n}", "password": "wrong-pass"})
+        assert r.status_code == 401
+    s = requests.Session()
+    for n in range(LOGIN_LIMIT[0] - LOGIN_LIMIT[0] // 2):
+        s.post(
+            f"{backend.url}/console/login",
+            data={"csrf": csrf_of(s.get(f"{backend.url}/console/login").text),
+                  "user": f"whom{n}", "password": "x"},
+        )  # fmt: skip
+    r = requests.post(api_login, json={"user": ADMIN, "password": PASSWORD})
+    assert r.status_code == 429 and r.json()["code"] == "too_many_attempts", r.text
+    r = s.post(
+        f"{backend.url}/console/login",
+        data={"csrf": csrf_of(s.get(f"{backend.url}/console/login").text), "user": ADMIN,
+              "password": PASSWORD},
+    )  # fmt: skip
+    assert "登录失败次数过多" in alert(r.text)
+    with backend.store.tx() as db:  # a quieter address signs in at both
+        db.execute("DELETE FROM attempts")
+    assert requests.post(api_login, json={"user": ADMIN, "password": PASSWORD}).ok
+    signed_in(backend)
+
+
 def test_cookie_flags_and_logout(backend):
     s = requests.Session()
     page = s.get(f"{backend.url}/console/login")
