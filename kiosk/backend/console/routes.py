@@ -418,7 +418,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             return catalog_page(request, me, TOO_LARGE, 413)
         try:
             raw = json.loads(data.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deep
             return catalog_page(request, me, "文件不是有效的JSON事项清单，未发布。", 400)
         if not isinstance(raw, dict):
             return catalog_page(request, me, "文件不是有效的JSON事项清单，未发布。", 400)
