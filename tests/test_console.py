@@ -184,6 +184,25 @@ def test_cookie_flags_and_logout(backend):
     assert s.get(f"{backend.url}/console/terminals").url.endswith("why=login")
 
 
+def test_a_password_reset_ends_the_account_s_sessions(backend):
+    """``kiosk catalog add-admin NAME`` resets a password (a leaked one, say); the sessions
+    signed in with the old one went on working, the console's for up to 8 hours, the API's (which
+    publishes catalogs) for its 30 minutes. A reset now ends them; other accounts keep theirs."""
+    add_admin(backend.store, "other", "other-pass-1")
+    console, bystander = signed_in(backend), signed_in(backend, "other", "other-pass-1")
+    token = requests.post(f"{backend.url}/v1/admin/login",
+                          json={"user": ADMIN, "password": PASSWORD}).json()["token"]  # fmt: skip
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{backend.url}/v1/admin/catalog/status", headers=bearer).ok
+    add_admin(backend.store, ADMIN, "a-new-password-2")
+    r = console.get(f"{backend.url}/console/terminals")
+    assert r.url.endswith("/console/login?why=expired"), r.url
+    r = requests.get(f"{backend.url}/v1/admin/catalog/status", headers=bearer)
+    assert r.status_code == 401 and r.json()["code"] == "admin_session_expired"
+    assert bystander.get(f"{backend.url}/console/terminals").url.endswith("/console/terminals")
+    signed_in(backend, ADMIN, "a-new-password-2")
+
+
 def test_csrf_missing_or_wrong_is_refused(backend):
     s = signed_in(backend)
     for data in ({}, {"csrf": "forged"}):

@@ -65,7 +65,8 @@ def bucket(version: str, terminal_id: str) -> int:
 
 
 def add_admin(store, name: str, password: str) -> None:
-    """Create or reset an admin account."""
+    """Create or reset an admin account. A reset ends the account's sessions (the API's and the
+    console's): whoever signed in with the old password is signed out."""
     if not name or len(password) < 8:
         raise ValueError("an admin needs a name and a password of at least 8 characters")
     with store.tx() as db:
@@ -75,6 +76,8 @@ def add_admin(store, name: str, password: str) -> None:
             " locked_until=0",
             (name, _hasher.hash(password), time.time()),
         )
+        db.execute("DELETE FROM admin_sessions WHERE name=?", (name,))
+        db.execute("DELETE FROM console_sessions WHERE name=?", (name,))
 
 
 class AdminLocked(Exception):
