@@ -153,6 +153,25 @@ def test_an_address_stopped_at_the_console_is_stopped_at_the_api_too(backend):
     signed_in(backend)
 
 
+def test_a_typed_name_cannot_write_lines_into_the_log(backend, caplog):
+    """A refused sign-in logs the name typed (console.auth.audit): a line break in it wrote a
+    line of the attacker's choosing into the backend's log, dated and levelled like a real one
+    (the API login's line quotes it with %r and was safe). Control characters are written
+    escaped; the audit trail keeps the name as typed and the page escapes it."""
+    caplog.set_level("INFO", logger="kiosk.backend")
+    forged = "x\n2026-12-04 15:30:00,000 INFO kiosk.backend.console.auth console: ops"
+    s = requests.Session()
+    r = s.post(
+        f"{backend.url}/console/login",
+        data={"csrf": csrf_of(s.get(f"{backend.url}/console/login").text), "user": forged,
+              "password": "wrong"},
+    )  # fmt: skip
+    assert r.status_code == 401
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("kiosk.backend")]
+    assert any("console_login_refused" in line for line in lines)
+    assert not any("\n" in line for line in lines), [x for x in lines if "\n" in x]
+
+
 def test_cookie_flags_and_logout(backend):
     s = requests.Session()
     page = s.get(f"{backend.url}/console/login")

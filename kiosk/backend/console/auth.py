@@ -112,7 +112,13 @@ def audit(store, by: str, action: str, detail: str, source: str, now: float) -> 
             "INSERT INTO admin_audit (id, at, by, action, detail, source) VALUES (?,?,?,?,?,?)",
             (secrets.token_hex(8), now, by[:64], action, detail[:500], source[:64]),
         )
-    log.info("console: %s %s %s", by[:64], action, detail[:200])
+    log.info("console: %s %s %s", _one_line(by[:64]), action, _one_line(detail[:200]))
+
+
+def _one_line(text: str) -> str:
+    """``text`` for a log line: control characters (a line break) written escaped, so that what
+    someone typed cannot start a line of its own."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def audit_rows(store, limit: int = 200) -> list:
