@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import logging
 
+from kiosk.logs import one_line
+
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # the largest real request (a complaint of 2,000 characters) is ~7 KiB
@@ -75,7 +77,8 @@ class LimitsMiddleware:
         total = sum(len(k) + len(v) for k, v in headers)
         longest = max((len(v) for _, v in headers), default=0)
         if total > MAX_HEADERS_TOTAL or longest > MAX_HEADER_VALUE:
-            log.warning("refused %s %s: headers too large", scope["method"], scope["path"])
+            path = one_line(scope["path"])
+            log.warning("refused %s %s: headers too large", scope["method"], path)
             await _refuse(
                 send,
                 431,
@@ -124,7 +127,8 @@ class LimitsMiddleware:
         await self.app(scope, replay, send)
 
     async def _too_large(self, scope, send, limit: int) -> None:
-        log.warning("refused %s %s: body over %d bytes", scope["method"], scope["path"], limit)
+        path = one_line(scope["path"])
+        log.warning("refused %s %s: body over %d bytes", scope["method"], path, limit)
         if scope["path"].startswith("/console/"):
             await _refuse_page(send, limit)
             return

@@ -21,6 +21,7 @@ from kiosk.backend.catalog_routes import (
     check_admin_password,
 )
 from kiosk.backend.store import add_attempt, attempts
+from kiosk.logs import one_line
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +113,7 @@ def audit(store, by: str, action: str, detail: str, source: str, now: float) -> 
             "INSERT INTO admin_audit (id, at, by, action, detail, source) VALUES (?,?,?,?,?,?)",
             (secrets.token_hex(8), now, by[:64], action, detail[:500], source[:64]),
         )
-    log.info("console: %s %s %s", _one_line(by[:64]), action, _one_line(detail[:200]))
-
-
-def _one_line(text: str) -> str:
-    """``text`` for a log line: control characters (a line break) written escaped, so that what
-    someone typed cannot start a line of its own."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    log.info("console: %s %s %s", one_line(by[:64]), action, one_line(detail[:200]))
 
 
 def audit_rows(store, limit: int = 200) -> list:
