@@ -222,6 +222,38 @@ def test_a_password_reset_ends_the_account_s_sessions(backend):
     signed_in(backend, ADMIN, "a-new-password-2")
 
 
+def test_a_terminal_s_secret_does_not_move_the_clock_of_a_real_backend(tmp_path):
+    """``kiosk sandbox`` is the backend a fleet runs (docs/backend.md), and it served its test
+    controls to any signed terminal: with one terminal's secret, POST /v1/sandbox/clock moved
+    business time past every account lock and attempt window (about 20 password guesses a
+    second on the console instead of 10 per 15 minutes) or past every admin's session;
+    /v1/sandbox/faults made any path, /console/ too, answer 500 for as long as one liked;
+    /sms/{phone} read residents' codes, /orders/{id}/pay paid orders. They are now there only
+    with ``--test-controls`` (and in the in-process backend of demo mode and tests)."""
+    from tests.test_backend_security import free_port, start_sandbox
+
+    port = free_port()
+    proc = start_sandbox(tmp_path / "data", port, "--admin", f"{ADMIN}:{PASSWORD}")
+    try:
+        c = BackendClient(f"http://127.0.0.1:{port}", DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET)
+        for method, path, body in (
+            ("POST", "/v1/sandbox/clock", {"offset_s": 3600}),
+            ("POST", "/v1/sandbox/faults", {"mode": "error", "path_prefix": "/", "count": 9}),
+            ("GET", "/v1/sandbox/sms/13800000002", None),
+            ("GET", "/v1/sandbox/ledger", None),
+            ("POST", "/v1/sandbox/orders/x/pay", None),
+            ("POST", "/v1/sandbox/utility-orders/x/pay", None),
+            ("GET", "/v1/sandbox/help", None),
+        ):
+            r = c._send(method, path, body=body, retry=False)
+            assert r.status_code == 404 and r.json()["code"] == "http_404", (path, r.text)
+        c.heartbeat("0.1.0", "2026.11.1", "ok", "ok")  # the terminal itself is served
+        signed_in(SimpleNamespace(url=f"http://127.0.0.1:{port}"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def test_csrf_missing_or_wrong_is_refused(backend):
     s = signed_in(backend)
     for data in ({}, {"csrf": "forged"}):
