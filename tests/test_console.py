@@ -685,3 +685,20 @@ def test_admin_actions_are_in_the_audit_trail(backend):
     assert [tuple(r) for r in published] == [(ADMIN, "publish"), (ADMIN, "assign")]
     page = signed_in(backend).get(f"{backend.url}/console/audit").text
     assert "发布事项清单" in page and "设置终端区域" in page and "127.0.0.1" in page
+
+
+def test_sign_ins_at_the_api_are_in_the_audit_trail(backend):
+    """POST /v1/admin/login gives a session that publishes and assigns catalogs with the same
+    accounts; its sign-ins, and the refused ones, were in no audit trail (only the log file), so
+    操作记录 showed nothing of a password being guessed there."""
+    api_login = f"{backend.url}/v1/admin/login"
+    assert (
+        requests.post(api_login, json={"user": ADMIN, "password": "wrong-pass"}).status_code == 401
+    )
+    assert requests.post(api_login, json={"user": ADMIN, "password": PASSWORD}).ok
+    rows = backend.store.all("SELECT by, action, source FROM admin_audit ORDER BY at")
+    assert [tuple(r) for r in rows] == [
+        (ADMIN, "api_login_refused", "127.0.0.1"), (ADMIN, "api_login", "127.0.0.1")
+    ]  # fmt: skip
+    page = signed_in(backend).get(f"{backend.url}/console/audit").text
+    assert "接口登录失败" in page and "接口登录" in page

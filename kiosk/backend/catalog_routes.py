@@ -259,9 +259,12 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
             raise ApiError(
                 429, "admin_locked", "错误次数过多，请稍后再试", f"locked for {exc.seconds} s"
             ) from None
+        from kiosk.backend.console.auth import audit  # the admin audit trail (操作记录)
+
         if not ok:
             with store.tx() as db:
                 add_attempt(db, LOGIN_ATTEMPTS, source, now)
+            audit(store, body.user, "api_login_refused", "", source, now)
             raise ApiError(401, "bad_credentials", "用户名或密码不对")
         token = secrets.token_urlsafe(32)
         with store.tx() as db:
@@ -270,7 +273,7 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
                 "INSERT INTO admin_sessions VALUES (?,?,?)",
                 (hashlib.sha256(token.encode()).hexdigest(), body.user, now + ADMIN_SESSION_S),
             )
-        log.info("admin %s logged in", body.user)
+        audit(store, body.user, "api_login", "", source, now)
         return AdminSession(token=token, expires_in_s=ADMIN_SESSION_S)
 
     @app.delete("/v1/admin/session", tags=["admin"], status_code=204)

@@ -45,6 +45,8 @@ ACTION_WORDS = {
     "console_login": "登录",
     "console_login_refused": "登录失败",
     "console_logout": "退出",
+    "api_login": "接口登录",  # POST /v1/admin/login (kiosk catalog publish and the like)
+    "api_login_refused": "接口登录失败",
     "catalog_publish": "发布事项清单",
     "catalog_assign": "分配事项清单版本",
     "catalog_rollback": "回退事项清单",
