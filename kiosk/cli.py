@@ -460,6 +460,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         "pay_after_s": args.pay_after,
         "public_url": public_url,
         "database": database,
+        "test_controls": args.test_controls,
     }
     try:
         # made here once: the schema is migrated and seeded before any worker starts
@@ -677,6 +678,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="accept unsigned requests (loopback only)")
     p.add_argument("--catalog", help="catalog file it serves (default: the demo catalog)")
     p.add_argument("--admin", metavar="USER:PASSWORD", help="create or reset a catalog admin")
+    p.add_argument(
+        "--test-controls",
+        action="store_true",
+        help="serve /v1/sandbox/ (clock, faults, SMS codes, paying orders) to any signed "
+        "terminal: for tests only, never for a fleet",
+    )
     p.add_argument(
         "--public-url",
         help="address residents' phones reach it at, printed on certificates "

@@ -163,6 +163,12 @@ def setup_logging(
 # ----- the backend's side of the request id -----
 
 
+def one_line(text: str) -> str:
+    """``text`` for a log line: control characters (a line break, decoded from %0a in a URL or
+    typed into a form) written escaped, so that nobody's text starts a line of its own."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class RequestLogMiddleware:
     """Pure ASGI: takes the caller's ``X-Request-Id`` (or makes one), holds it for the request's
     log lines, echoes it in the response and logs one access line at INFO."""
@@ -196,7 +202,7 @@ class RequestLogMiddleware:
             self.log.info(
                 "%s %s -> %d in %.0f ms (terminal %s)",
                 scope["method"],
-                scope["path"],
+                one_line(scope["path"]),
                 status[0],
                 ms,
                 terminal,

@@ -3,8 +3,9 @@
 Two kinds of count, nothing else: services started (per matter id and per ``service``), and
 searches that found nothing the engine was sure of (the normalized query text). A query text is
 kept only when nothing in it could be a person's number: any run of six or more digits (Arabic,
-full-width or spoken Chinese numerals, spaces and dashes between them ignored), an ID number or a
-phone number drops the whole text. The backend applies the same ``clean_query`` again.
+full-width or spoken Chinese numerals, spaces, dashes and punctuation between them ignored), an
+ID number or a phone number drops the whole text. The backend applies the same ``clean_query``
+again.
 
 ``UsageCounter`` is filled by the resident's session on the UI thread and emptied by the
 heartbeat thread. A batch that could not be sent is sent again, unchanged and under the same
@@ -26,7 +27,9 @@ MAX_KEYS = 200  # distinct keys per kind held and sent at most (the API's limit 
 MAX_COUNT = 100_000  # one key's count in one report
 
 _DIGITISH = "0-9零〇一二三四五六七八九十幺两壹贰叁肆伍陆柒捌玖拾"
-_NUMBER_RUN = re.compile(rf"[{_DIGITISH}]([\s\-_.·/]*[{_DIGITISH}]){{5,}}", re.IGNORECASE)
+# between two digits of a run: anything that is no letter, no CJK character and no digit (spaces,
+# dashes, and the commas, 、 and 。 speech recognition writes between the groups it heard)
+_NUMBER_RUN = re.compile(rf"[{_DIGITISH}]([\W_]*[{_DIGITISH}]){{5,}}", re.IGNORECASE)
 _ID_LIKE = re.compile(r"\d{15}|\d{17}[\dx]", re.IGNORECASE)
 _PHONE_LIKE = re.compile(r"1[3-9]\d{9}")
 

@@ -387,7 +387,7 @@ def test_a_hung_request_loses_its_key_to_a_retry_and_commits_nothing(fresh):
 def test_a_killed_backend_leaves_no_key_locked(tmp_path):
     """SIGKILL while an order is being created; after a restart the retry goes through."""
     data, port = tmp_path / "data", free_port()
-    proc = start_sandbox(data, port)
+    proc = start_sandbox(data, port, "--test-controls")
     url = f"http://127.0.0.1:{port}"
     c = BackendClient(url, DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, retries=0, read_timeout=0.5)
     try:

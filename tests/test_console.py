@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import uuid
 from pathlib import Path
@@ -125,6 +126,54 @@ def test_login_ok_wrong_and_limited(backend):
     assert raw is not None
 
 
+def test_an_address_stopped_at_the_console_is_stopped_at_the_api_too(backend):
+    """The same accounts and passwords sign in at POST /v1/admin/login (a session that publishes
+    catalogs); it had no limit per address, so an address the console had stopped could go on
+    trying names and passwords there. Wrong sign-ins at either door now count for both."""
+    api_login = f"{backend.url}/v1/admin/login"
+    for n in range(LOGIN_LIMIT[0] // 2):
+        r = requests.post(api_login, json={"user": f"who{n}", "password": "wrong-pass"})
+        assert r.status_code == 401
+    s = requests.Session()
+    for n in range(LOGIN_LIMIT[0] - LOGIN_LIMIT[0] // 2):
+        s.post(
+            f"{backend.url}/console/login",
+            data={"csrf": csrf_of(s.get(f"{backend.url}/console/login").text),
+                  "user": f"whom{n}", "password": "x"},
+        )  # fmt: skip
+    r = requests.post(api_login, json={"user": ADMIN, "password": PASSWORD})
+    assert r.status_code == 429 and r.json()["code"] == "too_many_attempts", r.text
+    r = s.post(
+        f"{backend.url}/console/login",
+        data={"csrf": csrf_of(s.get(f"{backend.url}/console/login").text), "user": ADMIN,
+              "password": PASSWORD},
+    )  # fmt: skip
+    assert "登录失败次数过多" in alert(r.text)
+    with backend.store.tx() as db:  # a quieter address signs in at both
+        db.execute("DELETE FROM attempts")
+    assert requests.post(api_login, json={"user": ADMIN, "password": PASSWORD}).ok
+    signed_in(backend)
+
+
+def test_a_typed_name_cannot_write_lines_into_the_log(backend, caplog):
+    """A refused sign-in logs the name typed (console.auth.audit): a line break in it wrote a
+    line of the attacker's choosing into the backend's log, dated and levelled like a real one
+    (the API login's line quotes it with %r and was safe). Control characters are written
+    escaped; the audit trail keeps the name as typed and the page escapes it."""
+    caplog.set_level("INFO", logger="kiosk.backend")
+    forged = "x\n2026-12-04 15:30:00,000 INFO kiosk.backend.console.auth console: ops"
+    s = requests.Session()
+    r = s.post(
+        f"{backend.url}/console/login",
+        data={"csrf": csrf_of(s.get(f"{backend.url}/console/login").text), "user": forged,
+              "password": "wrong"},
+    )  # fmt: skip
+    assert r.status_code == 401
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("kiosk.backend")]
+    assert any("console_login_refused" in line for line in lines)
+    assert not any("\n" in line for line in lines), [x for x in lines if "\n" in x]
+
+
 def test_cookie_flags_and_logout(backend):
     s = requests.Session()
     page = s.get(f"{backend.url}/console/login")
@@ -201,6 +250,57 @@ def test_a_sign_in_or_publish_does_not_hold_up_the_terminals(backend, monkeypatc
         )
     )
     assert backend.store.one("SELECT 1 FROM catalog_versions WHERE version=?", raw["version"])
+
+
+def test_a_password_reset_ends_the_account_s_sessions(backend):
+    """``kiosk catalog add-admin NAME`` resets a password (a leaked one, say); the sessions
+    signed in with the old one went on working, the console's for up to 8 hours, the API's (which
+    publishes catalogs) for its 30 minutes. A reset now ends them; other accounts keep theirs."""
+    add_admin(backend.store, "other", "other-pass-1")
+    console, bystander = signed_in(backend), signed_in(backend, "other", "other-pass-1")
+    token = requests.post(f"{backend.url}/v1/admin/login",
+                          json={"user": ADMIN, "password": PASSWORD}).json()["token"]  # fmt: skip
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{backend.url}/v1/admin/catalog/status", headers=bearer).ok
+    add_admin(backend.store, ADMIN, "a-new-password-2")
+    r = console.get(f"{backend.url}/console/terminals")
+    assert r.url.endswith("/console/login?why=expired"), r.url
+    r = requests.get(f"{backend.url}/v1/admin/catalog/status", headers=bearer)
+    assert r.status_code == 401 and r.json()["code"] == "admin_session_expired"
+    assert bystander.get(f"{backend.url}/console/terminals").url.endswith("/console/terminals")
+    signed_in(backend, ADMIN, "a-new-password-2")
+
+
+def test_a_terminal_s_secret_does_not_move_the_clock_of_a_real_backend(tmp_path):
+    """``kiosk sandbox`` is the backend a fleet runs (docs/backend.md), and it served its test
+    controls to any signed terminal: with one terminal's secret, POST /v1/sandbox/clock moved
+    business time past every account lock and attempt window (about 20 password guesses a
+    second on the console instead of 10 per 15 minutes) or past every admin's session;
+    /v1/sandbox/faults made any path, /console/ too, answer 500 for as long as one liked;
+    /sms/{phone} read residents' codes, /orders/{id}/pay paid orders. They are now there only
+    with ``--test-controls`` (and in the in-process backend of demo mode and tests)."""
+    from tests.test_backend_security import free_port, start_sandbox
+
+    port = free_port()
+    proc = start_sandbox(tmp_path / "data", port, "--admin", f"{ADMIN}:{PASSWORD}")
+    try:
+        c = BackendClient(f"http://127.0.0.1:{port}", DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET)
+        for method, path, body in (
+            ("POST", "/v1/sandbox/clock", {"offset_s": 3600}),
+            ("POST", "/v1/sandbox/faults", {"mode": "error", "path_prefix": "/", "count": 9}),
+            ("GET", "/v1/sandbox/sms/13800000002", None),
+            ("GET", "/v1/sandbox/ledger", None),
+            ("POST", "/v1/sandbox/orders/x/pay", None),
+            ("POST", "/v1/sandbox/utility-orders/x/pay", None),
+            ("GET", "/v1/sandbox/help", None),
+        ):
+            r = c._send(method, path, body=body, retry=False)
+            assert r.status_code == 404 and r.json()["code"] == "http_404", (path, r.text)
+        c.heartbeat("0.1.0", "2026.11.1", "ok", "ok")  # the terminal itself is served
+        signed_in(SimpleNamespace(url=f"http://127.0.0.1:{port}"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def test_csrf_missing_or_wrong_is_refused(backend):
@@ -314,11 +414,13 @@ def test_a_real_county_list_is_published_from_the_browser_and_an_oversize_one_ge
     stored = backend.store.one("SELECT matters FROM catalog_versions WHERE version=?",
                                raw["version"])  # fmt: skip
     assert stored[0] == len(raw["matters"])
-    # declared over the limit: refused with a page, nothing read into the handler
+    # declared over the limit: refused on the catalog page (after the session is checked),
+    # nothing parsed
     huge = b" " * (STREAMED["/console/catalog/publish"] + 1)
     r = s.post(f"{url}/console/catalog/publish", data={"csrf": token},
                files={"file": ("c.json", huge, "application/json")})  # fmt: skip
-    assert r.status_code == 413 and "提交的内容太大" in r.text and "kiosk catalog publish" in r.text
+    assert r.status_code == 413 and "文件超过16 MB，未发布" in alert(r.text)
+    assert "kiosk catalog publish" in r.text
     # no Content-Length (chunked): counted while it streams, answered on the catalog page
     body = (b"--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token.encode()
             + b"\r\n--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.json\""
@@ -335,6 +437,56 @@ def test_a_real_county_list_is_published_from_the_browser_and_an_oversize_one_ge
     r = requests.post(f"{url}/v1/admin/catalog/versions", data=b"{" + b" " * MAX_BODY + b"}",
                       headers={"Content-Type": "application/json"})  # fmt: skip
     assert r.status_code == 413 and r.json()["code"] == "body_too_large"
+
+
+def test_a_deeply_nested_file_is_refused_with_a_message(backend):
+    """A JSON bomb (brackets nested 100,000 deep, 200 KB) made json.loads raise RecursionError,
+    which the publish form did not catch: 500 "系统出错" and a traceback in the log, where every
+    other file that is not a catalog gets its message."""
+    s = signed_in(backend)
+    token = csrf_of(s.get(f"{backend.url}/console/catalog").text)
+    bomb = b'{"version": "x", "matters": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    r = s.post(f"{backend.url}/console/catalog/publish", data={"csrf": token},
+               files={"file": ("c.json", bomb, "application/json")})  # fmt: skip
+    assert r.status_code == 400 and alert(r.text) == "文件不是有效的JSON事项清单，未发布。"
+
+
+def _raw_post(url: str, path: str, head: str, body: bytes = b"") -> socket.socket:
+    """Headers (and the first bytes of a body) on a raw connection, the rest never sent."""
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode() + body)
+    return sock
+
+
+def _answer_and_close(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (a timeout fails the test:
+    the server waited for, or went on reading, a body it had no business reading)."""
+    got = b""
+    while chunk := sock.recv(65536):
+        got += chunk
+    sock.close()
+    return got
+
+
+def test_nobody_signed_out_makes_the_backend_read_an_upload(backend):
+    """Not signed in, an upload to the catalog form is answered (back to 登录) without its body
+    being read, and the connection closes: before, the 303 kept the connection alive, so the
+    server read and dropped whatever came (a chunked body without end, 100 MB in 0.2 s), and a
+    declared Content-Length over a console path's limit made it read up to 64 MB before
+    answering (a signed-in admin over the limit still gets the page: the test above)."""
+    multipart = "Content-Type: multipart/form-data; boundary=x\r\n"
+    over = STREAMED["/console/catalog/publish"] * 4
+    for path, head in [
+        ("/console/catalog/publish", multipart + "Transfer-Encoding: chunked\r\n"),
+        ("/console/catalog/publish", multipart + f"Content-Length: {over}\r\n"),
+        ("/console/catalog/publish", multipart + "Content-Length: 10000000\r\n"),
+        ("/console/login", f"Content-Length: {over}\r\n"),
+    ]:
+        answer = _answer_and_close(_raw_post(backend.url, path, head, b"3\r\n--x\r\n"))
+        status = answer.split(b"\r\n")[0]
+        assert status.split()[1] in (b"303", b"413"), (path, head, status)
+        assert b"connection: close" in answer.lower(), (path, head)
 
 
 # ----- terminals -----
@@ -534,6 +686,31 @@ def test_usage_report_counted_once_and_filtered_again_at_the_backend(backend, te
         assert r.status_code == 422 and r.json()["code"] == "invalid_request", body
 
 
+SPOKEN_WITH_PUNCTUATION = (
+    "一三八，零零一三，八零零零",  # a phone number as speech recognition writes it
+    "幺三八、零零幺三、八零零零",
+    "我的电话一三八。零零一三。八零零零",
+    "一三八(零零一三)八零零零",
+    "138，零零一三，八零零零",
+    "身份证四一零五：零二一九：六五零七",
+)
+
+
+def test_a_number_spoken_in_groups_never_reaches_the_figures(backend, terminal):
+    """Speech recognition writes a dictated number in groups with punctuation between them; the
+    separators allowed between digits were only spaces, dashes, dots, slashes and "·", and
+    Chinese numerals are not ``isdigit``, so "一三八，零零一三，八零零零" was kept, counted and
+    shown on 服务统计."""
+    for text in SPOKEN_WITH_PUNCTUATION:
+        assert clean_query(text) is None, text
+    assert clean_query("一网通办，一件事") == "一网通办,一件事"  # words with a numeral or two stay
+    batch = UsageBatch(unmatched={t: 1 for t in SPOKEN_WITH_PUNCTUATION} | {"办个健身卡": 1})
+    assert terminal.usage(batch).counted == 1
+    assert _usage_rows(backend, "unmatched") == {"办个健身卡": 1}
+    page = signed_in(backend).get(f"{backend.url}/console/figures").text
+    assert "办个健身卡" in page and "零零一三" not in page and "零二一九" not in page
+
+
 def test_counter_is_bounded_and_thread_safe():
     counter = UsageCounter(max_keys=3)
     for n in range(5):
@@ -585,3 +762,20 @@ def test_admin_actions_are_in_the_audit_trail(backend):
     assert [tuple(r) for r in published] == [(ADMIN, "publish"), (ADMIN, "assign")]
     page = signed_in(backend).get(f"{backend.url}/console/audit").text
     assert "发布事项清单" in page and "设置终端区域" in page and "127.0.0.1" in page
+
+
+def test_sign_ins_at_the_api_are_in_the_audit_trail(backend):
+    """POST /v1/admin/login gives a session that publishes and assigns catalogs with the same
+    accounts; its sign-ins, and the refused ones, were in no audit trail (only the log file), so
+    操作记录 showed nothing of a password being guessed there."""
+    api_login = f"{backend.url}/v1/admin/login"
+    assert (
+        requests.post(api_login, json={"user": ADMIN, "password": "wrong-pass"}).status_code == 401
+    )
+    assert requests.post(api_login, json={"user": ADMIN, "password": PASSWORD}).ok
+    rows = backend.store.all("SELECT by, action, source FROM admin_audit ORDER BY at")
+    assert [tuple(r) for r in rows] == [
+        (ADMIN, "api_login_refused", "127.0.0.1"), (ADMIN, "api_login", "127.0.0.1")
+    ]  # fmt: skip
+    page = signed_in(backend).get(f"{backend.url}/console/audit").text
+    assert "接口登录失败" in page and "接口登录" in page

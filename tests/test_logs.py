@@ -110,6 +110,28 @@ def test_request_id_is_shared_with_the_backends_line(logged):
     assert DEMO_TERMINAL_ID in theirs[0]
 
 
+def test_a_request_s_path_cannot_write_lines_into_the_log(logged):
+    """The access line logs the path as the server decoded it: %0a in a URL, sent by anyone,
+    wrote a line of the sender's choosing into the backend's log (dated, levelled, with a request
+    id, like a real publish). Control characters are written escaped."""
+    from kiosk.backend.demo import start_backend
+
+    path, _ = logged
+    running = start_backend(path.parent.parent / "backend", pay_after_s=None)
+    forged = "2026-12-04 15:30:00,000 INFO kiosk.backend.access [0123456789ab] FORGED"
+    try:
+        for where in ("/v1/x%0a", "/console/x%0d%0a", "/console/static/x%0a"):
+            requests.get(running.url + where + forged.replace(" ", "%20"), timeout=5)
+        # refused by the limits (their own warning line names the path too)
+        big = {"X-Anything": "x" * 5000}
+        requests.get(running.url + "/v1/y%0a" + forged.replace(" ", "%20"), headers=big, timeout=5)
+    finally:
+        running.stop()
+    lines = [x for x in path.read_text(encoding="utf-8").splitlines() if "FORGED" in x]
+    assert len(lines) == 5 and sum("kiosk.backend.limits" in x for x in lines) == 1, lines
+    assert all(" kiosk.backend." in x and "\\n" in x for x in lines), lines
+
+
 # ----- a whole session, then every log scanned -----
 
 
@@ -211,6 +233,7 @@ def test_field_session_leaves_no_personal_data_in_any_log(tmp_path):
             str(port),
             "--data",
             str(backend_data),
+            "--test-controls",  # the test reads the SMS code and pays the order through them
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

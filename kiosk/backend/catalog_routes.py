@@ -30,10 +30,11 @@ from typing import Annotated, Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, FastAPI, Header
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.backend.store import add_attempt, attempts
 from kiosk.catalog import CatalogError, validate_catalog
 from kiosk.catalog_io import diff_catalogs
 from kiosk.catalog_lint import REFERENCE_SERVICES, lint
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 
 ADMIN_SESSION_S = 1800
 LOCK_AFTER, LOCK_S = 5, 300
+# wrong sign-ins per address per 15 minutes, the console's and the API's counted together
+LOGIN_ATTEMPTS, LOGIN_LIMIT = "console_login", (10, 900)
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))  # unknown users cost the same time as known
@@ -62,7 +65,8 @@ def bucket(version: str, terminal_id: str) -> int:
 
 
 def add_admin(store, name: str, password: str) -> None:
-    """Create or reset an admin account."""
+    """Create or reset an admin account. A reset ends the account's sessions (the API's and the
+    console's): whoever signed in with the old password is signed out."""
     if not name or len(password) < 8:
         raise ValueError("an admin needs a name and a password of at least 8 characters")
     with store.tx() as db:
@@ -72,6 +76,8 @@ def add_admin(store, name: str, password: str) -> None:
             " locked_until=0",
             (name, _hasher.hash(password), time.time()),
         )
+        db.execute("DELETE FROM admin_sessions WHERE name=?", (name,))
+        db.execute("DELETE FROM console_sessions WHERE name=?", (name,))
 
 
 class AdminLocked(Exception):
@@ -237,15 +243,28 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
     Admin = Annotated[str, Depends(admin)]
 
     @app.post("/v1/admin/login", tags=["admin"], response_model=AdminSession)
-    def login(body: AdminLogin) -> AdminSession:
+    def login(body: AdminLogin, request: Request) -> AdminSession:
         now = backend.now()
+        source = request.client.host if request.client else "?"
+        with store.tx() as db:
+            if attempts(db, LOGIN_ATTEMPTS, source, now - LOGIN_LIMIT[1]) >= LOGIN_LIMIT[0]:
+                raise ApiError(
+                    429, "too_many_attempts", "登录失败次数过多，请15分钟后再试",
+                    "admin sign-ins from this address: limit reached",
+                    headers={"Retry-After": str(LOGIN_LIMIT[1])},
+                )  # fmt: skip
         try:
             ok = check_admin_password(store, body.user, body.password, now)
         except AdminLocked as exc:
             raise ApiError(
                 429, "admin_locked", "错误次数过多，请稍后再试", f"locked for {exc.seconds} s"
             ) from None
+        from kiosk.backend.console.auth import audit  # the admin audit trail (操作记录)
+
         if not ok:
+            with store.tx() as db:
+                add_attempt(db, LOGIN_ATTEMPTS, source, now)
+            audit(store, body.user, "api_login_refused", "", source, now)
             raise ApiError(401, "bad_credentials", "用户名或密码不对")
         token = secrets.token_urlsafe(32)
         with store.tx() as db:
@@ -254,7 +273,7 @@ def add_catalog_routes(app: FastAPI, backend, terminal_dep) -> None:
                 "INSERT INTO admin_sessions VALUES (?,?,?)",
                 (hashlib.sha256(token.encode()).hexdigest(), body.user, now + ADMIN_SESSION_S),
             )
-        log.info("admin %s logged in", body.user)
+        audit(store, body.user, "api_login", "", source, now)
         return AdminSession(token=token, expires_in_s=ADMIN_SESSION_S)
 
     @app.delete("/v1/admin/session", tags=["admin"], status_code=204)

@@ -8,15 +8,19 @@ server stops reading whatever the client still sends.
 
 One path is the exception: the console's catalog upload (``STREAMED``) has a larger limit of its
 own and is not read here but streamed to its handler, counted; the handler checks the admin's
-session before it reads a byte, and Starlette spools a file part over 1 MB to disk, so an
-unauthenticated caller still cannot make the backend hold more than ``MAX_BODY``. A console page
-that is refused gets a page in Chinese, not a JSON error.
+session before it reads a byte, and Starlette spools a file part over 1 MB to disk. An answer
+given before that body was read to its end closes the connection (else uvicorn reads and drops
+the rest to keep the connection alive), so an unauthenticated caller cannot make the backend read
+or hold more than ``MAX_BODY``. A console page that is refused gets a page in Chinese, not a JSON
+error.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+
+from kiosk.logs import one_line
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +30,8 @@ MAX_HEADERS_TOTAL = 16 * 1024
 # Paths whose body streams to their handler, counted, with their own limit: a catalog with full
 # 办事指南 for a county is a few MB; the API takes it in parts (``kiosk catalog publish``)
 STREAMED = {"/console/catalog/publish": 16 * 1024 * 1024}
-DRAIN_AT_MOST = 64 * 1024 * 1024  # read (and drop) of a refused console upload, so the browser
-# sees the answer rather than a connection reset in the middle of sending
+DRAIN_AT_MOST = 64 * 1024 * 1024  # read (and drop) of a signed-in admin's refused upload, so
+# the browser sees the answer rather than a connection reset in the middle of sending
 
 
 class BodyTooLarge(Exception):
@@ -73,7 +77,8 @@ class LimitsMiddleware:
         total = sum(len(k) + len(v) for k, v in headers)
         longest = max((len(v) for _, v in headers), default=0)
         if total > MAX_HEADERS_TOTAL or longest > MAX_HEADER_VALUE:
-            log.warning("refused %s %s: headers too large", scope["method"], scope["path"])
+            path = one_line(scope["path"])
+            log.warning("refused %s %s: headers too large", scope["method"], path)
             await _refuse(
                 send,
                 431,
@@ -88,13 +93,12 @@ class LimitsMiddleware:
             return
         path = scope["path"]
         limit = STREAMED.get(path, self.max_body)
-        if declared is not None and int(declared) > limit:
-            if path.startswith("/console/"):
-                await _drain(receive)
-            await self._too_large(scope, send, limit)
-            return
         if path in STREAMED:
-            await self.app(scope, _counted(receive, limit), send)
+            over = declared is not None and int(declared) > limit
+            await _streamed(self.app, scope, receive, send, limit, over)
+            return
+        if declared is not None and int(declared) > limit:
+            await self._too_large(scope, send, limit)  # nothing read; the connection closes
             return
         # Read the body here, counting: at most max_body bytes are ever held.
         chunks: list[bytes] = []
@@ -123,7 +127,8 @@ class LimitsMiddleware:
         await self.app(scope, replay, send)
 
     async def _too_large(self, scope, send, limit: int) -> None:
-        log.warning("refused %s %s: body over %d bytes", scope["method"], scope["path"], limit)
+        path = one_line(scope["path"])
+        log.warning("refused %s %s: body over %d bytes", scope["method"], path, limit)
         if scope["path"].startswith("/console/"):
             await _refuse_page(send, limit)
             return
@@ -134,6 +139,35 @@ class LimitsMiddleware:
             "提交的内容太多，请精简后重试",
             f"request bodies are limited to {limit} bytes",
         )
+
+
+async def _streamed(app, scope, receive, send, limit: int, over: bool) -> None:
+    """A STREAMED path: the handler reads the body, counted. Declared over the limit, its first
+    read drains the body (at most ``DRAIN_AT_MOST``, so the admin's browser sees the page rather
+    than a reset) and raises BodyTooLarge; the handler only reads after checking the session, so
+    nobody who is not signed in gets more than the socket's buffers read. An answer given before
+    the body was read to its end closes the connection: the server does not read (and drop) the
+    rest, which is what it would otherwise do to keep the connection alive."""
+    done = False
+
+    async def tracked():
+        nonlocal done
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            done = True
+        return message
+
+    async def drain_then_refuse():
+        await _drain(tracked)
+        raise BodyTooLarge(limit)
+
+    async def closing_send(message):
+        if message["type"] == "http.response.start" and not done:
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"]
+            message = {**message, "headers": [*headers, (b"connection", b"close")]}
+        await send(message)
+
+    await app(scope, drain_then_refuse if over else _counted(tracked, limit), closing_send)
 
 
 def _counted(receive, limit: int):

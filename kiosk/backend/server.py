@@ -322,9 +322,13 @@ def create_app(
     clock: Callable[[], float] = time.time,
     public_url: str | None = None,
     database: str | None = None,
+    test_controls: bool = True,
 ) -> FastAPI:
     """``public_url``: the backend's address as residents' phones reach it, printed on every
-    certificate (QR and 核验地址). A setting, never taken from a request's Host header."""
+    certificate (QR and 核验地址). A setting, never taken from a request's Host header.
+    ``test_controls``: the /v1/sandbox/ calls (move the clock, inject faults, read SMS codes, pay
+    orders); any signed terminal may make them, so a backend a fleet uses has none
+    (``kiosk sandbox`` only with ``--test-controls``)."""
     backend = Backend(Path(data_dir), open_mode, Path(catalog_path), pay_after_s, clock, database)
     backend.public_url = (public_url or DEFAULT_PUBLIC_URL).rstrip("/")
     app = FastAPI(
@@ -1277,6 +1281,10 @@ def create_app(
     from kiosk.backend.console import add_console_routes  # pages under /console/, usage reports
 
     add_console_routes(app, backend, Terminal)
+    if not test_controls:  # a terminal's stolen secret must not move the clock, and so on
+        app.router.routes = [
+            r for r in app.router.routes if not getattr(r, "path", "").startswith("/v1/sandbox/")
+        ]
 
     # after every route: the document says which errors each can answer, and what it requires
     document_errors(app, terminal, resident)
@@ -1309,6 +1317,7 @@ def app_from_env() -> FastAPI:
         pay_after_s=settings["pay_after_s"],
         public_url=settings["public_url"],
         database=settings["database"],
+        test_controls=settings.get("test_controls", False),
     )
 
 

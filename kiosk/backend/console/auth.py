@@ -14,15 +14,20 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from kiosk.backend.catalog_routes import AdminLocked, check_admin_password
+from kiosk.backend.catalog_routes import (
+    LOGIN_ATTEMPTS,
+    LOGIN_LIMIT,
+    AdminLocked,
+    check_admin_password,
+)
 from kiosk.backend.store import add_attempt, attempts
+from kiosk.logs import one_line
 
 log = logging.getLogger(__name__)
 
 COOKIE = "console_session"
 IDLE_S = 15 * 60
 ABSOLUTE_S = 8 * 3600
-LOGIN_LIMIT = (10, 900)  # wrong sign-ins per address per 15 minutes (account locks come first)
 
 
 @dataclass
@@ -47,7 +52,7 @@ def _hash(token: str) -> str:
 def sign_in(store, user: str, password: str, source: str, now: float) -> str:
     """A new session's token, or ``LoginRefused`` with the words to show."""
     with store.tx() as db:
-        if attempts(db, "console_login", source, now - LOGIN_LIMIT[1]) >= LOGIN_LIMIT[0]:
+        if attempts(db, LOGIN_ATTEMPTS, source, now - LOGIN_LIMIT[1]) >= LOGIN_LIMIT[0]:
             raise LoginRefused("登录失败次数过多，请15分钟后再试")
     try:
         ok = check_admin_password(store, user, password, now)
@@ -56,7 +61,7 @@ def sign_in(store, user: str, password: str, source: str, now: float) -> str:
         raise LoginRefused(f"这个账号密码错误次数过多，已锁定，请{minutes}分钟后再试") from None
     if not ok:
         with store.tx() as db:
-            add_attempt(db, "console_login", source, now)
+            add_attempt(db, LOGIN_ATTEMPTS, source, now)
         audit(store, user[:64] or "?", "console_login_refused", "", source, now)
         raise LoginRefused("用户名或密码不对，请重新输入")
     token = secrets.token_urlsafe(32)
@@ -108,7 +113,7 @@ def audit(store, by: str, action: str, detail: str, source: str, now: float) -> 
             "INSERT INTO admin_audit (id, at, by, action, detail, source) VALUES (?,?,?,?,?,?)",
             (secrets.token_hex(8), now, by[:64], action, detail[:500], source[:64]),
         )
-    log.info("console: %s %s %s", by[:64], action, detail[:200])
+    log.info("console: %s %s %s", one_line(by[:64]), action, one_line(detail[:200]))
 
 
 def audit_rows(store, limit: int = 200) -> list:

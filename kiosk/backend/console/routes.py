@@ -51,6 +51,8 @@ ACTION_WORDS = {
     "console_login": "登录",
     "console_login_refused": "登录失败",
     "console_logout": "退出",
+    "api_login": "接口登录",  # POST /v1/admin/login (kiosk catalog publish and the like)
+    "api_login_refused": "接口登录失败",
     "catalog_publish": "发布事项清单",
     "catalog_assign": "分配事项清单版本",
     "catalog_rollback": "回退事项清单",
@@ -463,7 +465,7 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
             return catalog_page(request, me, TOO_LARGE, 413)
         try:
             raw = json.loads(data.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deep
             return catalog_page(request, me, "文件不是有效的JSON事项清单，未发布。", 400)
         if not isinstance(raw, dict):
             return catalog_page(request, me, "文件不是有效的JSON事项清单，未发布。", 400)
