@@ -34,6 +34,11 @@ INVALID = "parameters or body do not match the schema, or a value is refused (se
 ROUTE_ERRORS: dict[tuple[str, str], dict[int, str]] = {
     ("POST", "/v1/identity/id-card"): {404: "no such resident"},
     ("POST", "/v1/identity/sms"): {404: "phone not registered", 429: "too many codes sent"},
+    ("POST", "/v1/admin/login"): {
+        401: "wrong user or password",
+        429: "too many wrong passwords: the account is locked, or this address (console and API "
+        "count together) waits (Retry-After)",
+    },
     ("POST", "/v1/identity/sms/verify"): {
         404: "phone not registered",
         429: "too many wrong codes from this terminal",
