@@ -21,7 +21,7 @@ from kiosk.backend.catalog_routes import LOCK_AFTER, add_admin
 from kiosk.backend.client import BackendClient
 from kiosk.backend.console import auth
 from kiosk.backend.console.auth import ABSOLUTE_S, IDLE_S, LOGIN_LIMIT
-from kiosk.backend.console.fleet import EVENTS_KEPT, OFFLINE_AFTER_S
+from kiosk.backend.console.fleet import EVENTS_KEPT, OFFLINE_AFTER_S, USAGE_KEYS_PER_DAY
 from kiosk.backend.demo import start_backend
 from kiosk.backend.limits import MAX_BODY, STREAMED
 from kiosk.backend.store import DEMO_TERMINAL_ID, DEMO_TERMINAL_SECRET, Store
@@ -709,6 +709,33 @@ def test_a_number_spoken_in_groups_never_reaches_the_figures(backend, terminal):
     assert _usage_rows(backend, "unmatched") == {"办个健身卡": 1}
     page = signed_in(backend).get(f"{backend.url}/console/figures").text
     assert "办个健身卡" in page and "零零一三" not in page and "零二一九" not in page
+
+
+def test_a_rogue_terminal_cannot_put_numbers_in_the_figures_or_grow_the_table(backend, terminal):
+    """The kiosk sends catalog ids and service names; a terminal whose secret was stolen could
+    send an ID number as a matter id or a complaint's category, or a new report every second."""
+    rogue = {("110101199003071234", "records.gjj_statement"): 1, ("gjj-001", "13800000002"): 1}
+    batch = UsageBatch(services={**rogue, ("gjj-001", "guide"): 2})
+    assert terminal.usage(batch).counted == 2
+    assert _usage_rows(backend, "matter") == {"gjj-001": 2}
+    assert _usage_rows(backend, "service") == {"guide": 2}
+    terminal.complain("楼道的灯坏了", "13800000002")
+    r = signed_in(backend).get(f"{backend.url}/console/figures")
+    page = r.text
+    assert "13800000002" not in page and "110101199003071234" not in page and "其他" in page
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+    assert "base-uri 'none'" in r.headers["Content-Security-Policy"]
+    for n in range(USAGE_KEYS_PER_DAY // 200 + 2):
+        many = UsageBatch(unmatched={f"健身{n}号{k}": 1 for k in range(200)})
+        terminal.usage(many)
+    kept = backend.store.one(
+        "SELECT COUNT(*) FROM usage_counts WHERE terminal_id=?", DEMO_TERMINAL_ID
+    )[0]
+    assert USAGE_KEYS_PER_DAY <= kept < USAGE_KEYS_PER_DAY + 200
+    again = UsageBatch(unmatched={"健身0号0": 5, "新的一句": 1})  # known keys still count
+    assert terminal.usage(again).counted == 5
+    assert _usage_rows(backend, "unmatched")["健身0号0"] == 6
 
 
 def test_counter_is_bounded_and_thread_safe():

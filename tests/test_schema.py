@@ -116,3 +116,37 @@ def test_connections_a_database_restart_broke_are_replaced():
             assert db.execute("SELECT COUNT(*) FROM residents").fetchone()[0] == 5
     finally:
         store.close()
+
+
+def test_counts_kept_before_the_stricter_number_filter_are_dropped_on_upgrade(tmp_path):
+    """A number dictated in groups (一三八，零零一三，八零零零) may sit in a database from before
+    revision 0003: the upgrade drops it and keeps ordinary counts."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from kiosk.backend.store import MIGRATIONS, database_url
+
+    where = test_database() or tmp_path / "backend.sqlite3"
+    engine = create_engine(database_url(where))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        for key in ("一三八，零零一三，八零零零", "办个健身卡"):
+            conn.execute(
+                text(
+                    "INSERT INTO usage_counts (day, terminal_id, kind, key, count) "
+                    "VALUES ('2026-12-01', 't', 'unmatched', :k, 2)"
+                ),
+                {"k": key},
+            )
+    engine.dispose()
+    store = Store(where)  # upgrades to head at start
+    try:
+        assert store.revision() == head()
+        kept = [r[0] for r in store.all("SELECT key FROM usage_counts")]
+        assert kept == ["办个健身卡"]
+    finally:
+        store.close()

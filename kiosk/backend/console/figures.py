@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from kiosk.backend.console.fleet import ORDER_WORDS, UTILITY_WORDS, day_of, local_time
+from kiosk.usage import clean_query
 
 LEVELS = ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
 
@@ -67,7 +68,7 @@ def complaints_by_day(store, since: float) -> tuple[dict[str, int], dict[str, in
         if at < since:
             continue
         per_day[day_of(at)] = per_day.get(day_of(at), 0) + 1
-        cat = r["category"] or "其他"
+        cat = r["category"] if clean_query(r["category"] or "") is not None else "其他"
         per_category[cat] = per_category.get(cat, 0) + 1
     return dict(sorted(per_day.items())), dict(sorted(per_category.items(), key=lambda x: -x[1]))
 

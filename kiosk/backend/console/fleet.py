@@ -7,16 +7,22 @@ Online means a heartbeat within ``OFFLINE_AFTER_S`` (terminals beat every minute
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from kiosk.usage import clean_query
 
+log = logging.getLogger(__name__)
+
 CST = timezone(timedelta(hours=8))
 OFFLINE_AFTER_S = 180
 EVENTS_KEPT = 100  # per terminal; older ones are deleted as new ones come
 USAGE_REPORTS_KEPT_S = 7 * 24 * 3600  # report ids remembered this long (a resend is older never)
+# distinct counted keys one terminal adds in a day: a kiosk sends at most 200 of a kind a report
+# (kiosk.usage.MAX_KEYS) and residents search a few hundred different things a day at most
+USAGE_KEYS_PER_DAY = 2000
 # heartbeat fields whose changes are events, with their Chinese names
 WATCHED = {
     "printer": "打印机",
@@ -122,15 +128,29 @@ def add_usage(store, terminal_id: str, report, now: float) -> int:
     """Upsert one report's counts into today's rows; a report id seen before adds nothing.
     Texts are cleaned again here: a number-like text never reaches the table."""
     rows: list[tuple[str, str, int]] = []
-    for s in report.services:
-        rows.append(("service", s.service, s.count))
-        rows.append(("matter", s.matter_id, s.count))
+    for s in report.services:  # catalog ids and service names; a rogue terminal's ID number not
+        if clean_query(s.service) is not None and clean_query(s.matter_id) is not None:
+            rows.append(("service", s.service, s.count))
+            rows.append(("matter", s.matter_id, s.count))
     for u in report.unmatched:
         text = clean_query(u.text)
         if text is not None:
             rows.append(("unmatched", text, u.count))
     day = day_of(now)
     with store.tx() as db:
+        kept = db.execute(
+            "SELECT COUNT(*) FROM usage_counts WHERE day=? AND terminal_id=?", (day, terminal_id)
+        ).fetchone()[0]
+        if kept >= USAGE_KEYS_PER_DAY:  # a terminal (or a stolen secret) cannot grow the table
+            log.warning("usage from %s: %d keys today, new keys dropped", terminal_id, kept)
+            rows = [
+                r
+                for r in rows
+                if db.execute(
+                    "SELECT 1 FROM usage_counts WHERE day=? AND terminal_id=? AND kind=? AND key=?",
+                    (day, terminal_id, r[0], r[1]),
+                ).fetchone()
+            ]
         db.execute("DELETE FROM usage_reports WHERE at<?", (now - USAGE_REPORTS_KEPT_S,))
         seen = db.execute(
             "SELECT 1 FROM usage_reports WHERE terminal_id=? AND report_id=?",

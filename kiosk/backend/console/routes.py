@@ -117,9 +117,11 @@ def add_console_routes(app: FastAPI, backend, terminal_dep) -> None:
         )
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"  # terminal ids and filters stay here
         resp.headers["Content-Security-Policy"] = (
             "default-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "script-src 'none'; frame-ancestors 'none'; form-action 'self'"
+            "script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
         )
         return resp
 
