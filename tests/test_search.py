@@ -629,3 +629,36 @@ def test_known_talk_rule_matches_no_crosswoz_sentence_on_any_catalog():
             if hits:
                 second = hits[1] if len(hits) > 1 else None
                 assert not mod._named_rest_known(hits[0], second), (name, query)
+
+
+def test_everyday_function_words_from_a_general_dictionary_are_known_talk():
+    """assets/lexicon/talk.txt (generated from jieba's dictionary, MIT): function words residents
+    wrap a request in (其实, 究竟, 到底, 多久); never negation (无犯罪记录 / 不满15年 tell matters
+    apart) nor words of published names (登记, 证明, 以上)."""
+    from kiosk.search.lexicon import LEXICON_DIR, load_lexicon
+
+    talk = load_lexicon().talk
+    header = (LEXICON_DIR / "talk.txt").read_text("utf-8")[:600]
+    assert "jieba" in header and "MIT" in header
+    assert 500 < len(talk) < 5000
+    assert {"其实", "究竟", "到底", "多久", "而且"} <= talk
+    assert not {"不", "没有", "无", "非", "未", "不能", "无法"} & talk
+    assert not {"登记", "证明", "以上", "申请", "办理", "身份证"} & talk
+
+
+def test_function_words_are_not_foreign_content():
+    """A whole name said with function words around it (究竟要多久; 到底 whose 到 is a filler) is
+    matched: they are the resident's talk, not content foreign to the catalog. Without the
+    function words the same queries would count them as foreign and only suggest."""
+    from dataclasses import replace as dc_replace
+
+    from kiosk.search.lexicon import load_lexicon
+
+    catalog = _real_catalog("street")
+    engine = SearchEngine(catalog)
+    without = SearchEngine(catalog, dc_replace(load_lexicon(), talk=set()))
+    for query in ("居民身份证办理 究竟要多久", "社会保障卡挂失 到底怎么弄"):
+        r = engine.search(query)
+        assert r.matched and r.hits[0].foreign == 0.0, (query, r.hits[0])
+        assert without.search(query).hits[0].foreign > 0.0
+    assert not without.search("居民身份证办理 究竟要多久").matched

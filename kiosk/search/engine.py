@@ -100,7 +100,8 @@ class Hit:
     # it orders near-twins, it is no evidence that the best of them is not what was asked
     unsaid: float = 0.0
     # informative weight of the query's words this matter leaves unexplained and the lexicon does
-    # not know (not filler, weak, intent or resident vocabulary): talk foreign to the catalog
+    # not know (not filler, weak, intent, resident vocabulary or everyday function words of
+    # talk.txt): talk foreign to the catalog
     foreign: float = 0.0
     covered: int = 0  # bit i set: query token i is explained (coverage >= 0.5) by this matter
     literal: int = 0  # bit i set: ... and in the matter's own words (its character is there)
@@ -289,6 +290,7 @@ class _Query:
     weights: list[float] = field(default_factory=list)  # per query token: _informative
     known: set[int] = field(default_factory=set)  # positions inside lexicon words
     things: list[tuple[int, int]] = field(default_factory=list)  # spans of lexicon thing-words
+    talk: set[int] = field(default_factory=set)  # positions inside everyday function words
 
     @classmethod
     def of(cls, items: list[_Item], phrases: list[_Phrase]) -> _Query:
@@ -345,6 +347,7 @@ class SearchEngine:
         self._weak = sorted(self.lexicon.weak, key=len, reverse=True)
         self._fillers = sorted(self.lexicon.fillers, key=len, reverse=True)
         self._max_filler = max((len(f) for f in self._fillers), default=1)
+        self._max_talk = max((len(w) for w in self.lexicon.talk), default=0)
         with gc_paused():
             self._build_index()
             self._build_lexicon_index()
@@ -458,8 +461,12 @@ class SearchEngine:
     # ----- query -----
 
     def _strip_fillers(self, text: str) -> str:
-        s = "".join(_SPLIT.split(normalize(text)))
+        return self._strip("".join(_SPLIT.split(normalize(text))))[0]
+
+    def _strip(self, s: str) -> tuple[str, list[int]]:
+        """``s`` without its filler words, and the position in ``s`` of each character kept."""
         out: list[str] = []
+        kept: list[int] = []
         i = 0
         while i < len(s):
             for size in range(min(self._max_filler, len(s) - i), 0, -1):
@@ -469,8 +476,9 @@ class SearchEngine:
                     break
             else:
                 out.append(s[i])
+                kept.append(i)
                 i += 1
-        return "".join(out)
+        return "".join(out), kept
 
     def _protected(self, s: str, start: int, end: int) -> bool:
         """True when a filler joins a known word across its edge (去 in 去世, 个 in 个人)."""
@@ -478,10 +486,39 @@ class SearchEngine:
         return (start > 0 and s[start - 1 : start + 1] in known) or s[end - 1 : end + 1] in known
 
     def tokens(self, query: str) -> list[Tok]:
+        return self._tokens(query)[0]
+
+    def _tokens(self, query: str) -> tuple[list[Tok], set[int]]:
+        """The query's tokens, and the positions of those inside everyday function words."""
         norm = normalize(query)
         if not _CJK.search(norm) and re.search(r"[a-z]", norm):
-            return letter_tokens(norm)
-        return text_tokens(self._strip_fillers(norm), self._weak)
+            return letter_tokens(norm), set()
+        s = "".join(_SPLIT.split(norm))
+        stripped, kept = self._strip(s)
+        toks = text_tokens(stripped, self._weak)
+        if not self._max_talk or not toks:
+            return toks, set()
+        # function words are found in what was said, before the fillers go: 到底 is talk, and
+        # so is its 底 when the filler 到 has been taken out
+        in_talk = self._talk(s)
+        starts = [kept[m.start()] for m in _PIECE.finditer(stripped)]
+        return toks, {i for i, at in enumerate(starts) if at in in_talk}
+
+    def _talk(self, s: str) -> set[int]:
+        """Positions of ``s`` inside everyday function words (lexicon.talk), except where a word's
+        edge character forms a word the catalog or the lexicon knows (本 in 户口本)."""
+        out: set[int] = set()
+        talk = self.lexicon.talk
+        i = 0
+        while i < len(s):
+            for size in range(min(self._max_talk, len(s) - i), 0, -1):
+                if s[i : i + size] in talk and not self._protected(s, i, i + size):
+                    out.update(range(i, i + size))
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
 
     def _alternatives(self, toks: list[Tok]) -> list[tuple[int, int, list[Tok], float]]:
         """Lexicon spans in the query: (start, end, tokens of an alternative, its factor)."""
@@ -614,7 +651,7 @@ class SearchEngine:
         foreign = sum(
             w
             for i, (w, c, t) in enumerate(zip(query.weights, qcov, toks, strict=True))
-            if c < LONE_CHAR and t.weight >= 1.0 and i not in query.known
+            if c < LONE_CHAR and t.weight >= 1.0 and i not in query.known and i not in query.talk
         )
         covered = literal = 0
         for i, (c, t) in enumerate(zip(qcov, toks, strict=True)):
@@ -662,7 +699,7 @@ class SearchEngine:
         return SearchResult(query, matched, hits[:top], ms, note)
 
     def _search(self, query: str) -> tuple[list[Hit], bool]:
-        toks = self.tokens(query)
+        toks, talk = self._tokens(query)
         if not toks:
             return [], False
         exact = self._exact.get(normalize(query).replace(" ", ""), [])
@@ -676,6 +713,9 @@ class SearchEngine:
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
         query.known = {i for start, end, *_ in alternatives for i in range(start, end)}
+        # everyday function words (talk.txt): never foreign content, but not counted lighter
+        # either (that matched CrossWOZ talk: 太好了 它家电话你知道吗)
+        query.talk = talk
         # things the query names: lexicon words of full weight (申请, 办理 say how, not what)
         query.things = sorted(
             {

@@ -24,6 +24,9 @@ class Lexicon:
     intents: set[str] = field(default_factory=set)
     # actions that tell near-twins apart (注销, 补领, 挂失 ...): see SearchEngine._unsaid_action
     actions: set[str] = field(default_factory=set)
+    # everyday function words from a general dictionary (talk.txt, generated): the resident's own
+    # known talk, never content foreign to the catalog (see Hit.foreign)
+    talk: set[str] = field(default_factory=set)
 
     def add_group(self, said: list[str], means: list[str]) -> None:
         for term in said:
@@ -69,6 +72,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     if actions.exists():
         for line in _lines(actions):
             lex.actions.update(normalize_word(w) for w in line.split())
+    talk = directory / "talk.txt"
+    if talk.exists():
+        for line in _lines(talk):
+            lex.talk.update(normalize_word(w) for w in line.split())
     outside = directory / "outside.txt"
     if outside.exists():
         for line in _lines(outside):
