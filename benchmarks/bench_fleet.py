@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import socket
 import statistics
@@ -219,6 +220,16 @@ def start_sandbox(data: Path, port: int, workers: int, database: str | None) -> 
     raise RuntimeError("sandbox did not start")
 
 
+def pin_backend(pid: int) -> None:
+    """--pin: the backend's processes on the last core, this load generator on the first, as
+    if the terminals were other machines (PostgreSQL is left to the scheduler)."""
+    last = (os.cpu_count() or 1) - 1
+    for p in [pid, *map(int, subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                            text=True).stdout.split())]:  # fmt: skip
+        subprocess.run(["taskset", "-a", "-p", "-c", str(last), str(p)], capture_output=True)
+    os.sched_setaffinity(0, {0})
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -253,6 +264,8 @@ def run_config(name: str, args: argparse.Namespace, stack: ExitStack, cluster) -
     store.close()
     port = free_port()
     proc = start_sandbox(data, port, int(workers), database)
+    if args.pin:
+        pin_backend(proc.pid)
     try:
         tally, _ = asyncio.run(drive(f"http://127.0.0.1:{port}", terminals, args))
         seconds = args.duration
@@ -272,6 +285,8 @@ def main() -> int:
     p.add_argument("--speedup", type=float, default=1.0)
     p.add_argument("--residents-per-min", type=float, default=200.0)
     p.add_argument("--configs", default="sqlite-1,sqlite-2,postgres-1,postgres-2")
+    p.add_argument("--pin", action="store_true",
+                   help="backend on the last core, load generator on the first")  # fmt: skip
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     random.seed(1)

@@ -374,14 +374,20 @@ class Store:
                 return cur.fetchall() if many else cur.fetchone()
         for attempt in (1, 2):  # a read can be repeated when the connection was lost
             raw = self.engine.raw_connection()
+            conn = raw.dbapi_connection
             try:
+                # one statement needs no transaction: without autocommit psycopg sends BEGIN
+                # first and the pool a ROLLBACK after, three round trips for one
+                conn.autocommit = True
                 cur = _PgConnection(raw).execute(sql, args)
                 return cur.fetchall() if many else cur.fetchone()
             except Exception as exc:
                 if attempt == 2 or not self._lost(raw, exc):
                     raise
             finally:
-                raw.close()  # back to the pool, rolled back
+                if not conn.broken:
+                    conn.autocommit = False  # tx() commits and rolls back itself
+                raw.close()  # back to the pool (its reset has nothing to roll back)
 
     def _lost(self, raw: Any, exc: BaseException) -> bool:
         """Whether ``exc`` means the database connection is gone (PostgreSQL restarted, or
