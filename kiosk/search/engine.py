@@ -502,7 +502,10 @@ class SearchEngine:
         # so is its 底 when the filler 到 has been taken out
         in_talk = self._talk(s)
         starts = [kept[m.start()] for m in _PIECE.finditer(stripped)]
-        return toks, {i for i, at in enumerate(starts) if at in in_talk}
+        # a filler kept because it joins a known word across its edge (了 of 走了, 的 of 的士)
+        # is still the resident's filler where no matter uses that word: known talk too
+        fillers = self.lexicon.fillers
+        return toks, {i for i, at in enumerate(starts) if at in in_talk or s[at] in fillers}
 
     def _talk(self, s: str) -> set[int]:
         """Positions of ``s`` inside everyday function words (lexicon.talk), except where a word's
