@@ -33,7 +33,14 @@ from kiosk.search import SearchEngine  # noqa: E402
 EVAL = ROOT / "tests" / "data" / "eval"
 REAL = ROOT / "tests" / "data" / "real"
 # holdouts never looked at or tuned on: measured once at the start and once at the end of a round
-NEVER_SEEN = ("street_holdout4", "street_holdout5", "street_holdout6", "national_holdout3")
+NEVER_SEEN = (
+    "street_holdout4",
+    "street_holdout5",
+    "street_holdout6",
+    "street_holdout7",
+    "national_holdout3",
+    "style_holdout",
+)
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
 
@@ -176,6 +183,13 @@ def main() -> int:
     demo = SearchEngine(load_catalog(DEMO_CATALOG))
     out["demo_queries"] = quality(demo, rows(ROOT / "tests" / "data" / "demo_queries.jsonl"))
     out["crosswoz_on_demo_catalog"] = quality(demo, rows(EVAL / "out_of_scope_crosswoz.jsonl"))
+    # catalogs with aliases in the dev set's style (tests/data/style_*: a catalog and its
+    # queries each), standing in for the held-back set; style_holdout is never tuned on
+    for style in ("style_dev", "style_holdout"):
+        folder = ROOT / "tests" / "data" / style
+        if (folder / "catalog.json").exists() and not (args.dev and style in NEVER_SEEN):
+            engine = SearchEngine(load_catalog(folder / "catalog.json"))
+            out[style] = quality(engine, rows(folder / "queries.jsonl"))
     for name in ("street", "county", "national"):
         engine = SearchEngine(load_catalog(REAL / f"{name}_catalog.json"))
         out[f"real_{name}"] = quality(engine, rows(REAL / f"{name}_queries.jsonl"))
@@ -191,7 +205,9 @@ def main() -> int:
                 "street_holdout4",
                 "street_holdout5",
                 "street_holdout6",
+                "street_holdout7",
                 "street_dev6",
+                "street_dev7",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
