@@ -662,3 +662,47 @@ def test_function_words_are_not_foreign_content():
         assert r.matched and r.hits[0].foreign == 0.0, (query, r.hits[0])
         assert without.search(query).hits[0].foreign > 0.0
     assert not without.search("居民身份证办理 究竟要多久").matched
+
+
+def test_places_residents_name_count_lightly_and_are_never_foreign():
+    """assets/lexicon/places.txt (generated from a public list of China's administrative
+    divisions, MIT): where a resident comes from or works (从达州搬过来, 在广州打工) says where, not
+    which service. A place counts lightly and is never content foreign to the catalog; without
+    the list the same request is only a suggestion."""
+    from dataclasses import replace as dc_replace
+
+    from kiosk.search.lexicon import LEXICON_DIR, load_lexicon
+
+    places = load_lexicon().places
+    header = (LEXICON_DIR / "places.txt").read_text("utf-8")[:600]
+    assert "Administrative-divisions-of-China" in header and "MIT" in header
+    assert {"四川", "四川省", "达州", "广州市", "新疆", "阿坝", "岳池县"} <= places
+    assert not {"城区", "郊区", "和平", "社保", "办理"} & places
+    catalog = _real_catalog("street")
+    engine = SearchEngine(catalog)
+    without = SearchEngine(catalog, dc_replace(load_lexicon(), places=set()))
+    query = "从达州搬到广安来了 残疾证要转过来"
+    r = engine.search(query)
+    assert r.matched and r.hits[0].matter.id == "ga-0626", r.hits[:2]  # 残疾人证迁移
+    assert r.hits[0].foreign < without.search(query).hits[0].foreign
+    assert not without.search(query).matched
+
+
+def test_a_filler_kept_inside_a_known_word_is_no_foreign_content():
+    """了 stays in 辞退了 (the lexicon knows 走了, 坏了 ...), but where no matter uses the word
+    it is still the resident's filler, not content the catalog lacks."""
+    engine = SearchEngine(_real_catalog("street"))
+    toks, talk = engine._tokens("我被厂里辞退了")
+    le = [i for i, t in enumerate(toks) if t.char == "了"]
+    assert le and set(le) <= talk
+
+
+def test_a_keyword_said_is_no_name_said():
+    """Keywords are loose tags (记分), not names: saying one is not having named the matter, so a
+    sentence about a hotel's rating (评分是几分, heard as 记分) is not 驾驶证记分查询."""
+    from kiosk.catalog import DEMO_CATALOG, load_catalog
+
+    engine = SearchEngine(load_catalog(DEMO_CATALOG))
+    r = engine.search("那你帮我看看北京宁夏大厦的评分是几分啊？")
+    assert not r.matched
+    assert engine.search("驾驶证记分查询").matched

@@ -36,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "assets" / "lexicon" / "talk.txt"
+GENERATED = {"talk.txt", "places.txt"}  # made by the tools/build_*_lexicon.py scripts
 LEXICON = ROOT / "assets" / "lexicon"
 CATALOGS = [
     ROOT / "assets" / "catalog" / "demo_catalog.json",
@@ -90,7 +91,7 @@ def _catalog_names() -> str:
 def _lexicon_words() -> set[str]:
     words: set[str] = set()
     for path in LEXICON.glob("*.txt"):
-        if path.name == OUT.name:
+        if path.name in GENERATED:
             continue
         for line in path.read_text("utf-8").splitlines():
             line = line.split("#", 1)[0].replace("=>", " ").removeprefix("weak:")

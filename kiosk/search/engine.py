@@ -38,6 +38,7 @@ from kiosk.search.pinyin import char_syllables, fold, parse_letters
 W_QUERY, W_MATTER = 0.6, 0.4
 KIND_BONUS = 0.04
 WEAK_WEIGHT = 0.3
+PLACE_WEIGHT = 0.5  # a place the resident names (达州, 广州): where, not which service
 EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95, 0.35
 MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
 WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
@@ -348,6 +349,7 @@ class SearchEngine:
         self._fillers = sorted(self.lexicon.fillers, key=len, reverse=True)
         self._max_filler = max((len(f) for f in self._fillers), default=1)
         self._max_talk = max((len(w) for w in self.lexicon.talk), default=0)
+        self._max_place = max((len(w) for w in self.lexicon.places), default=0)
         with gc_paused():
             self._build_index()
             self._build_lexicon_index()
@@ -445,7 +447,9 @@ class SearchEngine:
         return frozenset(t.char for f in self._forms(idx) for t in f.toks)
 
     def _matter_forms(self, idx: int) -> list[_Form]:
-        """Name, aliases, keywords, then the category (which explains words but is no name)."""
+        """Name, aliases, keywords, then the category. Keywords and the category explain the
+        resident's words but are no name: how much of a matter was named (``m_cov``) is measured
+        on the name and aliases only (a keyword said, 记分, is not 驾驶证记分查询 named)."""
         m = self._entries[idx]
         return [self._form_of(t) for t in [*self._texts(m), m.category]]
 
@@ -496,26 +500,33 @@ class SearchEngine:
         s = "".join(_SPLIT.split(norm))
         stripped, kept = self._strip(s)
         toks = text_tokens(stripped, self._weak)
-        if not self._max_talk or not toks:
+        if not toks:
             return toks, set()
         # function words are found in what was said, before the fillers go: 到底 is talk, and
         # so is its 底 when the filler 到 has been taken out
-        in_talk = self._talk(s)
+        in_talk = self._words_at(s, self.lexicon.talk, self._max_talk)
+        in_place = self._words_at(s, self.lexicon.places, self._max_place)
         starts = [kept[m.start()] for m in _PIECE.finditer(stripped)]
+        if in_place:  # 从达州搬过来, 在广州打工: where, not what
+            toks = [
+                replace(t, weight=min(t.weight, PLACE_WEIGHT)) if at in in_place else t
+                for t, at in zip(toks, starts, strict=True)
+            ]
         # a filler kept because it joins a known word across its edge (了 of 走了, 的 of 的士)
         # is still the resident's filler where no matter uses that word: known talk too
         fillers = self.lexicon.fillers
-        return toks, {i for i, at in enumerate(starts) if at in in_talk or s[at] in fillers}
+        known_talk = in_talk | in_place
+        return toks, {i for i, at in enumerate(starts) if at in known_talk or s[at] in fillers}
 
-    def _talk(self, s: str) -> set[int]:
-        """Positions of ``s`` inside everyday function words (lexicon.talk), except where a word's
-        edge character forms a word the catalog or the lexicon knows (本 in 户口本)."""
+    def _words_at(self, s: str, words: set[str], longest: int) -> set[int]:
+        """Positions of ``s`` inside words of ``words`` (everyday function words, places),
+        except where a word's edge character forms a word the catalog or the lexicon knows
+        (本 in 户口本)."""
         out: set[int] = set()
-        talk = self.lexicon.talk
         i = 0
         while i < len(s):
-            for size in range(min(self._max_talk, len(s) - i), 0, -1):
-                if s[i : i + size] in talk and not self._protected(s, i, i + size):
+            for size in range(min(longest, len(s) - i), 0, -1):
+                if s[i : i + size] in words and not self._protected(s, i, i + size):
                     out.update(range(i, i + size))
                     i += size
                     break
@@ -624,7 +635,7 @@ class SearchEngine:
             return self._initials_score(m, toks, forms[:-1])
         qcov = [0.0] * len(toks)
         best_m = 0.0
-        last = len(forms) - 1
+        last = 1 + len(m.aliases)  # names and aliases say how much of a matter was named
         for n_form, form in enumerate(forms):
             got = query.memo.get(id(form))
             if got is None:

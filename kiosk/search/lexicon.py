@@ -27,6 +27,9 @@ class Lexicon:
     # everyday function words from a general dictionary (talk.txt, generated): the resident's own
     # known talk, never content foreign to the catalog (see Hit.foreign)
     talk: set[str] = field(default_factory=set)
+    # names of provinces, cities and counties (places.txt, generated): where the resident comes
+    # from or works says where, not which service; counted lightly, never foreign content
+    places: set[str] = field(default_factory=set)
 
     def add_group(self, said: list[str], means: list[str]) -> None:
         for term in said:
@@ -76,6 +79,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     if talk.exists():
         for line in _lines(talk):
             lex.talk.update(normalize_word(w) for w in line.split())
+    places = directory / "places.txt"
+    if places.exists():
+        for line in _lines(places):
+            lex.places.update(normalize_word(w) for w in line.split())
     outside = directory / "outside.txt"
     if outside.exists():
         for line in _lines(outside):
