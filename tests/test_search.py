@@ -706,3 +706,35 @@ def test_a_keyword_said_is_no_name_said():
     r = engine.search("那你帮我看看北京宁夏大厦的评分是几分啊？")
     assert not r.matched
     assert engine.search("驾驶证记分查询").matched
+
+
+def _style_dev_engine() -> SearchEngine:
+    from kiosk.catalog import load_catalog
+
+    return SearchEngine(load_catalog(DATA / "style_dev" / "catalog.json"))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hukou qianru", "v-ga-hukou-in"),  # typed pinyin: the word itself was said
+        ("hukou qianchu", "v-ga-hukou-out"),
+        ("户口 签 出", "v-ga-hukou-out"),  # heard by sound: 签出 is 迁出
+        ("户口 要 迁 走 迁 到 外地 去", "v-ga-hukou-out"),
+        ("买 了 房子 户口 想 落 到 这边", "v-ga-hukou-in"),
+    ],
+)
+def test_into_and_out_of_are_opposite_twins(query, expected):
+    """迁入 and 迁出 are opposites, never one synonym group; a word heard by sound or typed in
+    pinyin counts as said, so its own matter is no twin whose action went unsaid."""
+    r = _style_dev_engine().search(query)
+    assert r.matched and r.hits[0].matter.id == expected, [h.matter.id for h in r.hits[:3]]
+
+
+def test_a_complaint_about_anything_is_the_complaint_service():
+    """A complaint's subject is the resident's own, even a thing no service handles (饭店), and
+    however long the account; 建议 alone (你有什么建议吗) is no complaint."""
+    engine = _style_dev_engine()
+    r = engine.search("楼下 饭店 油烟 太 大 我 要 举报")
+    assert r.matched and r.hits[0].matter.id == "v-12345-complaint"
+    assert not engine.search("我想找个餐馆 一个人100元能吃下来的 能给我个建议吗").matched

@@ -82,6 +82,10 @@ _INTENT: dict[Kind, tuple[str, ...]] = {
 }
 
 
+# Words that only ever mean "I complain" (建议, 反映 are also everyday talk: 你有什么建议吗)
+_COMPLAIN = ("投诉", "举报", "告状")
+
+
 @dataclass(frozen=True, slots=True)
 class Tok:
     char: str | None  # as written; None when the resident typed pinyin
@@ -551,6 +555,11 @@ class SearchEngine:
                     seen.add(id(term))
                     end = i + len(term)
                     found += [(i, end, _alt_tokens(a), factor) for a in alts]
+                    if any(q.char != t.char for q, t in zip(toks[i:end], term, strict=True)):
+                        # heard by sound or typed in pinyin (签出, qianchu): the word itself was
+                        # said too, so a name with it is no twin whose action went unsaid
+                        word = "".join(t.char or "" for t in term)
+                        found.append((i, end, _alt_tokens(word), factor))
         return found
 
     def _items(
@@ -754,10 +763,13 @@ class SearchEngine:
             top
             and (
                 (top.score + top.unsaid >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
+                or _complaint_named(top, any(w in norm for w in _COMPLAIN))
                 or _clear_winner(top, second)
                 or _named_rest_known(top, second)
             )
-        ) and not (top is not None and self._outside(norm, top.matter))
+        ) and not (
+            top is not None and self._outside(norm, top.matter, Kind.COMPLAINT in intents)
+        )
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
         return hits, matched
@@ -772,8 +784,12 @@ class SearchEngine:
             return replace(hit, score=max(0.0, hit.score - UNSAID_ACTION), unsaid=UNSAID_ACTION)
         return hit
 
-    def _outside(self, norm: str, m: Matter) -> bool:
-        """The query names a thing no government service handles (银行卡) and the matter doesn't."""
+    def _outside(self, norm: str, m: Matter, complaint: bool = False) -> bool:
+        """The query names a thing no government service handles (银行卡) and the matter doesn't.
+        A complaint's subject is the resident's own (楼下饭店油烟太大 我要举报): not for a
+        complaint the resident says they make."""
+        if complaint and m.kind is Kind.COMPLAINT:
+            return False
         texts = None
         for word in self.lexicon.outside:
             if word in norm:
@@ -810,6 +826,12 @@ def _confident(top: Hit, complaint: bool) -> bool:
             or (complaint and top.matter.kind is Kind.COMPLAINT)
         )
     return top.q_cov >= PART_QCOV and top.explained >= PART_EXPLAINED
+
+
+def _complaint_named(top: Hit, complaint: bool) -> bool:
+    """楼下饭店油烟太大 我要举报: however long the resident's account of what happened, saying
+    they complain (举报, 投诉) and naming the complaint service is a complaint."""
+    return complaint and top.matter.kind is Kind.COMPLAINT and top.m_cov >= WHOLE_NAME
 
 
 def _clear_winner(top: Hit, second: Hit | None) -> bool:
