@@ -51,6 +51,8 @@ THING_MISSING = 0.1  # score off a matter that has no word of a thing the query 
 CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 2.5, 0.5, 0.35, 0.12
 # ... or explains this much of the query and this many tokens, with the same lead.
 SAID_QCOV, SAID_EXPLAINED = 0.7, 2.0
+# A situation told with nothing foreign (see _situation_winner): this lead and query coverage.
+SITUATION_MARGIN, SITUATION_QCOV = 0.15, 0.3
 # Most of a name said, the rest known talk (see _named_rest_known): explains this many tokens and
 # this much of the name, with at most this much unknown content left over.
 NAMED_EXPLAINED, NAMED_MCOV, NAMED_FOREIGN = 2.5, 0.7, 1.0
@@ -108,6 +110,9 @@ class Hit:
     # not know (not filler, weak, intent, resident vocabulary or everyday function words of
     # talk.txt): talk foreign to the catalog
     foreign: float = 0.0
+    # of that foreign weight, what no matter of this matter's category uses either (医院 is not
+    # alien to a 医保 matter, 酒店 is): see _situation_winner
+    alien: float = 0.0
     covered: int = 0  # bit i set: query token i is explained (coverage >= 0.5) by this matter
     literal: int = 0  # bit i set: ... and in the matter's own words (its character is there)
 
@@ -430,6 +435,11 @@ class SearchEngine:
         self._norm_names = {id(m): normalize(m.name) for m in self._entries}
         self._n = len(self._entries)
         self._idf_hi = math.log((self._n + 1) / (IDF_RARE * self._n + 1)) or 1.0
+        # the characters of each category's matters (see Hit.alien)
+        domain: dict[str, set[str]] = {}
+        for m, blob_text in zip(self._entries, blob, strict=True):
+            domain.setdefault(m.category, set()).update(blob_text)
+        self._domain_chars = {k: frozenset(v) for k, v in domain.items()}
 
     def _build_lexicon_index(self) -> None:
         self._lex_single: dict[str, tuple[list[str], float]] = {}
@@ -671,11 +681,15 @@ class SearchEngine:
                 for i, (w, c) in enumerate(zip(weights, qcov, strict=True))
             ]
         q_cov = explained / (sum(weights) or 1.0)
-        foreign = sum(
-            w
+        unexplained = [
+            (w, t)
             for i, (w, c, t) in enumerate(zip(query.weights, qcov, toks, strict=True))
             if c < LONE_CHAR and t.weight >= 1.0 and i not in query.known and i not in query.talk
-        )
+        ]
+        foreign = sum(w for w, _ in unexplained)
+        # ... and of those, the words no matter of its own domain uses (医院 is a 医保 word)
+        domain = self._domain_chars.get(m.category, frozenset())
+        alien = sum(w for w, t in unexplained if t.char not in domain)
         covered = literal = 0
         for i, (c, t) in enumerate(zip(qcov, toks, strict=True)):
             if c >= 0.5:
@@ -692,6 +706,7 @@ class SearchEngine:
             best_m,
             explained,
             foreign=foreign,
+            alien=alien,
             covered=covered,
             literal=literal,
         )
@@ -764,6 +779,7 @@ class SearchEngine:
             and (
                 (top.score + top.unsaid >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
                 or _complaint_named(top, any(w in norm for w in _COMPLAIN))
+                or _situation_winner(top, second)
                 or _clear_winner(top, second)
                 or _named_rest_known(top, second)
             )
@@ -834,6 +850,22 @@ def _complaint_named(top: Hit, complaint: bool) -> bool:
     return complaint and top.matter.kind is Kind.COMPLAINT and top.m_cov >= WHOLE_NAME
 
 
+def _situation_winner(top: Hit, second: Hit | None) -> bool:
+    """A situation told in the resident's words (老汉上个月走了 丧葬费咋个领): nothing said is
+    alien to the matter's domain (the words its category's matters use), the lexicon or everyday
+    talk, it explains more than a word of
+    the query and a fair part of its name, and nothing else comes close (a wider lead than a
+    clear winner's, as less of the query is explained)."""
+    lead = second is None or top.score - second.score >= SITUATION_MARGIN
+    return (
+        lead
+        and top.alien == 0.0
+        and top.explained >= CLEAR_EXPLAINED
+        and top.q_cov >= SITUATION_QCOV
+        and top.m_cov >= MIN_MCOV
+    )
+
+
 def _clear_winner(top: Hit, second: Hit | None) -> bool:
     """Nothing else comes close, and either much of a name was said, more than a word of it (the
     resident's other words, 想出国旅游, 我奶奶八十多了, do not make the answer less clear), or
@@ -851,14 +883,15 @@ def _named_rest_known(top: Hit, second: Hit | None) -> bool:
     not words foreign to the catalog: 身份证过期了要换 is 居民身份证办理 although its near-twins
     (跨省 / 省内异地办理) score close behind. Two guards keep it from guessing:
 
-    - at most NAMED_FOREIGN of the query is unknown content (one character: a recognizer slip);
-      out-of-scope talk (电话, 地址, 酒店) is unknown content;
+    - at most NAMED_FOREIGN of the query is unknown content (one character: a recognizer slip),
+      not counting words of the matter's own domain (Hit.alien); out-of-scope talk (地址, 酒店)
+      is unknown content;
     - the runner-up has, in its own words, no word the winner leaves unexplained: if it has
       (在外地住院报销要备案: 备案 is in 异地就医备案), the query may be about the runner-up, so
       only suggest. A runner-up reached through the lexicon alone (到期 => 养蜂证换证, 娃 =>
       被拐儿童) is no such rival: the resident did not say its words.
     """
-    if top.explained < NAMED_EXPLAINED or top.m_cov < NAMED_MCOV or top.foreign > NAMED_FOREIGN:
+    if top.explained < NAMED_EXPLAINED or top.m_cov < NAMED_MCOV or top.alien > NAMED_FOREIGN:
         return False
     return second is None or (second.score < top.score and not second.literal & ~top.covered)
 
@@ -978,3 +1011,4 @@ def _longest_common_run(a: str, b: str) -> int:
             else:
                 break
     return best
+
