@@ -68,6 +68,7 @@ MAX_ALTERNATIVES = 16
 # character in at most IDF_RARE of the matters counts in full.
 IDF_FLOOR, IDF_RARE = 0.5, 0.02
 
+_NOTHING: frozenset[str] = frozenset()
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Hangul syllables are pieces of their own (matched as written, no pinyin): the voice tests run a
 # Korean model, and the engine should not drop a script it does not know how to pronounce.
@@ -681,15 +682,16 @@ class SearchEngine:
                 for i, (w, c) in enumerate(zip(weights, qcov, strict=True))
             ]
         q_cov = explained / (sum(weights) or 1.0)
-        unexplained = [
-            (w, t)
-            for i, (w, c, t) in enumerate(zip(query.weights, qcov, toks, strict=True))
-            if c < LONE_CHAR and t.weight >= 1.0 and i not in query.known and i not in query.talk
-        ]
-        foreign = sum(w for w, _ in unexplained)
-        # ... and of those, the words no matter of its own domain uses (医院 is a 医保 word)
-        domain = self._domain_chars.get(m.category, frozenset())
-        alien = sum(w for w, t in unexplained if t.char not in domain)
+        # foreign: unexplained and unknown; alien: of those, what no matter of its own domain
+        # uses either (医院 is a 医保 word)
+        foreign = alien = 0.0
+        domain = self._domain_chars.get(m.category, _NOTHING)
+        known, talk = query.known, query.talk
+        for i, (w, c, t) in enumerate(zip(query.weights, qcov, toks, strict=True)):
+            if c < LONE_CHAR and t.weight >= 1.0 and i not in known and i not in talk:
+                foreign += w
+                if t.char not in domain:
+                    alien += w
         covered = literal = 0
         for i, (c, t) in enumerate(zip(qcov, toks, strict=True)):
             if c >= 0.5:
