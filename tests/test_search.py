@@ -763,3 +763,25 @@ def test_words_of_the_matters_own_domain_are_not_foreign():
     hit = engine.search("在医院住院的钱咋个报").hits[0]
     assert hit.matter.category == "医保" and hit.foreign == 0.0, hit  # 住院费用报销
     assert engine.search("社保卡 酒店").hits[0].foreign > 0.0
+
+
+def test_keypad_initials_of_a_residents_word():
+    """mxb is no name's initials, but 慢性病's, a word the lexicon knows: the keypad finds
+    门诊慢特病 through it. Initials shared by several lexicon words stay unmatched."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "style_dev3" / "catalog.json"))
+    r = engine.search("mxb")
+    assert r.matched and r.hits[0].matter.id == "n-yb-chronic", r.hits[:2]
+    assert not engine.search("zzz").matched
+
+
+def test_a_complaint_said_goes_to_the_only_complaint_service():
+    """投诉 said and the catalog's complaint service clearly first, even when its name
+    (12345…诉求受理) shares nothing else with what happened (楼下烧烤太吵)."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "style_dev3" / "catalog.json"))
+    r = engine.search("俺 要 投诉 楼 下 烧烤 太 吵")
+    assert r.matched and r.hits[0].matter.id == "n-12345-submit"
+    assert not engine.search("楼下烧烤太吵").matched

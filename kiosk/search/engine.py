@@ -64,6 +64,7 @@ CANDIDATES = 32
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
+KEYPAD_WORD = 3  # lexicon words this long or longer are found by their initials (see _search)
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
 # character in at most IDF_RARE of the matters counts in full.
 IDF_FLOOR, IDF_RARE = 0.5, 0.02
@@ -445,6 +446,8 @@ class SearchEngine:
     def _build_lexicon_index(self) -> None:
         self._lex_single: dict[str, tuple[list[str], float]] = {}
         self._lex_multi: dict[str, list[tuple[list[Tok], list[str], float]]] = {}
+        # lexicon words by their initials (mxb: 慢性病), for keypad input no name holds
+        self._lex_initials: dict[str, list[str]] = {}
         for term, alts in self.lexicon.alternatives.items():
             ordered = sorted(alts)[:MAX_ALTERNATIVES]
             # an action word (丢了 => 挂失) says how, not what: it explains less of the query
@@ -457,6 +460,8 @@ class SearchEngine:
                     self._lex_multi.setdefault(key, []).append((toks, ordered, factor))
             for j in range(len(toks) - 1):
                 self._known_bigrams.add((toks[j].char or "") + (toks[j + 1].char or ""))
+            if len(toks) >= KEYPAD_WORD and all(t.char and t.syls for t in toks):
+                self._lex_initials.setdefault("".join(t.init for t in toks), []).append(term)
 
     def _chars(self, idx: int) -> frozenset[str | None]:
         return frozenset(t.char for f in self._forms(idx) for t in f.toks)
@@ -780,7 +785,7 @@ class SearchEngine:
             top
             and (
                 (top.score + top.unsaid >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
-                or _complaint_named(top, any(w in norm for w in _COMPLAIN))
+                or _complaint_named(top, second, any(w in norm for w in _COMPLAIN))
                 or _situation_winner(top, second)
                 or _clear_winner(top, second)
                 or _named_rest_known(top, second)
@@ -790,7 +795,18 @@ class SearchEngine:
         )
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
+            if not matched:
+                return self._initials_of_a_word(toks, hits)
         return hits, matched
+
+    def _initials_of_a_word(self, toks: list[Tok], hits: list[Hit]) -> tuple[list[Hit], bool]:
+        """Keypad initials no name or alias holds in one run may be a resident's word the lexicon
+        knows (mxb: 慢性病 => 门诊慢特病): search that word, if only one word has those initials."""
+        words = self._lex_initials.get("".join(t.init for t in toks), [])
+        if len(words) != 1:
+            return hits, False
+        found, matched = self._search(words[0])
+        return (found, True) if matched else (hits, False)
 
     def _unsaid_action(self, hit: Hit, said: str) -> Hit:
         """Near-twins differ in their action (社会保障卡挂失 / 解挂 / 注销 / 申领): a name whose
@@ -846,10 +862,13 @@ def _confident(top: Hit, complaint: bool) -> bool:
     return top.q_cov >= PART_QCOV and top.explained >= PART_EXPLAINED
 
 
-def _complaint_named(top: Hit, complaint: bool) -> bool:
+def _complaint_named(top: Hit, second: Hit | None, complaint: bool) -> bool:
     """楼下饭店油烟太大 我要举报: however long the resident's account of what happened, saying
-    they complain (举报, 投诉) and naming the complaint service is a complaint."""
-    return complaint and top.matter.kind is Kind.COMPLAINT and top.m_cov >= WHOLE_NAME
+    they complain (举报, 投诉) is a complaint, when the best hit is a complaint service whose
+    name was said or which nothing else comes close to."""
+    if not complaint or top.matter.kind is not Kind.COMPLAINT:
+        return False
+    return top.m_cov >= WHOLE_NAME or second is None or top.score - second.score >= CLEAR_MARGIN
 
 
 def _situation_winner(top: Hit, second: Hit | None) -> bool:
