@@ -185,7 +185,9 @@ def main() -> int:
     out["crosswoz_on_demo_catalog"] = quality(demo, rows(EVAL / "out_of_scope_crosswoz.jsonl"))
     # catalogs with aliases in the dev set's style (tests/data/style_*: a catalog and its
     # queries each), standing in for the held-back set; style_holdout is never tuned on
-    for style in ("style_dev", "style_dev2", "style_dev3", "style_dev4", "style_dev5", "style_holdout"):
+    devs = sorted(p.name for p in (ROOT / "tests" / "data").glob("style_dev*"))
+    styles = [*devs, "style_holdout"]
+    for style in styles:
         folder = ROOT / "tests" / "data" / style
         if (folder / "catalog.json").exists() and not (args.dev and style in NEVER_SEEN):
             engine = SearchEngine(load_catalog(folder / "catalog.json"))
