@@ -399,10 +399,17 @@ class SearchEngine:
         blob: list[str] = []
         init_blob: list[str] = []
         char_df: dict[str, int] = {}
+        domain: dict[str, set[str]] = {}  # category -> the characters of its matters' texts
         for idx, m in enumerate(self._entries):
             norms = [normalize(t) for t in self._texts(m)]
-            for ch in set("".join(norms)):
+            chars = set("".join(norms))
+            for ch in chars:
                 char_df[ch] = char_df.get(ch, 0) + 1
+            domain_chars = domain.get(m.category)
+            if domain_chars is None:
+                domain[m.category] = chars
+            else:
+                domain_chars |= chars
             for norm in norms:
                 name_index.setdefault(norm, []).append(idx)
             per_text = list(map(text_keys, norms))
@@ -438,9 +445,6 @@ class SearchEngine:
         self._n = len(self._entries)
         self._idf_hi = math.log((self._n + 1) / (IDF_RARE * self._n + 1)) or 1.0
         # the characters of each category's matters (see Hit.alien)
-        domain: dict[str, set[str]] = {}
-        for m, blob_text in zip(self._entries, blob, strict=True):
-            domain.setdefault(m.category, set()).update(blob_text)
         self._domain_chars = {k: frozenset(v) for k, v in domain.items()}
 
     def _build_lexicon_index(self) -> None:
