@@ -785,3 +785,16 @@ def test_a_complaint_said_goes_to_the_only_complaint_service():
     r = engine.search("俺 要 投诉 楼 下 烧烤 太 吵")
     assert r.matched and r.hits[0].matter.id == "n-12345-submit"
     assert not engine.search("楼下烧烤太吵").matched
+
+
+def test_how_alone_names_no_matter():
+    """查 / 多少 say how (查询), not what: a hotel's 人均消费是多少 is not 水费查询 for its 费 and
+    多少 => 查询, on a catalog whose alias 水费查询 they almost cover. No CrossWOZ sentence is
+    matched on that catalog; 水费 查询 still is."""
+    engine = _style_dev_engine()
+    assert not engine.search("它家人均消费是多少？").matched
+    text = (EVAL / "out_of_scope_crosswoz.jsonl").read_text("utf-8")
+    queries = [json.loads(x)["q"] for x in text.splitlines() if x.strip()]
+    assert not [q for q in queries if engine.search(q).matched]
+    r = engine.search("水费 查询")
+    assert r.matched and r.hits[0].matter.id == "v-gy-water-bill"

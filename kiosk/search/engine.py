@@ -775,6 +775,14 @@ class SearchEngine:
                 and any(toks[i].weight >= 1.0 for i in range(a[0], a[1]))
             }
         )
+        # query positions explained only as intent words (多少 => 查询): how, not what
+        intent_mask = 0
+        for start, end, _, factor in alternatives:
+            if factor == INTENT_FACTOR:
+                intent_mask |= ((1 << (end - start)) - 1) << start
+        for start, end, _, factor in alternatives:
+            if factor != INTENT_FACTOR:
+                intent_mask &= ~(((1 << (end - start)) - 1) << start)
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
         hits = [self._score(int(i), toks, query, intents) for i in found]
@@ -790,8 +798,8 @@ class SearchEngine:
             and (
                 (top.score + top.unsaid >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
                 or _complaint_named(top, second, any(w in norm for w in _COMPLAIN))
-                or _situation_winner(top, second)
-                or _clear_winner(top, second)
+                or _situation_winner(top, second, intent_mask)
+                or _clear_winner(top, second, intent_mask)
                 or _named_rest_known(top, second)
             )
         ) and not (
@@ -875,7 +883,7 @@ def _complaint_named(top: Hit, second: Hit | None, complaint: bool) -> bool:
     return top.m_cov >= WHOLE_NAME or second is None or top.score - second.score >= CLEAR_MARGIN
 
 
-def _situation_winner(top: Hit, second: Hit | None) -> bool:
+def _situation_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     """A situation told in the resident's words (老汉上个月走了 丧葬费咋个领): nothing said is
     alien to the matter's domain (the words its category's matters use), the lexicon or everyday
     talk, it explains more than a word of
@@ -884,6 +892,7 @@ def _situation_winner(top: Hit, second: Hit | None) -> bool:
     lead = second is None or top.score - second.score >= SITUATION_MARGIN
     return (
         lead
+        and (top.covered & ~intent_mask).bit_count() >= 2
         and top.alien == 0.0
         and top.explained >= CLEAR_EXPLAINED
         and top.q_cov >= SITUATION_QCOV
@@ -891,13 +900,16 @@ def _situation_winner(top: Hit, second: Hit | None) -> bool:
     )
 
 
-def _clear_winner(top: Hit, second: Hit | None) -> bool:
+def _clear_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     """Nothing else comes close, and either much of a name was said, more than a word of it (the
     resident's other words, 想出国旅游, 我奶奶八十多了, do not make the answer less clear), or
     almost all that was said is explained by it (五保户 is 特困人员救助供养审核确认: the resident
     names the service in everyday words, which cover little of a long published name)."""
     margin = second is None or top.score - second.score >= CLEAR_MARGIN
-    named = top.explained >= CLEAR_EXPLAINED and top.m_cov >= CLEAR_MCOV
+    # ... and more than one token of what was said names the matter's thing, not only how (a
+    # hotel's 人均消费是多少 is no 水费查询 for its 费 and 多少 => 查询)
+    thing_said = (top.covered & ~intent_mask).bit_count() >= 2
+    named = top.explained >= CLEAR_EXPLAINED and top.m_cov >= CLEAR_MCOV and thing_said
     said = top.explained >= SAID_EXPLAINED and top.q_cov >= SAID_QCOV
     return margin and top.q_cov >= CLEAR_QCOV and (named or said)
 
