@@ -192,6 +192,8 @@ def main() -> int:
         if (folder / "catalog.json").exists() and not (args.dev and style in NEVER_SEEN):
             engine = SearchEngine(load_catalog(folder / "catalog.json"))
             out[style] = quality(engine, rows(folder / "queries.jsonl"))
+            crosswoz = rows(EVAL / "out_of_scope_crosswoz.jsonl")
+            out[f"crosswoz_on_{style}"] = quality(engine, crosswoz)
     for name in ("street", "county", "national"):
         engine = SearchEngine(load_catalog(REAL / f"{name}_catalog.json"))
         out[f"real_{name}"] = quality(engine, rows(REAL / f"{name}_queries.jsonl"))
