@@ -798,3 +798,13 @@ def test_how_alone_names_no_matter():
     assert not [q for q in queries if engine.search(q).matched]
     r = engine.search("水费 查询")
     assert r.matched and r.hits[0].matter.id == "v-gy-water-bill"
+
+
+def test_keypad_initials_read_as_a_syllable_are_retried_as_initials():
+    """ydjyba parses as y d j y + the syllable ba; when that finds nothing, all six letters are
+    tried as initials: 异地就医备案."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "style_dev7" / "catalog.json"))
+    r = engine.search("ydjyba")
+    assert r.matched and r.hits[0].matter.id == "d-mi-remote-file", r.hits[:2]

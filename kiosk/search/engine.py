@@ -744,11 +744,24 @@ class SearchEngine:
         if len(query) > MAX_QUERY:
             note = f"查询太长，只按前 {MAX_QUERY} 个字查找"
         hits, matched = self._search(query[:MAX_QUERY])
+        letters = normalize(query).strip()
+        # a keypad run read as syllables where it can (ydjyba: ... ba) may be initials only
+        if (
+            not matched
+            and 3 <= len(letters) <= MAX_INITIALS
+            and letters.isascii()
+            and letters.isalpha()
+            and any(t.syls for t in self.tokens(letters))
+        ):
+            initials = [Tok(None, (), fold(ch + "a")[0]) for ch in letters]
+            again, ok = self._search(letters, initials)
+            if ok:
+                hits, matched = again, ok
         ms = (time.perf_counter() - started) * 1000
         return SearchResult(query, matched, hits[:top], ms, note)
 
-    def _search(self, query: str) -> tuple[list[Hit], bool]:
-        toks, talk = self._tokens(query)
+    def _search(self, query: str, letters: list[Tok] | None = None) -> tuple[list[Hit], bool]:
+        toks, talk = (letters, set()) if letters is not None else self._tokens(query)
         if not toks:
             return [], False
         exact = self._exact.get(normalize(query).replace(" ", ""), [])
@@ -880,7 +893,12 @@ def _complaint_named(top: Hit, second: Hit | None, complaint: bool) -> bool:
     name was said or which nothing else comes close to."""
     if not complaint or top.matter.kind is not Kind.COMPLAINT:
         return False
-    return top.m_cov >= WHOLE_NAME or second is None or top.score - second.score >= CLEAR_MARGIN
+    return (
+        top.m_cov >= WHOLE_NAME
+        or second is None
+        or second.matter.kind is not Kind.COMPLAINT  # the only complaint service in sight
+        or top.score - second.score >= CLEAR_MARGIN
+    )
 
 
 def _situation_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
