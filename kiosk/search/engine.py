@@ -796,6 +796,7 @@ class SearchEngine:
         for start, end, _, factor in alternatives:
             if factor != INTENT_FACTOR:
                 intent_mask &= ~(((1 << (end - start)) - 1) << start)
+        complained = any(w in norm for w in _COMPLAIN)
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query)
         hits = [self._score(int(i), toks, query, intents) for i in found]
@@ -810,14 +811,12 @@ class SearchEngine:
             top
             and (
                 (top.score + top.unsaid >= MIN_SCORE and _confident(top, Kind.COMPLAINT in intents))
-                or _complaint_named(top, second, any(w in norm for w in _COMPLAIN))
+                or _complaint_named(top, second, complained)
                 or _situation_winner(top, second, intent_mask)
                 or _clear_winner(top, second, intent_mask)
                 or _named_rest_known(top, second)
             )
-        ) and not (
-            top is not None and self._outside(norm, top.matter, Kind.COMPLAINT in intents)
-        )
+        ) and not (top is not None and self._outside(norm, top.matter, complained))
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
             if not matched:
@@ -901,16 +900,21 @@ def _complaint_named(top: Hit, second: Hit | None, complaint: bool) -> bool:
     )
 
 
+def _thing_said(top: Hit, intent_mask: int) -> bool:
+    """More than one token of what was said names the matter's thing, not only how (a hotel's
+    人均消费是多少 is no 水费查询 for its 费 and 多少 => 查询)."""
+    return (top.covered & ~intent_mask).bit_count() >= 2
+
+
 def _situation_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     """A situation told in the resident's words (老汉上个月走了 丧葬费咋个领): nothing said is
     alien to the matter's domain (the words its category's matters use), the lexicon or everyday
-    talk, it explains more than a word of
-    the query and a fair part of its name, and nothing else comes close (a wider lead than a
-    clear winner's, as less of the query is explained)."""
+    talk, it explains more than a word of the query and a fair part of its name, and nothing else
+    comes close (a wider lead than a clear winner's, as less of the query is explained)."""
     lead = second is None or top.score - second.score >= SITUATION_MARGIN
     return (
         lead
-        and (top.covered & ~intent_mask).bit_count() >= 2
+        and _thing_said(top, intent_mask)
         and top.alien == 0.0
         and top.explained >= CLEAR_EXPLAINED
         and top.q_cov >= SITUATION_QCOV
@@ -924,10 +928,11 @@ def _clear_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     almost all that was said is explained by it (五保户 is 特困人员救助供养审核确认: the resident
     names the service in everyday words, which cover little of a long published name)."""
     margin = second is None or top.score - second.score >= CLEAR_MARGIN
-    # ... and more than one token of what was said names the matter's thing, not only how (a
-    # hotel's 人均消费是多少 is no 水费查询 for its 费 and 多少 => 查询)
-    thing_said = (top.covered & ~intent_mask).bit_count() >= 2
-    named = top.explained >= CLEAR_EXPLAINED and top.m_cov >= CLEAR_MCOV and thing_said
+    named = (
+        top.explained >= CLEAR_EXPLAINED
+        and top.m_cov >= CLEAR_MCOV
+        and _thing_said(top, intent_mask)
+    )
     said = top.explained >= SAID_EXPLAINED and top.q_cov >= SAID_QCOV
     return margin and top.q_cov >= CLEAR_QCOV and (named or said)
 
@@ -1066,4 +1071,3 @@ def _longest_common_run(a: str, b: str) -> int:
             else:
                 break
     return best
-
