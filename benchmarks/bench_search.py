@@ -212,6 +212,7 @@ def main() -> int:
                 "street_holdout7",
                 "street_dev6",
                 "street_dev7",
+                "street_dev8",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
