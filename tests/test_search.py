@@ -776,6 +776,21 @@ def test_keypad_initials_of_a_residents_word():
     assert not engine.search("zzz").matched
 
 
+def test_keypad_initials_of_the_residents_words_in_a_row():
+    """jzkf is 驾照 扣分 and rqczjf 燃气 充值 交费, words the lexicon knows: each way of reading the
+    letters as such words is searched, and the best matched reading wins when the readings close
+    to it agree (rqczjf also reads as 燃气 厂子 建房, which finds 宅基地建房 far behind)."""
+    from kiosk.catalog import DEMO_CATALOG, load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "style_dev6" / "catalog.json"))
+    r = engine.search("jzkf")
+    assert r.matched and r.hits[0].matter.id == "c-jj-points", r.hits[:2]
+    demo = SearchEngine(load_catalog(DEMO_CATALOG))
+    r = demo.search("rqczjf")
+    assert r.matched and "燃气" in r.hits[0].matter.name and "充值" in r.hits[0].matter.name
+    assert len(demo._keypad_words("qwertyuiopasdfghjklzxcvb")) <= 24  # bounded, whatever letters
+
+
 def test_a_complaint_said_goes_to_the_only_complaint_service():
     """投诉 said and the catalog's complaint service clearly first, even when its name
     (12345…诉求受理) shares nothing else with what happened (楼下烧烤太吵)."""

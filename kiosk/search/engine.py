@@ -64,7 +64,9 @@ CANDIDATES = 32
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
-KEYPAD_WORD = 3  # lexicon words this long or longer are found by their initials (see _search)
+# keypad initials read as the resident's words (see _initials_of_a_word): at most this many
+# words in a reading, and this many readings searched
+KEYPAD_PIECES, KEYPAD_READINGS = 3, 24
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
 # character in at most IDF_RARE of the matters counts in full.
 IDF_FLOOR, IDF_RARE = 0.5, 0.02
@@ -464,8 +466,14 @@ class SearchEngine:
                     self._lex_multi.setdefault(key, []).append((toks, ordered, factor))
             for j in range(len(toks) - 1):
                 self._known_bigrams.add((toks[j].char or "") + (toks[j + 1].char or ""))
-            if len(toks) >= KEYPAD_WORD and all(t.char and t.syls for t in toks):
-                self._lex_initials.setdefault("".join(t.init for t in toks), []).append(term)
+        # every lexicon word of 2+ characters, said or meant, by its initials: keypad initials of
+        # the resident's own words (jzkf: 驾照 扣分) are read as a row of them (see _keypad_words)
+        alternatives = self.lexicon.alternatives
+        for word in sorted({*alternatives, *chain(*alternatives.values())}):
+            toks = text_tokens(word)
+            if len(toks) >= 2 and all(t.char and t.syls for t in toks):
+                self._lex_initials.setdefault("".join(t.init for t in toks), []).append(word)
+        self._present: dict[str, bool] = {}
 
     def _chars(self, idx: int) -> frozenset[str | None]:
         return frozenset(t.char for f in self._forms(idx) for t in f.toks)
@@ -824,13 +832,55 @@ class SearchEngine:
         return hits, matched
 
     def _initials_of_a_word(self, toks: list[Tok], hits: list[Hit]) -> tuple[list[Hit], bool]:
-        """Keypad initials no name or alias holds in one run may be a resident's word the lexicon
-        knows (mxb: 慢性病 => 门诊慢特病): search that word, if only one word has those initials."""
-        words = self._lex_initials.get("".join(t.init for t in toks), [])
-        if len(words) != 1:
+        """Keypad initials no name or alias holds in one run may be the resident's own words the
+        lexicon knows (mxb: 慢性病 => 门诊慢特病; jzkf: 驾照 扣分; yljcx: 养老金 查询). Each way of
+        reading the letters as a row of such words is searched; the best matched reading wins
+        when every matched reading close to it agrees on the matter (jz is 驾照 and 救助 alike)."""
+        found = []
+        for words in self._keypad_words("".join(t.init for t in toks)):
+            got, matched = self._search(" ".join(words))
+            if matched and got:
+                found.append(got)
+        if not found:
             return hits, False
-        found, matched = self._search(words[0])
-        return (found, True) if matched else (hits, False)
+        best = max(found, key=lambda f: f[0].score)
+        close = {id(f[0].matter) for f in found if best[0].score - f[0].score < CLEAR_MARGIN}
+        return (best, True) if len(close) == 1 else (hits, False)
+
+    def _keypad_words(self, letters: str) -> list[tuple[str, ...]]:
+        """Readings of keypad letters as up to KEYPAD_PIECES lexicon words of 2+ characters that
+        lead to this catalog (the word or what it stands for is in some matter's text), whole
+        words first; at most KEYPAD_READINGS of them, so any letters cost a bounded search."""
+
+        def words(piece: str) -> list[str]:
+            out = []
+            for w in self._lex_initials.get(piece, ()):
+                if w not in self._present:
+                    alts = self.lexicon.alternatives.get(w, ())
+                    self._present[w] = any(
+                        self._blob.matters(normalize(x), 1) for x in (w, *sorted(alts)[:8])
+                    )
+                if self._present[w]:
+                    out.append(w)
+            return out
+
+        readings: list[tuple[str, ...]] = []
+
+        def walk(at: int, row: tuple[str, ...]) -> None:
+            if len(readings) >= KEYPAD_READINGS:
+                return
+            if at == len(letters):
+                readings.append(row)
+                return
+            if len(row) == KEYPAD_PIECES:
+                return
+            for end in range(len(letters), at + 1, -1):
+                for w in words(letters[at:end]):
+                    walk(end, (*row, w))
+
+        if len(letters) <= MAX_INITIALS:
+            walk(0, ())
+        return readings
 
     def _unsaid_action(self, hit: Hit, said: str) -> Hit:
         """Near-twins differ in their action (社会保障卡挂失 / 解挂 / 注销 / 申领): a name whose
