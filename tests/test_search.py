@@ -823,3 +823,14 @@ def test_keypad_initials_read_as_a_syllable_are_retried_as_initials():
     engine = SearchEngine(load_catalog(DATA / "style_dev7" / "catalog.json"))
     r = engine.search("ydjyba")
     assert r.matched and r.hits[0].matter.id == "d-mi-remote-file", r.hits[:2]
+
+
+def test_a_short_request_all_explained_with_a_lead_is_matched():
+    """狗证 is two characters, both explained by 养犬登记证核发 (狗 => 犬) and by nothing close:
+    a match, although two characters weigh less than a clear winner's SAID_EXPLAINED."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "real" / "national_catalog.json"))
+    r = engine.search("狗证")
+    assert r.matched and r.hits[0].matter.name == "养犬登记证核发", r.hits[:2]
+    assert not engine.search("狗粮").matched

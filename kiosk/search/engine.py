@@ -51,6 +51,8 @@ THING_MISSING = 0.1  # score off a matter that has no word of a thing the query 
 CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 2.5, 0.5, 0.35, 0.12
 # ... or explains this much of the query and this many tokens, with the same lead.
 SAID_QCOV, SAID_EXPLAINED = 0.7, 2.0
+# ... or explains this much of a short query (fewer than SAID_EXPLAINED tokens of weight)
+ALL_SAID_QCOV = 0.9
 # A situation told with nothing foreign (see _situation_winner): this lead and query coverage.
 SITUATION_MARGIN, SITUATION_QCOV = 0.15, 0.3
 # Most of a name said, the rest known talk (see _named_rest_known): explains this many tokens and
@@ -984,7 +986,13 @@ def _clear_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
         and _thing_said(top, intent_mask)
     )
     said = top.explained >= SAID_EXPLAINED and top.q_cov >= SAID_QCOV
-    return margin and top.q_cov >= CLEAR_QCOV and (named or said)
+    # a short request all of which it explains (狗证: 养犬登记证核发), by a situation's lead
+    all_said = (
+        top.q_cov >= ALL_SAID_QCOV
+        and _thing_said(top, intent_mask)
+        and (second is None or top.score - second.score >= SITUATION_MARGIN)
+    )
+    return margin and top.q_cov >= CLEAR_QCOV and (named or said or all_said)
 
 
 def _named_rest_known(top: Hit, second: Hit | None) -> bool:
