@@ -22,6 +22,7 @@ import re
 import time
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -51,8 +52,8 @@ THING_MISSING = 0.1  # score off a matter that has no word of a thing the query 
 CLEAR_EXPLAINED, CLEAR_MCOV, CLEAR_QCOV, CLEAR_MARGIN = 2.5, 0.5, 0.35, 0.12
 # ... or explains this much of the query and this many tokens, with the same lead.
 SAID_QCOV, SAID_EXPLAINED = 0.7, 2.0
-# ... or explains this much of a short query (fewer than SAID_EXPLAINED tokens of weight)
-ALL_SAID_QCOV = 0.9
+# ... or explains this much of a short query, more than weak words (电话 alone is no request)
+ALL_SAID_QCOV, ALL_SAID_EXPLAINED = 0.9, 1.0
 # A situation told with nothing foreign (see _situation_winner): this lead and query coverage.
 SITUATION_MARGIN, SITUATION_QCOV = 0.15, 0.3
 # Most of a name said, the rest known talk (see _named_rest_known): explains this many tokens and
@@ -67,8 +68,10 @@ MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shor
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
 # keypad initials read as the resident's words (see _initials_of_a_word): at most this many
-# words in a reading, and this many readings searched
-KEYPAD_PIECES, KEYPAD_READINGS = 3, 24
+# words in a reading, and this many readings searched, the likeliest first
+# (of at most KEYPAD_GENERATED found); a reading matched with this score ends the search
+KEYPAD_PIECES, KEYPAD_READINGS, KEYPAD_GENERATED, KEYPAD_SURE = 3, 6, 64, 0.9
+KEYPAD_WRITTEN = 64  # matters looked up per word to rank readings (see _keypad_words)
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
 # character in at most IDF_RARE of the matters counts in full.
 IDF_FLOOR, IDF_RARE = 0.5, 0.02
@@ -475,7 +478,7 @@ class SearchEngine:
             toks = text_tokens(word)
             if len(toks) >= 2 and all(t.char and t.syls for t in toks):
                 self._lex_initials.setdefault("".join(t.init for t in toks), []).append(word)
-        self._present: dict[str, bool] = {}
+        self._present: dict[str, frozenset[int] | None] = {}
 
     def _chars(self, idx: int) -> frozenset[str | None]:
         return frozenset(t.char for f in self._forms(idx) for t in f.toks)
@@ -835,14 +838,17 @@ class SearchEngine:
 
     def _initials_of_a_word(self, toks: list[Tok], hits: list[Hit]) -> tuple[list[Hit], bool]:
         """Keypad initials no name or alias holds in one run may be the resident's own words the
-        lexicon knows (mxb: 慢性病 => 门诊慢特病; jzkf: 驾照 扣分; yljcx: 养老金 查询). Each way of
-        reading the letters as a row of such words is searched; the best matched reading wins
-        when every matched reading close to it agrees on the matter (jz is 驾照 and 救助 alike)."""
+        lexicon knows (mxb: 慢性病 => 门诊慢特病; jzkf: 驾照 扣分; yljcx: 养老金 查询). Readings of
+        the letters as a row of such words are searched, likeliest first; the best matched
+        reading wins when every matched reading close to it agrees on the matter (jz is 驾照
+        and 救助 alike). A reading matched almost wholly (KEYPAD_SURE) ends the search early."""
         found = []
         for words in self._keypad_words("".join(t.init for t in toks)):
             got, matched = self._search(" ".join(words))
             if matched and got:
                 found.append(got)
+                if got[0].score >= KEYPAD_SURE:
+                    break
         if not found:
             return hits, False
         best = max(found, key=lambda f: f[0].score)
@@ -851,25 +857,29 @@ class SearchEngine:
 
     def _keypad_words(self, letters: str) -> list[tuple[str, ...]]:
         """Readings of keypad letters as up to KEYPAD_PIECES lexicon words of 2+ characters that
-        lead to this catalog (the word or what it stands for is in some matter's text), whole
-        words first; at most KEYPAD_READINGS of them, so any letters cost a bounded search."""
+        lead to this catalog (the word, or what it stands for, is in some matter's text). The
+        likeliest come first: fewer words, then more of them written in one matter's text
+        (燃气 充值 缴费 before 燃气 充值 建房); KEYPAD_READINGS of them, so any letters cost a
+        bounded search."""
 
         def words(piece: str) -> list[str]:
             out = []
             for w in self._lex_initials.get(piece, ()):
                 if w not in self._present:
-                    alts = self.lexicon.alternatives.get(w, ())
-                    self._present[w] = any(
-                        self._blob.matters(normalize(x), 1) for x in (w, *sorted(alts)[:8])
-                    )
-                if self._present[w]:
+                    # the matters that write the word (a few), or None if none does but one
+                    # writes what it stands for; absent from _present's values: neither
+                    written = frozenset(self._blob.matters(normalize(w), KEYPAD_WRITTEN))
+                    alts = sorted(self.lexicon.alternatives.get(w, ()))[:8]
+                    meant = any(self._blob.matters(normalize(x), 1) for x in alts)
+                    self._present[w] = written or (frozenset() if meant else None)
+                if self._present[w] is not None:
                     out.append(w)
             return out
 
         readings: list[tuple[str, ...]] = []
 
         def walk(at: int, row: tuple[str, ...]) -> None:
-            if len(readings) >= KEYPAD_READINGS:
+            if len(readings) >= KEYPAD_GENERATED:
                 return
             if at == len(letters):
                 readings.append(row)
@@ -880,9 +890,15 @@ class SearchEngine:
                 for w in words(letters[at:end]):
                     walk(end, (*row, w))
 
+        def together(row: tuple[str, ...]) -> int:
+            """How many of the reading's words one matter writes, at most."""
+            counts = Counter(chain.from_iterable(self._present[w] or () for w in row))
+            return max(counts.values(), default=0)
+
         if len(letters) <= MAX_INITIALS:
             walk(0, ())
-        return readings
+        readings.sort(key=lambda row: (len(row), -together(row)))
+        return readings[:KEYPAD_READINGS]
 
     def _unsaid_action(self, hit: Hit, said: str) -> Hit:
         """Near-twins differ in their action (社会保障卡挂失 / 解挂 / 注销 / 申领): a name whose
@@ -989,6 +1005,7 @@ def _clear_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     # a short request all of which it explains (狗证: 养犬登记证核发), by a situation's lead
     all_said = (
         top.q_cov >= ALL_SAID_QCOV
+        and top.explained >= ALL_SAID_EXPLAINED
         and _thing_said(top, intent_mask)
         and (second is None or top.score - second.score >= SITUATION_MARGIN)
     )
