@@ -40,6 +40,7 @@ NEVER_SEEN = (
     "street_holdout7",
     "national_holdout3",
     "style_holdout",
+    "plain_holdout",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -185,8 +186,11 @@ def main() -> int:
     out["crosswoz_on_demo_catalog"] = quality(demo, rows(EVAL / "out_of_scope_crosswoz.jsonl"))
     # catalogs with aliases in the dev set's style (tests/data/style_*: a catalog and its
     # queries each), standing in for the held-back set; style_holdout is never tuned on
-    devs = sorted(p.name for p in (ROOT / "tests" / "data").glob("style_dev*"))
-    styles = [*devs, "style_holdout"]
+    # plain_*: catalogs and queries written as closely as could be to the shared dev set's
+    # plain style (short, standard Mandarin); plain_holdout is never tuned on either
+    data = ROOT / "tests" / "data"
+    devs = sorted(p.name for p in data.glob("style_dev*")) + ["style_holdout"]
+    styles = [*devs, *sorted(p.name for p in data.glob("plain_dev*")), "plain_holdout"]
     for style in styles:
         folder = ROOT / "tests" / "data" / style
         if (folder / "catalog.json").exists() and not (args.dev and style in NEVER_SEEN):
