@@ -189,7 +189,7 @@ def main() -> int:
     # plain_*: catalogs and queries written as closely as could be to the shared dev set's
     # plain style (short, standard Mandarin); plain_holdout is never tuned on either
     data = ROOT / "tests" / "data"
-    devs = sorted(p.name for p in data.glob("style_dev*")) + ["style_holdout"]
+    devs = [*sorted(p.name for p in data.glob("style_dev*")), "style_holdout"]
     styles = [*devs, *sorted(p.name for p in data.glob("plain_dev*")), "plain_holdout"]
     for style in styles:
         folder = ROOT / "tests" / "data" / style
