@@ -834,3 +834,12 @@ def test_a_short_request_all_explained_with_a_lead_is_matched():
     r = engine.search("狗证")
     assert r.matched and r.hits[0].matter.name == "养犬登记证核发", r.hits[:2]
     assert not engine.search("狗粮").matched
+
+
+def test_a_lexicon_phrase_written_another_way_in_a_name_explains_by_its_head():
+    """房本 stands for 不动产权证 (and 不动产证 ...), which no name here writes whole; the name
+    writes 不动产权属: the phrase's first two thirds explain 房本, at a lower factor."""
+    engine = _names_only(["不动产权属登记信息查询证明打印", "基本养老金发放明细查询"])
+    r = engine.search("查 房本")
+    assert r.hits[0].matter.name == "不动产权属登记信息查询证明打印", r.hits[:2]
+    assert r.hits[0].q_cov > 0.6

@@ -67,6 +67,9 @@ CANDIDATES = 32
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
+# A lexicon alternative of this many tokens or more also explains its span, at HEAD_FACTOR of its
+# factor, where only its first two thirds stand in a name (see _Phrase.head)
+PHRASE_HEAD, HEAD_FACTOR = 4, 0.8
 # keypad initials read as the resident's words (see _initials_of_a_word): at most this many
 # words in a reading, and this many readings searched, the likeliest first
 # (of at most KEYPAD_GENERATED found); a reading matched with this score ends the search
@@ -285,6 +288,9 @@ class _Phrase:
     keys: list[str]
     sounds: str
     factor: float = 0.95  # ALT_FACTOR, or INTENT_FACTOR for an action word's alternative
+    # the phrase's head, for names that write a longer official term another way (房本 =>
+    # 不动产权证 in 不动产权属登记: 不动产权); "" for short phrases (see PHRASE_HEAD)
+    head: str = ""
 
 
 @dataclass(slots=True)
@@ -612,7 +618,8 @@ class SearchEngine:
             span = range(start, end)
             if len(alt) > 1:
                 keys = _pair_keys(alt[0], alt[1])
-                phrases.append(_Phrase(tuple(span), alt, keys, _sounds(alt), factor))
+                head = _sounds(alt[: -(-len(alt) * 2 // 3)]) if len(alt) >= PHRASE_HEAD else ""
+                phrases.append(_Phrase(tuple(span), alt, keys, _sounds(alt), factor, head))
                 continue
             # A one-character alternative pairs with its neighbours: 买气 -> 购气, 交电费 -> 缴电费.
             if start > 0:
@@ -1112,14 +1119,19 @@ def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None,
                 if s > fcov[j + 1]:
                     fcov[j + 1] = s
         for ph in query.phrases.get(key, ()):
-            for j in _positions(form.sounds, ph.sounds):
+            size, factor = len(ph.toks), ph.factor
+            found = _positions(form.sounds, ph.sounds)
+            if not found and ph.head:
+                size, factor = ph.head.count("|") - 1, ph.factor * HEAD_FACTOR
+                found = _positions(form.sounds, ph.head)
+            for j in found:
                 hit = True
                 for i in ph.cover:
-                    if qcov[i] < ph.factor:
-                        qcov[i] = ph.factor
-                for k in range(j, j + len(ph.toks)):
-                    if fcov[k] < ph.factor:
-                        fcov[k] = ph.factor
+                    if qcov[i] < factor:
+                        qcov[i] = factor
+                for k in range(j, j + size):
+                    if fcov[k] < factor:
+                        fcov[k] = factor
     if not hit:
         return None, 0.0
     covered = sum(c * t.weight for c, t in zip(fcov, form.toks, strict=True))
