@@ -843,3 +843,17 @@ def test_a_lexicon_phrase_written_another_way_in_a_name_explains_by_its_head():
     r = engine.search("查 房本")
     assert r.hits[0].matter.name == "不动产权属登记信息查询证明打印", r.hits[:2]
     assert r.hits[0].q_cov > 0.6
+
+
+def test_a_lexicon_term_is_also_said_without_the_fillers_inside_it():
+    """住院的发票 is said 住院 发票 too (the recognizer or the resident drops 的): the lexicon
+    carries both forms. A filler at a term's edge stays (丢了), and what is left must be more
+    than two characters (不能用 is no 不用)."""
+    from kiosk.search.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert lex.alternatives["住院发票"] == lex.alternatives["住院的发票"]
+    assert "不用" not in lex.alternatives
+    engine = _names_only(["零星医疗费用手工报销", "社会保障卡首次申领"])
+    r = engine.search("住院 发票 报销")
+    assert r.matched and r.hits[0].matter.name == "零星医疗费用手工报销", r.hits[:2]

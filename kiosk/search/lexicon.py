@@ -87,7 +87,25 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     if outside.exists():
         for line in _lines(outside):
             lex.outside.update(normalize_word(w) for w in line.split())
+    _add_said_without_fillers(lex)
     return lex
+
+
+def _add_said_without_fillers(lex: Lexicon) -> None:
+    """A term with a one-character filler inside (住院的发票, 交了几年) is found where the
+    resident says the filler; said without it (住院 发票) it is the same term: add that form.
+    Fillers at a term's edge (要工资, 丢了) are part of how it is said, and stay."""
+    single = {f for f in lex.fillers if len(f) == 1}
+    for term in list(lex.alternatives):
+        if len(term) < 3:
+            continue
+        inner = "".join(c for c in term[1:-1] if c not in single)
+        variant = term[0] + inner + term[-1]
+        # two characters left are another word (不能用 is no 不用)
+        if len(variant) >= 3 and variant != term and variant not in lex.alternatives:
+            lex.alternatives[variant] = set(lex.alternatives[term])
+            if term in lex.intents:
+                lex.intents.add(variant)
 
 
 def normalize_word(word: str) -> str:
