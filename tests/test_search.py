@@ -857,3 +857,15 @@ def test_a_lexicon_term_is_also_said_without_the_fillers_inside_it():
     engine = _names_only(["零星医疗费用手工报销", "社会保障卡首次申领"])
     r = engine.search("住院 发票 报销")
     assert r.matched and r.hits[0].matter.name == "零星医疗费用手工报销", r.hits[:2]
+
+
+def test_a_name_said_far_ahead_of_the_rest_is_matched():
+    """家里 困难 办 低保: the alias 低保 is said whole, 困难 (the resident's reason) is no word of
+    that matter but no alien word either, and nothing else comes near: matched. A hotel's
+    评分是多少 (记分 by sound, 多少 => 查询) is not that far ahead, and stays unmatched."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "plain_dev1" / "catalog.json"))
+    r = engine.search("家里 困难 办 低保")
+    assert r.matched and r.hits[0].matter.id == "p-mz-dibao-apply", r.hits[:2]
+    assert not engine.search("评分是多少呀？").matched

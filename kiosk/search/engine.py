@@ -59,6 +59,8 @@ SITUATION_MARGIN, SITUATION_QCOV = 0.15, 0.3
 # Most of a name said, the rest known talk (see _named_rest_known): explains this many tokens and
 # this much of the name, with at most this much unknown content left over.
 NAMED_EXPLAINED, NAMED_MCOV, NAMED_FOREIGN = 2.5, 0.7, 1.0
+# A name said with nothing alien, far ahead of the rest (see _named_far_ahead).
+FAR_MCOV, FAR_MARGIN = 0.8, 0.3
 # An action word's lexicon alternative (忘了 => 重置) explains its span at this much.
 INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
@@ -835,6 +837,7 @@ class SearchEngine:
                 or _situation_winner(top, second, intent_mask)
                 or _clear_winner(top, second, intent_mask)
                 or _named_rest_known(top, second)
+                or _named_far_ahead(top, second, intent_mask)
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
         if initials_only:  # keypad initials: every letter, in one run
@@ -1036,6 +1039,18 @@ def _named_rest_known(top: Hit, second: Hit | None) -> bool:
     if top.explained < NAMED_EXPLAINED or top.m_cov < NAMED_MCOV or top.alien > NAMED_FOREIGN:
         return False
     return second is None or (second.score < top.score and not second.literal & ~top.covered)
+
+
+def _named_far_ahead(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
+    """Most of a name or alias was said (低保), nothing said is alien, and nothing else comes
+    near (家里困难 办低保: 困难 is the resident's reason, which the name does not hold)."""
+    return (
+        top.m_cov >= FAR_MCOV
+        and top.alien == 0.0
+        and top.q_cov >= SITUATION_QCOV
+        and _thing_said(top, intent_mask)
+        and (second is None or top.score - second.score >= FAR_MARGIN)
+    )
 
 
 class _Blob:
