@@ -41,6 +41,8 @@ NEVER_SEEN = (
     "national_holdout3",
     "style_holdout",
     "plain_holdout",
+    "plain_holdout2",
+    "plain_holdout3",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -190,7 +192,8 @@ def main() -> int:
     # plain style (short, standard Mandarin); plain_holdout is never tuned on either
     data = ROOT / "tests" / "data"
     devs = [*sorted(p.name for p in data.glob("style_dev*")), "style_holdout"]
-    styles = [*devs, *sorted(p.name for p in data.glob("plain_dev*")), "plain_holdout"]
+    plains = sorted(p.name for p in data.glob("plain_*"))  # plain_dev*, then plain_holdout*
+    styles = [*devs, *plains]
     for style in styles:
         folder = ROOT / "tests" / "data" / style
         if (folder / "catalog.json").exists() and not (args.dev and style in NEVER_SEEN):
