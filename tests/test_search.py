@@ -869,3 +869,17 @@ def test_a_name_said_far_ahead_of_the_rest_is_matched():
     r = engine.search("家里 困难 办 低保")
     assert r.matched and r.hits[0].matter.id == "p-mz-dibao-apply", r.hits[:2]
     assert not engine.search("评分是多少呀？").matched
+
+
+def test_a_complaint_service_close_behind_comes_first_when_the_resident_complains():
+    """楼上 漏水 没人 管 投诉: the story is about water (水费缴纳 scores as high), but the resident
+    says they complain: the complaint service comes first and is the answer. Asking after a
+    complaint (投诉 有 结果 了 吗) stays with the complaint desk's own query matter."""
+    from kiosk.catalog import load_catalog
+
+    engine = SearchEngine(load_catalog(DATA / "plain_dev4" / "catalog.json"))
+    r = engine.search("楼上 漏水 没人 管 投诉")
+    assert r.matched and r.hits[0].matter.kind.value == "complaint", r.hits[:2]
+    assert engine.search("楼上 漏水").hits[0].matter.kind.value != "complaint"
+    desk = SearchEngine(load_catalog(DATA / "plain_dev3" / "catalog.json"))
+    assert desk.search("投诉 有 结果 了 吗").hits[0].matter.id == "p3-12345-track"

@@ -827,6 +827,8 @@ class SearchEngine:
             said = "|".join([norm, *alts])
             hits = [self._unsaid_action(h, said) for h in hits]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
+        if complained:
+            hits = _complaint_first(hits)
         top = hits[0] if hits else None
         second = hits[1] if len(hits) > 1 else None
         matched = bool(
@@ -962,6 +964,22 @@ def _confident(top: Hit, complaint: bool) -> bool:
             or (complaint and top.matter.kind is Kind.COMPLAINT)
         )
     return top.q_cov >= PART_QCOV and top.explained >= PART_EXPLAINED
+
+
+def _complaint_first(hits: list[Hit]) -> list[Hit]:
+    """The resident says they complain (楼上漏水没人管 投诉): a complaint service close behind the
+    best hit (by less than CLEAR_MARGIN) is what they asked for, before the matter their story
+    is about (水费缴纳)."""
+    if not hits or hits[0].matter.kind is Kind.COMPLAINT:
+        return hits
+    for i, h in enumerate(hits[1:], 1):
+        if hits[0].score - h.score >= CLEAR_MARGIN:
+            break
+        if h.matter.kind is Kind.COMPLAINT:
+            if h.matter.category == hits[0].matter.category:
+                return hits  # the best is the complaint desk's own (投诉 有 结果 了 吗: 工单查询)
+            return [h, *hits[:i], *hits[i + 1 :]]
+    return hits
 
 
 def _complaint_named(top: Hit, second: Hit | None, complaint: bool) -> bool:
