@@ -93,6 +93,17 @@ def district_variants(size: int) -> dict:
     return {"version": f"districts-{size}", "matters": matters}
 
 
+def keypad_noise(engine: SearchEngine, seed: int = 7) -> dict:
+    """Random consonant runs of 4, 5, 6 and 8 letters typed on the initials keypad (a resident's
+    slips, a child's play): how many come back `matched`. Initials read as a row of lexicon
+    words (jzkf: 驾照 扣分) must not turn noise into confident answers."""
+    rnd = random.Random(seed)
+    letters = "bpmfdtnlgkhjqxzcsryw"
+    sizes = [n for n in (4, 5, 6, 8) for _ in range(200)]
+    runs = ["".join(rnd.choice(letters) for _ in range(n)) for n in sizes]
+    return {"n": len(runs), "matched": sum(engine.search(q).matched for q in runs)}
+
+
 def bounded(engine: SearchEngine) -> dict:
     """Worst cases a resident or an admin can produce: a 4,000-character query; a catalog at
     every size limit the checker allows (names, aliases, keywords, counts)."""
@@ -186,6 +197,7 @@ def main() -> int:
     demo = SearchEngine(load_catalog(DEMO_CATALOG))
     out["demo_queries"] = quality(demo, rows(ROOT / "tests" / "data" / "demo_queries.jsonl"))
     out["crosswoz_on_demo_catalog"] = quality(demo, rows(EVAL / "out_of_scope_crosswoz.jsonl"))
+    out["keypad_noise_on_demo_catalog"] = keypad_noise(demo)
     # catalogs with aliases in the dev set's style (tests/data/style_*: a catalog and its
     # queries each), standing in for the held-back set; style_holdout is never tuned on
     # plain_*: catalogs and queries written as closely as could be to the shared dev set's
@@ -228,6 +240,7 @@ def main() -> int:
         out[f"crosswoz_on_real_{name}"] = quality(
             engine, rows(EVAL / "out_of_scope_crosswoz.jsonl")
         )
+        out[f"keypad_noise_on_real_{name}"] = keypad_noise(engine)
     if args.quality:
         return _print(out, args.json)
     out["bounded"] = bounded(demo)

@@ -883,3 +883,18 @@ def test_a_complaint_service_close_behind_comes_first_when_the_resident_complain
     assert engine.search("楼上 漏水").hits[0].matter.kind.value != "complaint"
     desk = SearchEngine(load_catalog(DATA / "plain_dev3" / "catalog.json"))
     assert desk.search("投诉 有 结果 了 吗").hits[0].matter.id == "p3-12345-track"
+
+
+def test_keypad_noise_rarely_becomes_a_confident_answer():
+    """Random consonant runs on the initials keypad (a slip, a child's play) must stay
+    suggestions almost always, although keypad letters may be read as a row of lexicon words
+    (jzkf: 驾照 扣分). Reading them as any two words that fit some matter had matched 1 in 9."""
+    import random
+
+    from kiosk.catalog import DEMO_CATALOG, load_catalog
+
+    engine = SearchEngine(load_catalog(DEMO_CATALOG))
+    rnd = random.Random(11)
+    runs = ["".join(rnd.choice("bpmfdtnlgkhjqxzcsryw") for _ in range(n)) for n in (4, 5, 6) * 100]
+    matched = [q for q in runs if engine.search(q).matched]
+    assert len(matched) <= 0.04 * len(runs), matched

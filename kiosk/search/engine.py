@@ -77,6 +77,7 @@ PHRASE_HEAD, HEAD_FACTOR = 4, 0.8
 # (of at most KEYPAD_GENERATED found); a reading matched with this score ends the search
 KEYPAD_PIECES, KEYPAD_READINGS, KEYPAD_GENERATED, KEYPAD_SURE = 3, 6, 64, 0.9
 KEYPAD_WRITTEN = 64  # matters looked up per word to rank readings (see _keypad_words)
+KEYPAD_QCOV, KEYPAD_SCORE = 0.9, 0.8  # how much of a reading its matter must explain, its score
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
 # character in at most IDF_RARE of the matters counts in full.
 IDF_FLOOR, IDF_RARE = 0.5, 0.02
@@ -857,7 +858,12 @@ class SearchEngine:
         found = []
         for words in self._keypad_words("".join(t.init for t in toks)):
             got, matched = self._search(" ".join(words))
-            if matched and got:
+            # a row of words must be explained whole, and well: two words of two letters fit
+            # some matter by chance (random letters: see docs/benchmarks.md, session 7)
+            sure = len(words) == 1 or (
+                got and got[0].q_cov >= KEYPAD_QCOV and got[0].score >= KEYPAD_SCORE
+            )
+            if matched and got and sure:
                 found.append(got)
                 if got[0].score >= KEYPAD_SURE:
                     break
@@ -878,8 +884,8 @@ class SearchEngine:
             out = []
             for w in self._lex_initials.get(piece, ()):
                 if w not in self._present:
-                    # the matters that write the word (a few), or None if none does but one
-                    # writes what it stands for; absent from _present's values: neither
+                    # the matters that write the word (up to KEYPAD_WRITTEN of them); an empty
+                    # set if none does but one writes what it stands for; None if neither
                     written = frozenset(self._blob.matters(normalize(w), KEYPAD_WRITTEN))
                     alts = sorted(self.lexicon.alternatives.get(w, ()))[:8]
                     meant = any(self._blob.matters(normalize(x), 1) for x in alts)
