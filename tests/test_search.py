@@ -838,11 +838,16 @@ def test_a_short_request_all_explained_with_a_lead_is_matched():
 
 def test_a_lexicon_phrase_written_another_way_in_a_name_explains_by_its_head():
     """房本 stands for 不动产权证 (and 不动产证 ...), which no name here writes whole; the name
-    writes 不动产权属: the phrase's first two thirds explain 房本, at a lower factor."""
+    writes 不动产权属: the phrase without its document word (证) explains 房本, at a lower
+    factor. 社会保险 is never cut (社会保 would be in every 社会保障卡 name)."""
     engine = _names_only(["不动产权属登记信息查询证明打印", "基本养老金发放明细查询"])
     r = engine.search("查 房本")
     assert r.hits[0].matter.name == "不动产权属登记信息查询证明打印", r.hits[:2]
     assert r.hits[0].q_cov > 0.6
+    from kiosk.search.engine import _head, text_tokens
+
+    assert _head(text_tokens("社会保险")) == ""
+    assert _head(text_tokens("不动产权证书")) == _head(text_tokens("不动产权证")) != ""
 
 
 def test_a_lexicon_term_is_also_said_without_the_fillers_inside_it():

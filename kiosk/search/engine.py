@@ -69,9 +69,10 @@ CANDIDATES = 32
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
-# A lexicon alternative of this many tokens or more also explains its span, at HEAD_FACTOR of its
-# factor, where only its first two thirds stand in a name (see _Phrase.head)
-PHRASE_HEAD, HEAD_FACTOR = 4, 0.8
+# A lexicon alternative also explains its span, at HEAD_FACTOR of its factor, where it stands in
+# a name without its document word, if this many tokens are left (see _head)
+PHRASE_HEAD, HEAD_FACTOR = 3, 0.8
+DOCUMENT_WORDS = ("证书", "证明", "证件", "证", "卡")
 # keypad initials read as the resident's words (see _initials_of_a_word): at most this many
 # words in a reading, and this many readings searched, the likeliest first
 # (of at most KEYPAD_GENERATED found); a reading matched with this score ends the search
@@ -291,8 +292,8 @@ class _Phrase:
     keys: list[str]
     sounds: str
     factor: float = 0.95  # ALT_FACTOR, or INTENT_FACTOR for an action word's alternative
-    # the phrase's head, for names that write a longer official term another way (房本 =>
-    # 不动产权证 in 不动产权属登记: 不动产权); "" for short phrases (see PHRASE_HEAD)
+    # the phrase without its document word, for names that write it another way (房本 =>
+    # 不动产权证 in 不动产权属登记: 不动产权); "" when there is none (see _head)
     head: str = ""
 
 
@@ -621,7 +622,7 @@ class SearchEngine:
             span = range(start, end)
             if len(alt) > 1:
                 keys = _pair_keys(alt[0], alt[1])
-                head = _sounds(alt[: -(-len(alt) * 2 // 3)]) if len(alt) >= PHRASE_HEAD else ""
+                head = _head(alt)
                 phrases.append(_Phrase(tuple(span), alt, keys, _sounds(alt), factor, head))
                 continue
             # A one-character alternative pairs with its neighbours: 买气 -> 购气, 交电费 -> 缴电费.
@@ -1175,6 +1176,17 @@ def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None,
         return None, 0.0
     covered = sum(c * t.weight for c, t in zip(fcov, form.toks, strict=True))
     return qcov, covered / form.total
+
+
+def _head(alt: list[Tok]) -> str:
+    """The sounds of a phrase without its document word (不动产权证 -> 不动产权), when at least
+    PHRASE_HEAD tokens are left: names write the same thing as 不动产权属…, 不动产权利…. A cut
+    anywhere else falls inside a word (社会保险 -> 社会保 is in 社会保障卡)."""
+    text = "".join(t.char or "" for t in alt)
+    for suffix in DOCUMENT_WORDS:
+        if text.endswith(suffix) and len(alt) - len(suffix) >= PHRASE_HEAD:
+            return _sounds(alt[: len(alt) - len(suffix)])
+    return ""
 
 
 def _positions(haystack: str, needle: str) -> list[int]:

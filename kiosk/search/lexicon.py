@@ -91,15 +91,19 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     return lex
 
 
+# particles a resident or a recognizer leaves out inside a phrase (住院的发票: 住院发票); other
+# one-character fillers are parts of words too (地 of 土地, 得 of 所得税) and stay
+DROPPED_PARTICLES = frozenset("的了个")
+
+
 def _add_said_without_fillers(lex: Lexicon) -> None:
-    """A term with a one-character filler inside (住院的发票, 交了几年) is found where the
-    resident says the filler; said without it (住院 发票) it is the same term: add that form.
-    Fillers at a term's edge (要工资, 丢了) are part of how it is said, and stay."""
-    single = {f for f in lex.fillers if len(f) == 1}
+    """A term with a particle inside (住院的发票, 交了几年) is found where the resident says the
+    particle; said without it (住院 发票) it is the same term: add that form. Particles at a
+    term's edge (丢了) are part of how it is said, and stay."""
     for term in list(lex.alternatives):
         if len(term) < 3:
             continue
-        inner = "".join(c for c in term[1:-1] if c not in single)
+        inner = "".join(c for c in term[1:-1] if c not in DROPPED_PARTICLES)
         variant = term[0] + inner + term[-1]
         # two characters left are another word (不能用 is no 不用)
         if len(variant) >= 3 and variant != term and variant not in lex.alternatives:
