@@ -842,6 +842,7 @@ class SearchEngine:
                 or _clear_winner(top, second, intent_mask)
                 or _named_rest_known(top, second)
                 or _named_far_ahead(top, second, intent_mask)
+                or _all_said(top, second, intent_mask)
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
         if initials_only:  # keypad initials: every letter, in one run
@@ -1009,19 +1010,47 @@ def _thing_said(top: Hit, intent_mask: int) -> bool:
     return (top.covered & ~intent_mask).bit_count() >= 2
 
 
+def _leads(top: Hit, second: Hit | None, margin: float) -> bool:
+    return second is None or top.score - second.score >= margin
+
+
+def _unalien_lead(top: Hit, second: Hit | None, intent_mask: int, margin: float) -> bool:
+    """Nothing said is alien (see Hit.alien), more than one token of it names the matter's thing,
+    a fair part of the query is explained, and nothing else comes within ``margin``."""
+    return (
+        _leads(top, second, margin)
+        and _thing_said(top, intent_mask)
+        and top.alien == 0.0
+        and top.q_cov >= SITUATION_QCOV
+    )
+
+
 def _situation_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     """A situation told in the resident's words (老汉上个月走了 丧葬费咋个领): nothing said is
     alien to the matter's domain (the words its category's matters use), the lexicon or everyday
     talk, it explains more than a word of the query and a fair part of its name, and nothing else
     comes close (a wider lead than a clear winner's, as less of the query is explained)."""
-    lead = second is None or top.score - second.score >= SITUATION_MARGIN
     return (
-        lead
-        and _thing_said(top, intent_mask)
-        and top.alien == 0.0
+        _unalien_lead(top, second, intent_mask, SITUATION_MARGIN)
         and top.explained >= CLEAR_EXPLAINED
-        and top.q_cov >= SITUATION_QCOV
         and top.m_cov >= MIN_MCOV
+    )
+
+
+def _named_far_ahead(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
+    """Most of a name or alias was said (低保), nothing said is alien, and nothing else comes
+    near (家里困难 办低保: 困难 is the resident's reason, which the name does not hold)."""
+    return _unalien_lead(top, second, intent_mask, FAR_MARGIN) and top.m_cov >= FAR_MCOV
+
+
+def _all_said(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
+    """A short request all of which one matter explains (狗证: 养犬登记证核发), more than weak
+    words (电话 alone is no request), by a situation's lead."""
+    return (
+        top.q_cov >= ALL_SAID_QCOV
+        and top.explained >= ALL_SAID_EXPLAINED
+        and _thing_said(top, intent_mask)
+        and _leads(top, second, SITUATION_MARGIN)
     )
 
 
@@ -1030,21 +1059,14 @@ def _clear_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     resident's other words, 想出国旅游, 我奶奶八十多了, do not make the answer less clear), or
     almost all that was said is explained by it (五保户 is 特困人员救助供养审核确认: the resident
     names the service in everyday words, which cover little of a long published name)."""
-    margin = second is None or top.score - second.score >= CLEAR_MARGIN
+    margin = _leads(top, second, CLEAR_MARGIN)
     named = (
         top.explained >= CLEAR_EXPLAINED
         and top.m_cov >= CLEAR_MCOV
         and _thing_said(top, intent_mask)
     )
     said = top.explained >= SAID_EXPLAINED and top.q_cov >= SAID_QCOV
-    # a short request all of which it explains (狗证: 养犬登记证核发), by a situation's lead
-    all_said = (
-        top.q_cov >= ALL_SAID_QCOV
-        and top.explained >= ALL_SAID_EXPLAINED
-        and _thing_said(top, intent_mask)
-        and (second is None or top.score - second.score >= SITUATION_MARGIN)
-    )
-    return margin and top.q_cov >= CLEAR_QCOV and (named or said or all_said)
+    return margin and top.q_cov >= CLEAR_QCOV and (named or said)
 
 
 def _named_rest_known(top: Hit, second: Hit | None) -> bool:
@@ -1064,18 +1086,6 @@ def _named_rest_known(top: Hit, second: Hit | None) -> bool:
     if top.explained < NAMED_EXPLAINED or top.m_cov < NAMED_MCOV or top.alien > NAMED_FOREIGN:
         return False
     return second is None or (second.score < top.score and not second.literal & ~top.covered)
-
-
-def _named_far_ahead(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
-    """Most of a name or alias was said (低保), nothing said is alien, and nothing else comes
-    near (家里困难 办低保: 困难 is the resident's reason, which the name does not hold)."""
-    return (
-        top.m_cov >= FAR_MCOV
-        and top.alien == 0.0
-        and top.q_cov >= SITUATION_QCOV
-        and _thing_said(top, intent_mask)
-        and (second is None or top.score - second.score >= FAR_MARGIN)
-    )
 
 
 class _Blob:
