@@ -43,6 +43,8 @@ NEVER_SEEN = (
     "plain_holdout",
     "plain_holdout2",
     "plain_holdout3",
+    "plain_holdout4",
+    "plain_holdout5",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
