@@ -73,12 +73,13 @@ MAX_ALTERNATIVES = 16
 # a name without its document word, if this many tokens are left (see _head)
 PHRASE_HEAD, HEAD_FACTOR = 3, 0.8
 DOCUMENT_WORDS = ("证书", "证明", "证件", "证", "卡")
-# keypad initials read as the resident's words (see _initials_of_a_word): at most this many
-# words in a reading, and this many readings searched, the likeliest first
-# (of at most KEYPAD_GENERATED found); a reading matched with this score ends the search
+# Keypad initials read as the resident's words (see _initials_as_words): words in a reading at
+# most; readings searched, the likeliest first, of at most KEYPAD_GENERATED found; the score of
+# a reading that ends the search; matters looked up per word to rank the readings.
 KEYPAD_PIECES, KEYPAD_READINGS, KEYPAD_GENERATED, KEYPAD_SURE = 3, 6, 64, 0.9
-KEYPAD_WRITTEN = 64  # matters looked up per word to rank readings (see _keypad_words)
-KEYPAD_QCOV, KEYPAD_SCORE = 0.9, 0.8  # how much of a reading its matter must explain, its score
+KEYPAD_WRITTEN = 64
+# A reading of two or more words counts only if its matter explains this much of it, and scores.
+KEYPAD_QCOV, KEYPAD_SCORE = 0.9, 0.8
 # Query tokens whose character is in many matters count down to IDF_FLOOR of their weight; a
 # character in at most IDF_RARE of the matters counts in full.
 IDF_FLOOR, IDF_RARE = 0.5, 0.02
@@ -848,10 +849,10 @@ class SearchEngine:
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
             if not matched:
-                return self._initials_of_a_word(toks, hits)
+                return self._initials_as_words(toks, hits)
         return hits, matched
 
-    def _initials_of_a_word(self, toks: list[Tok], hits: list[Hit]) -> tuple[list[Hit], bool]:
+    def _initials_as_words(self, toks: list[Tok], hits: list[Hit]) -> tuple[list[Hit], bool]:
         """Keypad initials no name or alias holds in one run may be the resident's own words the
         lexicon knows (mxb: 慢性病 => 门诊慢特病; jzkf: 驾照 扣分; yljcx: 养老金 查询). Readings of
         the letters as a row of such words are searched, likeliest first; the best matched
