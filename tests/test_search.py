@@ -905,3 +905,26 @@ def test_keypad_noise_rarely_becomes_a_confident_answer():
     runs = ["".join(rnd.choice("bpmfdtnlgkhjqxzcsryw") for _ in range(n)) for n in (4, 5, 6) * 100]
     matched = [q for q in runs if engine.search(q).matched]
     assert len(matched) <= 0.04 * len(runs), matched
+
+
+def test_things_outside_are_found_in_spaced_speech():
+    """A recognizer's spaces (银行 卡) do not hide a thing no service handles, nor a place a
+    resident asks the way to."""
+    county = SearchEngine(_real_catalog("county"))
+    for query in ("银行 卡 密码 忘 了", "银行卡密码忘了", "火车站 在 哪"):
+        assert not county.search(query).matched, query
+    r = county.search("社保卡 密码 忘 了")
+    assert r.matched and "社会保障卡密码重置" in r.hits[0].matter.name
+
+
+def test_a_rare_word_said_is_looked_at_however_common_the_rest():
+    """检疫 stands in six of 1,133 names; 开 (=> 开具) and 证明 in dozens. The rare word's matters
+    are scored although common words add up to more in others."""
+    county = SearchEngine(_real_catalog("county"))
+    names = [h.matter.name for h in county.search("卖 猪 要 开 检疫 证明", top=40).hits]
+    assert any("动物产品检疫" in n for n in names)
+
+
+def test_a_filler_that_ends_a_known_word_after_fillers_taken_out_stays():
+    engine = _street_engine()
+    assert [t.char for t in engine.tokens("要去报个到")][-2:] == ["报", "到"]

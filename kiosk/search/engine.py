@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, pairwise
 
 import numpy as np
 
@@ -66,6 +66,9 @@ INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 CANDIDATES = 32
+# ... and the matters of each pair of query tokens found in few of them (at most RARE_PAIR, or
+# IDF_RARE of the matters), rarest first, at most RARE_EXTRA more (see _candidates)
+RARE_PAIR, RARE_EXTRA = 12, 16
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
@@ -523,7 +526,9 @@ class SearchEngine:
         while i < len(s):
             for size in range(min(self._max_filler, len(s) - i), 0, -1):
                 word = s[i : i + size]
-                if word in self.lexicon.fillers and not self._protected(s, i, i + size):
+                # a filler that ends a known word begun before fillers taken out (报个到: 报到)
+                joins = bool(kept) and kept[-1] < i - 1 and out[-1] + s[i] in self._known_bigrams
+                if word in self.lexicon.fillers and not (joins or self._protected(s, i, i + size)):
                     i += size
                     break
             else:
@@ -653,7 +658,7 @@ class SearchEngine:
                 break
         return found
 
-    def _candidates(self, query: _Query) -> np.ndarray:
+    def _candidates(self, query: _Query, toks: list[Tok]) -> np.ndarray:
         n = len(self._entries)
         acc = np.zeros(n, dtype=np.float32)
         for key in query.keys:
@@ -663,6 +668,18 @@ class SearchEngine:
         hit = np.flatnonzero(acc)
         if len(hit) > CANDIDATES:
             hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
+        # a rare word the resident said (卖猪 开 检疫 证明: 检疫) is looked at however much common
+        # words and lexicon alternatives (证明, 开 => 开具) add up to in other matters
+        few = max(RARE_PAIR, int(IDF_RARE * n))
+        rare = []
+        for a, b in pairwise(toks):
+            for key in _pair_keys(a, b) if a.syls and b.syls else ():
+                post = self._postings.get(key)
+                if post is not None and len(post) <= few:
+                    rare.append(post)
+        if rare:
+            rare.sort(key=len)
+            hit = np.union1d(hit, np.concatenate(rare)[:RARE_EXTRA])
         return hit
 
     def _informative(self, toks: list[Tok]) -> list[float]:
@@ -793,7 +810,8 @@ class SearchEngine:
         if len(toks) == 1:
             hits = [Hit(self._entries[i], 1.0, 1.0, 1.0) for i in exact]
             return hits + self._lone_token(toks[0], exclude=set(exact)), bool(exact)
-        norm = normalize(query)
+        # what was said without the recognizer's spaces (银行 卡 is 银行卡), to look for words in
+        norm = "".join(_SPLIT.split(normalize(query)))
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
         alternatives = self._alternatives(toks)
         items, phrases = self._items(toks, alternatives)
@@ -823,7 +841,7 @@ class SearchEngine:
                 intent_mask &= ~(((1 << (end - start)) - 1) << start)
         complained = any(w in norm for w in _COMPLAIN)
         initials_only = all(not t.syls for t in toks)
-        found = self._initials_candidates(toks) if initials_only else self._candidates(query)
+        found = self._initials_candidates(toks) if initials_only else self._candidates(query, toks)
         hits = [self._score(int(i), toks, query, intents) for i in found]
         if self.lexicon.actions and not initials_only:
             alts = ("".join(t.char or "" for t in a[2]) for a in alternatives)
