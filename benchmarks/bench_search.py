@@ -239,6 +239,8 @@ def main() -> int:
             if args.dev and holdout in NEVER_SEEN:
                 continue
             out[f"{holdout}_on_{name}"] = quality(engine, rows(REAL / f"{holdout}.jsonl"))
+        if name == "county":  # short queries for every department of the county list
+            out["county_dev9_on_county"] = quality(engine, rows(REAL / "county_dev9.jsonl"))
         out[f"crosswoz_on_real_{name}"] = quality(
             engine, rows(EVAL / "out_of_scope_crosswoz.jsonl")
         )
