@@ -928,3 +928,13 @@ def test_a_rare_word_said_is_looked_at_however_common_the_rest():
 def test_a_filler_that_ends_a_known_word_after_fillers_taken_out_stays():
     engine = _street_engine()
     assert [t.char for t in engine.tokens("要去报个到")][-2:] == ["报", "到"]
+
+
+def test_a_two_character_word_said_apart_by_light_words_is_found():
+    """当了两年兵 is 当兵 said apart by a time word: the lexicon word is found across it."""
+    engine = _street_engine()
+    toks = engine.tokens("当了两年兵")
+    spans = [(start, end) for start, end, *_ in engine._split_word(toks, 0)]
+    assert spans and spans[0] == (0, len(toks))
+    r = engine.search("当了两年兵刚回来 要去报个到")
+    assert r.matched and r.hits[0].matter.name == "退役报到"

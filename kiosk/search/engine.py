@@ -72,6 +72,7 @@ RARE_PAIR, RARE_EXTRA = 12, 16
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
+SPLIT_GAP = 2  # light tokens a two-character lexicon word may be said apart by (see _split_word)
 # A lexicon alternative also explains its span, at HEAD_FACTOR of its factor, where it stands in
 # a name without its document word, if this many tokens are left (see _head)
 PHRASE_HEAD, HEAD_FACTOR = 3, 0.8
@@ -609,6 +610,25 @@ class SearchEngine:
                         # said too, so a name with it is no twin whose action went unsaid
                         word = "".join(t.char or "" for t in term)
                         found.append((i, end, _alt_tokens(word), factor))
+            found += self._split_word(toks, i)
+        return found
+
+    def _split_word(self, toks: list[Tok], i: int) -> list[tuple[int, int, list[Tok], float]]:
+        """A two-character lexicon word said apart, with light words between (住半个月院: 住院,
+        当两年兵: 当兵, 砍自家的树: 砍树): as written only, the light words explained with it."""
+        found: list[tuple[int, int, list[Tok], float]] = []
+        t = toks[i]
+        for j in range(i + 2, min(i + 2 + SPLIT_GAP, len(toks))):
+            light = toks[j - 1]
+            if light.weight >= 1.0 and light.char not in self.lexicon.fillers:
+                break
+            b = toks[j]
+            if not (t.char and b.char and t.syls and b.syls):
+                continue
+            for key in _pair_keys(t, b):
+                for term, alts, factor in self._lex_multi.get(key, ()):
+                    if len(term) == 2 and term[0].char == t.char and term[1].char == b.char:
+                        found += [(i, j + 1, _alt_tokens(a), factor) for a in alts]
         return found
 
     def _items(
