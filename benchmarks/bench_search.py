@@ -45,6 +45,7 @@ NEVER_SEEN = (
     "plain_holdout3",
     "plain_holdout4",
     "plain_holdout5",
+    "county_holdout8",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -240,7 +241,9 @@ def main() -> int:
                 continue
             out[f"{holdout}_on_{name}"] = quality(engine, rows(REAL / f"{holdout}.jsonl"))
         if name == "county":  # short queries for every department of the county list
-            out["county_dev9_on_county"] = quality(engine, rows(REAL / "county_dev9.jsonl"))
+            for extra in ("county_dev9", "county_dev10", "county_holdout8"):
+                if not (args.dev and extra in NEVER_SEEN):
+                    out[f"{extra}_on_county"] = quality(engine, rows(REAL / f"{extra}.jsonl"))
         out[f"crosswoz_on_real_{name}"] = quality(
             engine, rows(EVAL / "out_of_scope_crosswoz.jsonl")
         )
