@@ -939,3 +939,31 @@ def test_a_two_character_word_said_apart_by_light_words_is_found():
     assert spans and spans[0] == (0, len(toks))
     r = engine.search("当了两年兵刚回来 要去报个到")
     assert r.matched and r.hits[0].matter.name == "退役报到"
+
+
+def test_near_twins_behind_only_by_an_unsaid_action_are_no_rivals():
+    """取水许可证新办 / 延续 / 变更: twins that trail only because the resident did not say their
+    action leave the plain service a clear winner; a rival without that excuse does not."""
+    from kiosk.search.engine import Hit, _plain_twin
+
+    cat = validate_catalog(
+        {
+            "version": "t",
+            "matters": [
+                {
+                    "id": f"m{i}",
+                    "name": n,
+                    "department": "水务",
+                    "category": "水务",
+                    "kind": "guide",
+                }
+                for i, n in enumerate(("取水许可证新办审批", "取水许可证延续审批", "河道采砂许可"))
+            ],
+        }
+    )
+    new, renew, other = cat.matters
+    top = Hit(new, 0.53, 0.8, 0.5, 3.0, covered=0b1111)
+    twin = Hit(renew, 0.45, 0.8, 0.5, 3.0, unsaid=0.08, covered=0b1111)
+    assert _plain_twin(top, [top, twin, Hit(other, 0.2, 0.3, 0.2, 1.0)])
+    assert not _plain_twin(top, [top, twin, Hit(other, 0.5, 0.8, 0.4, 3.0)])
+    assert not _plain_twin(top, [top, Hit(other, 0.5, 0.8, 0.4, 3.0), twin])

@@ -882,6 +882,7 @@ class SearchEngine:
                 or _named_rest_known(top, second)
                 or _named_far_ahead(top, second, intent_mask)
                 or _all_said(top, second, intent_mask)
+                or _plain_twin(top, hits, intent_mask)
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
         if initials_only:  # keypad initials: every letter, in one run
@@ -1106,6 +1107,18 @@ def _clear_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     )
     said = top.explained >= SAID_EXPLAINED and top.q_cov >= SAID_QCOV
     return margin and top.q_cov >= CLEAR_QCOV and (named or said)
+
+
+def _plain_twin(top: Hit, hits: list[Hit], intent_mask: int = 0) -> bool:
+    """Near-twins that trail only by an action the resident did not say (取水许可证新办 /
+    延续 / 变更: 打井 取水 许可) are no rivals: the plain service is what was asked for, when it
+    leads every other matter as a clear winner would."""
+    if top.unsaid:
+        return False
+    rival = next((h for h in hits[1:] if not h.unsaid or h.score + h.unsaid > top.score), None)
+    if len(hits) < 2 or rival is hits[1]:
+        return False  # the runner-up is a rival: the other rules have decided
+    return _clear_winner(top, rival, intent_mask)
 
 
 def _named_rest_known(top: Hit, second: Hit | None) -> bool:
