@@ -967,3 +967,16 @@ def test_near_twins_behind_only_by_an_unsaid_action_are_no_rivals():
     assert _plain_twin(top, [top, twin, Hit(other, 0.2, 0.3, 0.2, 1.0)])
     assert not _plain_twin(top, [top, twin, Hit(other, 0.5, 0.8, 0.4, 3.0)])
     assert not _plain_twin(top, [top, Hit(other, 0.5, 0.8, 0.4, 3.0), twin])
+
+
+def test_fillers_and_weak_words_typed_in_pinyin_count_as_in_characters():
+    """dibao shenqing is 低保 申请: shenqing counts lightly, as 申请 does; a filler typed as a word
+    (woxiang) is left out, unless it is part of a lexicon term with its neighbour (cha yixia:
+    查一下); one syllable typed alone is never taken for a filler (ling is 龄 as often as 您)."""
+    engine = _street_engine()
+    assert [t.weight for t in engine.tokens("dibao shenqing")] == [1.0, 1.0, 0.3, 0.3]
+    assert len(engine.tokens("woxiang dibao")) == 2
+    assert len(engine.tokens("cha yixia dibao")) == 5
+    assert len(engine.tokens("gao ling jin tie")) == 4
+    r = engine.search("dibao shenqing")
+    assert r.matched and r.hits[0].matter.name == "最低生活保障"

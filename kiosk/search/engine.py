@@ -383,6 +383,10 @@ class SearchEngine:
         self._max_filler = max((len(f) for f in self._fillers), default=1)
         self._max_talk = max((len(w) for w in self.lexicon.talk), default=0)
         self._max_place = max((len(w) for w in self.lexicon.places), default=0)
+        # fillers and weak words as typed in pinyin (see _letter_tokens); a word that sounds like
+        # a word of the catalog or a lexicon term (shi: 事, 市) is neither
+        self._filler_sounds = _sounds_of(self.lexicon.fillers)
+        self._weak_sounds = _sounds_of(self.lexicon.weak) - self._filler_sounds
         with gc_paused():
             self._build_index()
             self._build_lexicon_index()
@@ -550,7 +554,7 @@ class SearchEngine:
         """The query's tokens, and the positions of those inside everyday function words."""
         norm = normalize(query)
         if not _CJK.search(norm) and re.search(r"[a-z]", norm):
-            return letter_tokens(norm), set()
+            return self._letter_tokens(norm), set()
         s = "".join(_SPLIT.split(norm))
         stripped, kept = self._strip(s)
         toks = text_tokens(stripped, self._weak)
@@ -571,6 +575,30 @@ class SearchEngine:
         fillers = self.lexicon.fillers
         known_talk = in_talk | in_place
         return toks, {i for i, at in enumerate(starts) if at in known_talk or s[at] in fillers}
+
+    def _letter_tokens(self, norm: str) -> list[Tok]:
+        """Typed pinyin, word by word: a word that is a filler said in pinyin (wo, yixia, zenme)
+        is left out, and one that is a weak word (shenqing, banli) counts lightly, as they would
+        in characters; the rest as letter_tokens reads it. All left out: read as typed."""
+        words = [letter_tokens(word) for word in norm.split()]
+        out: list[Tok] = []
+        for n, toks in enumerate(words):
+            sound = " ".join(t.syls[0] if t.syls else "?" for t in toks)
+            if sound in self._filler_sounds and not self._joins_term(words, n):
+                continue
+            if sound in self._weak_sounds:
+                toks = [replace(t, weight=min(t.weight, WEAK_WEIGHT)) for t in toks]
+            out += toks
+        return out or letter_tokens(norm)
+
+    def _joins_term(self, words: list[list[Tok]], n: int) -> bool:
+        """Typed word ``n`` begins or ends a lexicon term with its neighbour (cha yixia: 查一下)."""
+        pairs = []
+        if n > 0 and words[n - 1]:
+            pairs.append((words[n - 1][-1], words[n][0]))
+        if n + 1 < len(words) and words[n + 1]:
+            pairs.append((words[n][-1], words[n + 1][0]))
+        return any(k in self._lex_multi for a, b in pairs for k in _pair_keys(a, b))
 
     def _words_at(self, s: str, words: set[str], longest: int) -> set[int]:
         """Positions of ``s`` inside words of ``words`` (everyday function words, places),
@@ -1180,6 +1208,17 @@ def _tok_of(piece: str) -> Tok:
 @lru_cache(maxsize=16384)
 def _alt_tokens(text: str) -> list[Tok]:
     return text_tokens(text)  # no weak words: an alternative counts in full
+
+
+def _sounds_of(words: Iterable[str]) -> set[str]:
+    """Main readings of words of two or more characters, syllables joined by spaces (我想:
+    "wo xian"); one syllable typed alone is too often a syllable of a word (ling: 您 or 龄)."""
+    out = set()
+    for w in words:
+        syls = [char_syllables(ch)[:1] for ch in w]
+        if len(syls) >= 2 and all(syls):
+            out.add(" ".join(s[0] for s in syls))
+    return out
 
 
 def _sounds_like(toks: list[Tok], i: int, term: list[Tok]) -> bool:
