@@ -980,3 +980,11 @@ def test_fillers_and_weak_words_typed_in_pinyin_count_as_in_characters():
     assert len(engine.tokens("gao ling jin tie")) == 4
     r = engine.search("dibao shenqing")
     assert r.matched and r.hits[0].matter.name == "最低生活保障"
+
+
+def test_a_particle_inside_a_lexicon_term_protects_no_filler():
+    """就一个娃 is also known as 就一娃, so its 个 joins no known word: the resident's 个 in
+    想 领养 个 娃儿 is a filler, as anywhere else."""
+    engine = _street_engine()
+    assert "个" not in [t.char for t in engine.tokens("想 领养 个 娃儿")]
+    assert "个" in [t.char for t in engine.tokens("个人 信息")]

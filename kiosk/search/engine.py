@@ -32,7 +32,7 @@ import numpy as np
 
 from kiosk.catalog import Catalog, Kind, Matter
 from kiosk.gcpause import gc_paused
-from kiosk.search.lexicon import Lexicon, load_lexicon
+from kiosk.search.lexicon import DROPPED_PARTICLES, Lexicon, load_lexicon
 from kiosk.search.pinyin import char_syllables, fold, parse_letters
 
 # Scoring weights and confidence thresholds, chosen on the dev set and checked on the demo set.
@@ -488,8 +488,10 @@ class SearchEngine:
             elif len(toks) > 1:
                 for key in _pair_keys(toks[0], toks[1]):
                     self._lex_multi.setdefault(key, []).append((toks, ordered, factor))
+            inner = _inner_particles(term, self.lexicon)
             for j in range(len(toks) - 1):
-                self._known_bigrams.add((toks[j].char or "") + (toks[j + 1].char or ""))
+                if j not in inner and j + 1 not in inner:
+                    self._known_bigrams.add((toks[j].char or "") + (toks[j + 1].char or ""))
         # every lexicon word of 2+ characters, said or meant, by its initials: keypad initials of
         # the resident's own words (jzkf: 驾照 扣分) are read as a row of them (see _keypad_words)
         alternatives = self.lexicon.alternatives
@@ -1208,6 +1210,17 @@ def _tok_of(piece: str) -> Tok:
 @lru_cache(maxsize=16384)
 def _alt_tokens(text: str) -> list[Tok]:
     return text_tokens(text)  # no weak words: an alternative counts in full
+
+
+def _inner_particles(term: str, lexicon: Lexicon) -> set[int]:
+    """Positions of the particles inside a term that is also known without them (就一个娃 is
+    就一娃 too: see lexicon._add_said_without_fillers). They join no known word: a resident's 个
+    next to 娃 (领养个娃儿) is still their filler."""
+    if len(term) < 3:
+        return set()
+    inner = {j for j in range(1, len(term) - 1) if term[j] in DROPPED_PARTICLES}
+    variant = "".join(c for j, c in enumerate(term) if j not in inner)
+    return inner if inner and variant in lexicon.alternatives else set()
 
 
 def _sounds_of(words: Iterable[str]) -> set[str]:
