@@ -695,10 +695,10 @@ def test_places_residents_name_count_lightly_and_are_never_foreign():
 
 
 def test_a_filler_kept_inside_a_known_word_is_no_foreign_content():
-    """了 stays in 辞退了 (the lexicon knows 走了, 坏了 ...), but where no matter uses the word
-    it is still the resident's filler, not content the catalog lacks."""
+    """了 stays in 坏了 (the lexicon knows 走了, 坏了 ...), but where no matter uses the word it
+    is still the resident's filler, not content the catalog lacks."""
     engine = SearchEngine(_real_catalog("street"))
-    toks, talk = engine._tokens("我被厂里辞退了")
+    toks, talk = engine._tokens("我的社保卡坏了")
     le = [i for i, t in enumerate(toks) if t.char == "了"]
     assert le and set(le) <= talk
 
