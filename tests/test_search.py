@@ -988,3 +988,19 @@ def test_a_particle_inside_a_lexicon_term_protects_no_filler():
     engine = _street_engine()
     assert "个" not in [t.char for t in engine.tokens("想 领养 个 娃儿")]
     assert "个" in [t.char for t in engine.tokens("个人 信息")]
+
+
+def test_a_pair_heard_with_neither_character_as_written_counts_little():
+    """亲戚 sounds like 请启 (申请|启动) but shares no character with it: such a pair explains
+    little, while a recognizer's slip that keeps one character (设保) still counts."""
+    from kiosk.search.engine import SOUND, SOUND_ONLY, _strength
+
+    county = SearchEngine(_real_catalog("county"))
+    qin, qi = county.tokens("亲戚")
+    qing, qi2 = county.tokens("请启")
+    assert _strength(qin, qi, qing, qi2) == SOUND_ONLY < SOUND
+    she, bao = county.tokens("设保")
+    she2, bao2 = county.tokens("社保")
+    assert _strength(she, bao, she2, bao2) == SOUND
+    top = county.search("亲戚 的 娃儿 过继 给 我 办 手续").hits[0]
+    assert top.matter.name == "中国公民收养子女登记"

@@ -41,6 +41,7 @@ KIND_BONUS = 0.04
 WEAK_WEIGHT = 0.3
 PLACE_WEIGHT = 0.5  # a place the resident names (达州, 广州): where, not which service
 EXACT, SOUND, TYPED, INITIALS, ALT_FACTOR, LONE_CHAR = 1.0, 0.9, 1.0, 0.85, 0.95, 0.35
+SOUND_ONLY = 0.5  # a pair heard with neither character as written (see _strength)
 MIN_SCORE, MIN_QCOV, MIN_MCOV = 0.55, 0.6, 0.34
 WHOLE_NAME, WHOLE_NAME_QCOV = 0.9, 0.4
 PART_QCOV, PART_EXPLAINED = 0.9, 2.5
@@ -360,6 +361,10 @@ def _strength(a: Tok, b: Tok, fa: Tok, fb: Tok) -> float:
         return TYPED
     if a.char == fa.char and b.char == fb.char:
         return EXACT
+    if a.char != fa.char and b.char != fb.char:
+        # neither character as written: a recognizer keeps one of two (设保, 低包); two wholly
+        # other characters that sound alike are mostly other words (亲戚 is no 申请|启动)
+        return SOUND_ONLY
     return SOUND
 
 
