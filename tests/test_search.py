@@ -1004,3 +1004,13 @@ def test_a_pair_heard_with_neither_character_as_written_counts_little():
     assert _strength(she, bao, she2, bao2) == SOUND
     top = county.search("亲戚 的 娃儿 过继 给 我 办 手续").hits[0]
     assert top.matter.name == "中国公民收养子女登记"
+
+
+def test_a_name_said_whole_comes_before_the_same_name_for_someone_unsaid():
+    """家里困难 想办低保: 最低生活保障 is named whole; 家庭经济困难儿童提供最低生活保障 holds the
+    resident's reason (困难) too but is for children, whom the resident did not name."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("家里困难 想办低保")
+    assert r.hits[0].matter.name == "最低生活保障"
+    r = county.search("娃儿 家里 困难 吃 低保")
+    assert r.hits[0].matter.name == "家庭经济困难儿童提供最低生活保障"

@@ -903,6 +903,7 @@ class SearchEngine:
             said = "|".join([norm, *alts])
             hits = [self._unsaid_action(h, said) for h in hits]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
+        hits = self._named_plain_first(hits)
         if complained:
             hits = _complaint_first(hits)
         top = hits[0] if hits else None
@@ -1004,6 +1005,20 @@ class SearchEngine:
         if actions and not any(w in said for w in actions):
             return replace(hit, score=max(0.0, hit.score - UNSAID_ACTION), unsaid=UNSAID_ACTION)
         return hit
+
+    def _named_plain_first(self, hits: list[Hit]) -> list[Hit]:
+        """家里困难 想办低保: 最低生活保障 was named whole, and the best hit, 家庭经济困难儿童提供
+        最低生活保障, is that name for someone the resident did not say (儿童): the plain service
+        close behind comes first, however much of the resident's reason (困难) the longer name
+        happens to hold."""
+        if len(hits) < 2 or not hits[0].unsaid:
+            return hits
+        longer = self._norm_names[id(hits[0].matter)]
+        for i, h in enumerate(hits[1:4], 1):
+            name = self._norm_names[id(h.matter)]
+            if not h.unsaid and h.m_cov >= WHOLE_NAME and name != longer and name in longer:
+                return [h, *hits[:i], *hits[i + 1 :]]
+        return hits
 
     def _outside(self, norm: str, m: Matter, complaint: bool = False) -> bool:
         """The query names a thing no government service handles (银行卡) and the matter doesn't.
