@@ -67,9 +67,10 @@ INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 CANDIDATES = 32
-# ... and the matters of each pair of query tokens found in few of them (at most RARE_PAIR, or
-# IDF_RARE of the matters), rarest first, at most RARE_EXTRA more (see _candidates)
-RARE_PAIR, RARE_EXTRA = 12, 16
+# ... and the matters that write a pair of query characters found in few of them (at most
+# RARE_PAIR, or IDF_RARE of the matters, never more than RARE_MAX), rarest first, at most
+# RARE_EXTRA more (see _candidates)
+RARE_PAIR, RARE_EXTRA, RARE_MAX = 12, 16, 64
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
@@ -506,6 +507,9 @@ class SearchEngine:
                 self._lex_initials.setdefault("".join(t.init for t in toks), []).append(word)
         self._present: dict[str, frozenset[int] | None] = {}
 
+    def _text_of(self, idx: int) -> str:
+        return "|".join(normalize(t) for t in self._texts(self._entries[idx]))
+
     def _chars(self, idx: int) -> frozenset[str | None]:
         return frozenset(t.char for f in self._forms(idx) for t in f.toks)
 
@@ -725,13 +729,17 @@ class SearchEngine:
             hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
         # a rare word the resident said (卖猪 开 检疫 证明: 检疫) is looked at however much common
         # words and lexicon alternatives (证明, 开 => 开具) add up to in other matters
-        few = max(RARE_PAIR, int(IDF_RARE * n))
+        few = min(max(RARE_PAIR, int(IDF_RARE * n)), RARE_MAX)
         rare = []
         for a, b in pairwise(toks):
+            said = (a.char or "") + (b.char or "")
             for key in _pair_keys(a, b) if a.syls and b.syls else ():
                 post = self._postings.get(key)
                 if post is not None and len(post) <= few:
-                    rare.append(post)
+                    # as said, not only as heard: 放生 is no 发放（信息 with 信 read shen
+                    written = [i for i in post if said in self._text_of(int(i))]
+                    if written:
+                        rare.append(np.asarray(written, dtype=post.dtype))
         if rare:
             rare.sort(key=len)
             hit = np.union1d(hit, np.concatenate(rare)[:RARE_EXTRA])
