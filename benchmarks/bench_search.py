@@ -250,6 +250,9 @@ def main() -> int:
         out[f"crosswoz_on_real_{name}"] = quality(
             engine, rows(EVAL / "out_of_scope_crosswoz.jsonl")
         )
+        # everyday questions that are no service (where is the swimming pool, where to buy
+        # pesticide): a business's licence is not what the resident asked for
+        out[f"everyday_oos_on_real_{name}"] = quality(engine, rows(REAL / "everyday_oos.jsonl"))
         out[f"keypad_noise_on_real_{name}"] = keypad_noise(engine)
     if args.quality:
         return _print(out, args.json)
