@@ -1014,3 +1014,11 @@ def test_a_name_said_whole_comes_before_the_same_name_for_someone_unsaid():
     assert r.hits[0].matter.name == "最低生活保障"
     r = county.search("娃儿 家里 困难 吃 低保")
     assert r.hits[0].matter.name == "家庭经济困难儿童提供最低生活保障"
+
+
+def test_asking_the_way_to_a_place_is_no_service_unless_something_is_to_be_done():
+    county = SearchEngine(_real_catalog("county"))
+    for query in ("人民 医院 在 哪", "加油站在哪", "幼儿园在哪点"):
+        assert not county.search(query).matched, query
+    for query in ("身份证 在 哪里 办", "养老金 资格 认证 在 哪 弄"):
+        assert county.search(query).matched, query

@@ -109,6 +109,10 @@ _INTENT: dict[Kind, tuple[str, ...]] = {
 
 # Words that only ever mean "I complain" (建议, 反映 are also everyday talk: 你有什么建议吗)
 _COMPLAIN = ("投诉", "举报", "告状")
+# where a place is (加油站在哪, 人民医院在哪里): no service unless something is to be done there
+# (办身份证在哪, 医保在哪交, 在哪认证), said with one of these
+_WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方")
+_DOING = frozenset("办弄整搞交缴领补换查开认申打登报注销迁转拿取续签考评鉴挂解")
 
 
 @dataclass(frozen=True, slots=True)
@@ -929,6 +933,8 @@ class SearchEngine:
                 or _plain_twin(top, hits, intent_mask)
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
+        if matched and _asks_the_way(norm):
+            matched = False
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
             if not matched:
@@ -1070,6 +1076,12 @@ def _confident(top: Hit, complaint: bool) -> bool:
             or (complaint and top.matter.kind is Kind.COMPLAINT)
         )
     return top.q_cov >= PART_QCOV and top.explained >= PART_EXPLAINED
+
+
+def _asks_the_way(norm: str) -> bool:
+    """A question where a place is, with nothing to be done there (加油站在哪)."""
+    where = _WHERE.search(norm)
+    return bool(where) and not _DOING & set(_WHERE.sub("", norm))
 
 
 def _complaint_first(hits: list[Hit]) -> list[Hit]:
