@@ -393,8 +393,7 @@ class SearchEngine:
         self._max_filler = max((len(f) for f in self._fillers), default=1)
         self._max_talk = max((len(w) for w in self.lexicon.talk), default=0)
         self._max_place = max((len(w) for w in self.lexicon.places), default=0)
-        # fillers and weak words as typed in pinyin (see _letter_tokens); a word that sounds like
-        # a word of the catalog or a lexicon term (shi: 事, 市) is neither
+        # fillers and weak words as typed in pinyin, a word of them at a time (see _letter_tokens)
         self._filler_sounds = _sounds_of(self.lexicon.fillers)
         self._weak_sounds = _sounds_of(self.lexicon.weak) - self._filler_sounds
         with gc_paused():
@@ -933,8 +932,7 @@ class SearchEngine:
                 or _plain_twin(top, hits, intent_mask)
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
-        if matched and _asks_the_way(norm):
-            matched = False
+        matched = matched and not _asks_the_way(norm)
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
             if not matched:
@@ -1080,8 +1078,7 @@ def _confident(top: Hit, complaint: bool) -> bool:
 
 def _asks_the_way(norm: str) -> bool:
     """A question where a place is, with nothing to be done there (加油站在哪)."""
-    where = _WHERE.search(norm)
-    return bool(where) and not _DOING & set(_WHERE.sub("", norm))
+    return bool(_WHERE.search(norm)) and not _DOING & set(_WHERE.sub("", norm))
 
 
 def _complaint_first(hits: list[Hit]) -> list[Hit]:
@@ -1183,10 +1180,10 @@ def _plain_twin(top: Hit, hits: list[Hit], intent_mask: int = 0) -> bool:
     """Near-twins that trail only by an action the resident did not say (取水许可证新办 /
     延续 / 变更: 打井 取水 许可) are no rivals: the plain service is what was asked for, when it
     leads every other matter as a clear winner would."""
-    if top.unsaid:
+    if top.unsaid or len(hits) < 2:
         return False
     rival = next((h for h in hits[1:] if not h.unsaid or h.score + h.unsaid > top.score), None)
-    if len(hits) < 2 or rival is hits[1]:
+    if rival is hits[1]:
         return False  # the runner-up is a rival: the other rules have decided
     return _clear_winner(top, rival, intent_mask)
 
