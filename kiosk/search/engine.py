@@ -32,7 +32,7 @@ import numpy as np
 
 from kiosk.catalog import Catalog, Kind, Matter
 from kiosk.gcpause import gc_paused
-from kiosk.search.lexicon import DROPPED_PARTICLES, Lexicon, load_lexicon
+from kiosk.search.lexicon import Lexicon, inner_particles, load_lexicon, without_particles
 from kiosk.search.pinyin import char_syllables, fold, parse_letters
 
 # Scoring weights and confidence thresholds, chosen on the dev set and checked on the demo set.
@@ -66,6 +66,7 @@ FAR_MCOV, FAR_MARGIN = 0.8, 0.3
 INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
+TWIN_PREFIX = 4  # near-twins share the start of their names (取水许可证新办 / 取水许可证延续)
 CANDIDATES = 32
 # ... and the matters that write a pair of query characters found in few of them (at most
 # RARE_PAIR, or IDF_RARE of the matters, never more than RARE_MAX), rarest first, at most
@@ -109,9 +110,10 @@ _INTENT: dict[Kind, tuple[str, ...]] = {
 
 # Words that only ever mean "I complain" (建议, 反映 are also everyday talk: 你有什么建议吗)
 _COMPLAIN = ("投诉", "举报", "告状")
-# where a place is (加油站在哪, 人民医院在哪里): no service unless something is to be done there
-# (办身份证在哪, 医保在哪交, 在哪认证), said with one of these
+# the way to a place (加油站在哪, 人民医院在哪里) is no service unless something is to be done
+# there (派出所在哪办身份证), said with one of _DOING; 身份证丢哪里了 names no place
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方")
+_PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处]")
 _DOING = frozenset("办弄整搞交缴领补换查开认申打登报注销迁转拿取续签考评鉴挂解")
 
 
@@ -543,10 +545,10 @@ class SearchEngine:
         kept: list[int] = []
         i = 0
         while i < len(s):
+            # a filler that ends a known word begun before fillers taken out (报个到: 报到)
+            joins = bool(kept) and kept[-1] < i - 1 and out[-1] + s[i] in self._known_bigrams
             for size in range(min(self._max_filler, len(s) - i), 0, -1):
                 word = s[i : i + size]
-                # a filler that ends a known word begun before fillers taken out (报个到: 报到)
-                joins = bool(kept) and kept[-1] < i - 1 and out[-1] + s[i] in self._known_bigrams
                 if word in self.lexicon.fillers and not (joins or self._protected(s, i, i + size)):
                     i += size
                     break
@@ -598,12 +600,20 @@ class SearchEngine:
         out: list[Tok] = []
         for n, toks in enumerate(words):
             sound = " ".join(t.syls[0] if t.syls else "?" for t in toks)
-            if sound in self._filler_sounds and not self._joins_term(words, n):
+            if (
+                sound in self._filler_sounds
+                and not self._joins_term(words, n)
+                and not self._in_names(toks)  # zhidao: 知道 is a filler, 指导 a service word
+            ):
                 continue
             if sound in self._weak_sounds:
                 toks = [replace(t, weight=min(t.weight, WEAK_WEIGHT)) for t in toks]
             out += toks
         return out or letter_tokens(norm)
+
+    def _in_names(self, toks: list[Tok]) -> bool:
+        """Some name or alias holds these syllables in a row (by their index pairs)."""
+        return all(any(k in self._postings for k in _pair_keys(a, b)) for a, b in pairwise(toks))
 
     def _joins_term(self, words: list[list[Tok]], n: int) -> bool:
         """Typed word ``n`` begins or ends a lexicon term with its neighbour (cha yixia: 查一下)."""
@@ -745,7 +755,8 @@ class SearchEngine:
                         rare.append(np.asarray(written, dtype=post.dtype))
         if rare:
             rare.sort(key=len)
-            hit = np.union1d(hit, np.concatenate(rare)[:RARE_EXTRA])
+            extra = list(dict.fromkeys(np.concatenate(rare).tolist()))[:RARE_EXTRA]
+            hit = np.union1d(hit, np.asarray(extra, dtype=hit.dtype))
         return hit
 
     def _informative(self, toks: list[Tok]) -> list[float]:
@@ -1078,7 +1089,9 @@ def _confident(top: Hit, complaint: bool) -> bool:
 
 def _asks_the_way(norm: str) -> bool:
     """A question where a place is, with nothing to be done there (加油站在哪)."""
-    return bool(_WHERE.search(norm)) and not _DOING & set(_WHERE.sub("", norm))
+    return bool(_WHERE.search(norm) and _PLACE.search(norm)) and not _DOING & set(
+        _WHERE.sub("", norm)
+    )
 
 
 def _complaint_first(hits: list[Hit]) -> list[Hit]:
@@ -1180,12 +1193,31 @@ def _plain_twin(top: Hit, hits: list[Hit], intent_mask: int = 0) -> bool:
     """Near-twins that trail only by an action the resident did not say (取水许可证新办 /
     延续 / 变更: 打井 取水 许可) are no rivals: the plain service is what was asked for, when it
     leads every other matter as a clear winner would."""
-    if top.unsaid or len(hits) < 2:
+    if top.unsaid or len(hits) < 2 or top.score < MIN_SCORE:
         return False
-    rival = next((h for h in hits[1:] if not h.unsaid or h.score + h.unsaid > top.score), None)
+    name = top.matter.name
+    rival = next(
+        (
+            h
+            for h in hits[1:]
+            if not h.unsaid
+            or h.score + h.unsaid > top.score
+            or _common_prefix(h.matter.name, name) < TWIN_PREFIX
+        ),
+        None,
+    )
     if rival is hits[1]:
         return False  # the runner-up is a rival: the other rules have decided
     return _clear_winner(top, rival, intent_mask)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _named_rest_known(top: Hit, second: Hit | None) -> bool:
@@ -1253,11 +1285,8 @@ def _inner_particles(term: str, lexicon: Lexicon) -> set[int]:
     """Positions of the particles inside a term that is also known without them (就一个娃 is
     就一娃 too: see lexicon._add_said_without_fillers). They join no known word: a resident's 个
     next to 娃 (领养个娃儿) is still their filler."""
-    if len(term) < 3:
-        return set()
-    inner = {j for j in range(1, len(term) - 1) if term[j] in DROPPED_PARTICLES}
-    variant = "".join(c for j, c in enumerate(term) if j not in inner)
-    return inner if inner and variant in lexicon.alternatives else set()
+    inner = inner_particles(term)
+    return inner if inner and without_particles(term) in lexicon.alternatives else set()
 
 
 def _sounds_of(words: Iterable[str]) -> set[str]:

@@ -32,7 +32,9 @@ class Lexicon:
     places: set[str] = field(default_factory=set)
 
     def add_group(self, said: list[str], means: list[str]) -> None:
-        for term in said:
+        # as queries are read: NFKC, lower case (开KTV is said as 开ktv)
+        means = [normalize_word(w) for w in means]
+        for term in map(normalize_word, said):
             self.alternatives.setdefault(term, set()).update(w for w in means if w != term)
 
     @property
@@ -65,7 +67,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             left, _, right = line.partition("=>")
             said = left.split()
             lex.add_group(said, right.split() if right else said)
-            lex.intents.update(said)
+            lex.intents.update(normalize_word(w) for w in said)
     for line in _lines(directory / "fillers.txt"):
         if line.startswith("weak:"):
             lex.weak.update(line.removeprefix("weak:").split())
@@ -96,6 +98,16 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
 DROPPED_PARTICLES = frozenset("的了个")
 
 
+def inner_particles(term: str) -> set[int]:
+    """Positions of the particles inside a term (住院的发票: 的); never its first or last."""
+    return {j for j in range(1, len(term) - 1) if term[j] in DROPPED_PARTICLES}
+
+
+def without_particles(term: str) -> str:
+    inner = inner_particles(term)
+    return "".join(c for j, c in enumerate(term) if j not in inner)
+
+
 def _add_said_without_fillers(lex: Lexicon) -> None:
     """A term with a particle inside (住院的发票, 交了几年) is found where the resident says the
     particle; said without it (住院 发票) it is the same term: add that form. Particles at a
@@ -103,8 +115,7 @@ def _add_said_without_fillers(lex: Lexicon) -> None:
     for term in list(lex.alternatives):
         if len(term) < 3:
             continue
-        inner = "".join(c for c in term[1:-1] if c not in DROPPED_PARTICLES)
-        variant = term[0] + inner + term[-1]
+        variant = without_particles(term)
         # two characters left are another word (不能用 is no 不用)
         if len(variant) >= 3 and variant != term and variant not in lex.alternatives:
             lex.alternatives[variant] = set(lex.alternatives[term])
