@@ -513,7 +513,8 @@ class SearchEngine:
         self._present: dict[str, frozenset[int] | None] = {}
 
     def _text_of(self, idx: int) -> str:
-        return "|".join(normalize(t) for t in self._texts(self._entries[idx]))
+        """A matter's texts, normalized, as the blob already holds them."""
+        return self._blob.text[self._blob.starts[idx] : self._blob.starts[idx + 1]]
 
     def _chars(self, idx: int) -> frozenset[str | None]:
         return frozenset(t.char for f in self._forms(idx) for t in f.toks)
@@ -744,9 +745,13 @@ class SearchEngine:
         # words and lexicon alternatives (证明, 开 => 开具) add up to in other matters
         few = min(max(RARE_PAIR, int(IDF_RARE * n)), RARE_MAX)
         rare = []
+        looked: set[tuple[str, str]] = set()
         for a, b in pairwise(toks):
             said = (a.char or "") + (b.char or "")
             for key in _pair_keys(a, b) if a.syls and b.syls else ():
+                if (said, key) in looked:  # a long query says the same pair many times
+                    continue
+                looked.add((said, key))
                 post = self._postings.get(key)
                 if post is not None and len(post) <= few:
                     # as said, not only as heard: 放生 is no 发放（信息 with 信 read shen
@@ -756,7 +761,8 @@ class SearchEngine:
         if rare:
             rare.sort(key=len)
             extra = list(dict.fromkeys(np.concatenate(rare).tolist()))[:RARE_EXTRA]
-            hit = np.union1d(hit, np.asarray(extra, dtype=hit.dtype))
+            # plain sets: np.union1d imports a numpy submodule on first use (40 ms, once)
+            hit = np.asarray(sorted({*hit.tolist(), *extra}), dtype=hit.dtype)
         return hit
 
     def _informative(self, toks: list[Tok]) -> list[float]:
