@@ -78,6 +78,7 @@ def run_checks(config: Config) -> list[Check]:
         out.append(Check("data folder", "ok", str(config.data_dir)))
     except OSError as exc:
         out.append(Check("data folder", "fail", f"{config.data_dir}: {exc}"))
+    out.append(_check_region(config.region))
     return out
 
 
@@ -89,6 +90,25 @@ _WITHOUT = {
     "card_writer": "gas top-up hidden",
     "barcode_scanner": "bills are typed on the keypad",
 }
+
+
+def _check_region(region: str) -> Check:
+    """terminal.region: places residents name are read as 跨省 / 省内 from it (see README)."""
+    from collections import Counter
+
+    from kiosk.search.engine import home_in
+    from kiosk.search.lexicon import load_lexicon
+
+    if not region:
+        return Check("region", "ok", "not set: read from the places the catalog names, if any")
+    home = home_in(load_lexicon(), Counter([region]))
+    if home is None:
+        return Check(
+            "region",
+            "warn",
+            f"terminal.region {region!r} names no province: write it as 四川省广安市广安区",
+        )
+    return Check("region", "ok", " ".join(p for p in home if p))
 
 
 def device_checks(config: Config) -> list[Check]:

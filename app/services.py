@@ -135,7 +135,7 @@ class Services:
         UI's): the search index and, when voice is on, the recognizer's grammar."""
         from kiosk.search import SearchEngine
 
-        search = SearchEngine(catalog)
+        search = SearchEngine(catalog, region=self.config.region or None)
         voice = self.voice
         if voice is not None:
             from voice.engine import VoiceEngine
@@ -170,7 +170,7 @@ class Services:
     def _build_search(self):
         from kiosk.search import SearchEngine
 
-        return SearchEngine(self.catalog.catalog)
+        return SearchEngine(self.catalog.catalog, region=self.config.region or None)
 
     # ----- gas top-up -----
 

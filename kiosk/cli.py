@@ -33,14 +33,14 @@ def _catalog_path(arg: str | None) -> Path:
     return Path(arg) if arg else DEMO_CATALOG
 
 
-def _engine(catalog_arg: str | None):
+def _engine(catalog_arg: str | None, region: str | None = None):
     from kiosk.search import SearchEngine
 
     try:
         catalog = load_catalog(_catalog_path(catalog_arg))
     except CatalogError as exc:
         raise UsageError(exc.summary) from None
-    return SearchEngine(catalog)
+    return SearchEngine(catalog, region=region)
 
 
 def _print_json(obj: object) -> None:
@@ -56,7 +56,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("give a QUERY or --batch FILE")
     if args.batch:
         return _search_batch(args)
-    engine = _engine(args.catalog)
+    engine = _engine(args.catalog, args.region)
     query = " ".join(args.query)
     if _not_text(query):
         raise UsageError("the query is not valid text (undecodable bytes or a lone surrogate)")
@@ -118,7 +118,7 @@ def _search_batch(args: argparse.Namespace) -> int:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read batch file {path}: {exc.strerror or exc}") from None
-    engine = _engine(args.catalog)
+    engine = _engine(args.catalog, args.region)
     bad: list[str] = []
     for n, raw in enumerate(data.splitlines(), 1):
         if not raw.strip():
@@ -608,6 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="search the matter catalog")
     p.add_argument("--catalog", help="catalog file (default: the demo catalog)")
     p.add_argument("--top", type=int, default=5)
+    p.add_argument("--region", help="where the terminal stands (四川省广安市广安区)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--batch", metavar="FILE.jsonl")
     p.add_argument("query", nargs="*")

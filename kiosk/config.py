@@ -7,6 +7,7 @@ name = "文峰区政务服务中心 01号机"
 id = "wf-zwzx-01"
 secret_file = "/etc/zhengwu-kiosk/secret"   # issued by the backend; mode 0600, never in this file
 timezone = "Asia/Shanghai"
+region = "河南省安阳市文峰区"                # a place a resident names is 跨省 / 省内 from here
 
 [backend]
 url = "https://kiosk-gw.example.gov.cn"     # empty or absent: demo mode
@@ -70,6 +71,8 @@ class Config(BaseModel):
     elder: bool = False
     hot_matters: list[str] = Field(default_factory=list)  # matter ids on home; empty: by catalog
     timezone: str = "Asia/Shanghai"  # on screen and on paper, whatever the machine's clock zone
+    # where the terminal stands (四川省广安市广安区); empty: what the catalog's names say
+    region: str = ""
     # devices: "" picks the mode's default (simulated in demo mode, none outside it)
     id_reader: str = ""  # serial:PORT[:BAUD] | simulated | none
     card_writer: str = ""  # simulated | none (a real IC-card writer driver: not yet)
@@ -106,6 +109,7 @@ class _Terminal(_Section):
     id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,64}$")
     secret_file: str | None = None
     timezone: str | None = None
+    region: str | None = Field(default=None, max_length=60)
 
     @field_validator("timezone")
     @classmethod
@@ -195,6 +199,7 @@ _KEYS = {
     ("terminal", "name"): "terminal_name",
     ("terminal", "id"): "terminal_id",
     ("terminal", "timezone"): "timezone",
+    ("terminal", "region"): "region",
     ("backend", "url"): "backend_url",
     ("backend", "heartbeat_s"): "heartbeat_s",
     ("catalog", "path"): "catalog",

@@ -29,6 +29,19 @@ def test_search_json_single():
     assert obj["results"][0]["id"] == "mz-001" and len(obj["results"]) <= 2
 
 
+def test_search_region_reads_a_named_place_as_another_province():
+    """--region says where the terminal stands: 我是贵州人 at a 广安 terminal asks for the
+    跨省 twin; the street list names no place, so without it the plain matter stays first."""
+    street = str(EVAL.parent / "real" / "street_catalog.json")
+    q = "我是贵州人 身份证到期了 在这边换"
+    ids = []
+    for extra in ((), ("--region", "四川省广安市广安区")):
+        p = run("search", "--json", "--catalog", street, *extra, q)
+        assert p.returncode == 0, p.stderr
+        ids.append(json.loads(p.stdout)["results"][0]["name"])
+    assert ids == ["居民身份证办理（包括临时）", "居民身份证跨省异地办理"]
+
+
 def test_search_batch_one_line_per_input(tmp_path):
     batch = tmp_path / "q.jsonl"
     batch.write_text(
@@ -132,6 +145,15 @@ def test_selfcheck(tmp_path, backend):
     p = run("selfcheck", "--config", str(cfg), "--json")
     checks = {c["name"]: c for c in json.loads(p.stdout)}
     assert checks["backend"]["status"] == "ok", checks["backend"]
+    assert checks["region"]["status"] == "ok"  # not set: the catalog's places
+    regions = (("四川省广安市广安区", "ok", "四川省 广安市"), ("火星", "warn", ""))
+    for region, status, detail in regions:
+        text = cfg.read_text("utf-8").replace("[terminal]\n", f'[terminal]\nregion = "{region}"\n')
+        other = tmp_path / "region.toml"
+        other.write_text(text, "utf-8")
+        p = run("selfcheck", "--config", str(other), "--json")
+        check = {c["name"]: c for c in json.loads(p.stdout)}["region"]
+        assert check["status"] == status and detail in check["detail"], check
     secret.write_text("wrong")
     p = run("selfcheck", "--config", str(cfg), "--json")
     assert p.returncode == 1

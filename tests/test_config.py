@@ -31,6 +31,7 @@ def test_example_config_loads(tmp_path):
     assert cfg.idle_personal_s == 60 and cfg.receipt_printer.startswith("network:")
     assert isinstance(cfg.voice_model, Path) and isinstance(cfg.data_dir, Path)
     assert cfg.elder is False and cfg.timezone == "Asia/Shanghai" and cfg.log_level == "INFO"
+    assert cfg.region == "河南省安阳市文峰区"
     assert cfg.id_reader.startswith("serial:") and cfg.hotline and cfg.heartbeat_s == 60
     # the example ships without a PIN hash: a terminal built from it refuses to start
     assert any("kiosk admin set-pin" in p for p in start_problems(cfg))

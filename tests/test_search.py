@@ -698,7 +698,7 @@ def test_a_filler_kept_inside_a_known_word_is_no_foreign_content():
     """了 stays in 坏了 (the lexicon knows 走了, 坏了 ...), but where no matter uses the word it
     is still the resident's filler, not content the catalog lacks."""
     engine = SearchEngine(_real_catalog("street"))
-    toks, talk = engine._tokens("我的社保卡坏了")
+    toks, talk, _ = engine._tokens("我的社保卡坏了")
     le = [i for i, t in enumerate(toks) if t.char == "了"]
     assert le and set(le) <= talk
 
@@ -1032,3 +1032,44 @@ def test_review_probes_stay_where_they_belong():
     for query in ("我来不及了", "店关门了", "电视坏了", "老伴走亲戚去了", "降压药 哪里 买"):
         assert not county.search(query).matched, query
     assert "开ktv" in county.lexicon.alternatives
+
+
+def test_a_place_named_is_read_against_where_the_terminal_stands():
+    """Near-twins 跨省异地 / 省内异地 differ by where the resident is from; the resident names a
+    place. Configured for 广安, 贵州 or 重庆 is another province and 成都 another city of Sichuan;
+    广安 itself is neither, and with no region known no place moves a twin."""
+    street = _real_catalog("street")
+    here = SearchEngine(street, region="四川省广安市广安区")
+    assert here.home == ("四川省", "广安市")
+
+    def first(engine, q):
+        r = engine.search(q, top=3)
+        return r.hits[0].matter.name, r.matched
+
+    assert first(here, "我是贵州人 身份证到期了 在这边换得到不") == ("居民身份证跨省异地办理", True)
+    assert first(here, "我 是 重庆 户口 身份证 到期 了")[0] == "居民身份证跨省异地办理"
+    assert first(here, "户口在成都 想在这边办身份证") == ("居民身份证省内异地办理", True)
+    assert first(here, "我是广安人 身份证到期了")[0] == "居民身份证办理（包括临时）"
+    nowhere = SearchEngine(street)
+    assert nowhere.home is None
+    plain = first(nowhere, "我是贵州人 身份证到期了 在这边换得到不")[0]
+    assert plain == "居民身份证办理（包括临时）"
+    # a region no place list knows is no region: the catalog's own places are used instead
+    assert SearchEngine(street, region="火星").home is None
+
+
+def test_where_the_terminal_stands_is_read_from_the_catalog():
+    """Unconfigured, the county list's departments (广安区税务局) and names (四川省老年人优待证)
+    say where it is; a catalog naming places of several provinces says nothing."""
+    from kiosk.catalog import Catalog, Matter
+
+    assert SearchEngine(_real_catalog("county")).home == ("四川省", "广安市")
+
+    def matter(i: int, name: str) -> Matter:
+        return Matter(id=f"m{i}", name=name, department="民政局", category="民政", kind="guide")
+
+    mixed = Catalog(
+        version="t",
+        matters=[matter(1, "成都市养老服务"), matter(2, "贵阳市养老服务"), matter(3, "重庆市养老")],
+    )
+    assert SearchEngine(mixed).home is None

@@ -23,7 +23,7 @@ import time
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, chain, pairwise
@@ -75,6 +75,7 @@ RARE_PAIR, RARE_EXTRA, RARE_MAX = 12, 16, 64
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
+HOME_SAMPLE = 2000  # matters whose names and departments say where the terminal is
 SPLIT_GAP = 2  # light tokens a two-character lexicon word may be said apart by (see _split_word)
 # A lexicon alternative also explains its span, at HEAD_FACTOR of its factor, where it stands in
 # a name without its document word, if this many tokens are left (see _head)
@@ -319,6 +320,7 @@ class _Item:
     b: Tok
     factor: float
     keys: list[str]
+    written: bool = False  # the pair as said is a known word (see _match_form)
 
 
 @dataclass(slots=True)
@@ -376,7 +378,11 @@ def _strength(a: Tok, b: Tok, fa: Tok, fb: Tok) -> float:
 
 
 class SearchEngine:
-    def __init__(self, catalog: Catalog, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, lexicon: Lexicon | None = None, region: str | None = None
+    ) -> None:
+        """``region``: where the terminal stands (四川省广安市广安区); by default what the
+        catalog's own names and departments say (see ``_find_home``)."""
         self.lexicon = lexicon or load_lexicon()
         self.catalog = catalog
         self.matters: list[Matter] = catalog.enabled()
@@ -401,6 +407,7 @@ class SearchEngine:
         with gc_paused():
             self._build_index()
             self._build_lexicon_index()
+        self.home = self._find_home(region)
         self._form_cache: dict[str, _Form] = {}
         self._forms = lru_cache(maxsize=8192)(self._matter_forms)
         self._chars = lru_cache(maxsize=8192)(self._chars)
@@ -476,6 +483,7 @@ class SearchEngine:
                 self._postings[key] = chunk
                 self._idf[key] = math.log(1.0 + n / len(chunk))
         self._known_bigrams = known
+        self._written = frozenset(known)  # the catalog's own pairs, before the lexicon's join
         self._exact = name_index
         self._char_df = char_df
         self._norm_names = {id(m): normalize(m.name) for m in self._entries}
@@ -511,6 +519,19 @@ class SearchEngine:
             if len(toks) >= 2 and all(t.char and t.syls for t in toks):
                 self._lex_initials.setdefault("".join(t.init for t in toks), []).append(word)
         self._present: dict[str, frozenset[int] | None] = {}
+
+    def _find_home(self, region: str | None) -> tuple[str, str] | None:
+        """The terminal's province and city ("" when unknown), from ``region`` or else from the
+        places the catalog names (广安区税务局, 四川省老年人优待证); None when they disagree or
+        there are none: then no place is read as 跨省 or 省内."""
+        if region:
+            home = home_in(self.lexicon, Counter([normalize(region)]), least=1)
+            if home is not None:
+                return home
+        # the first HOME_SAMPLE matters say it as well as 100,000; one stray name (下放成都等８市)
+        # says nothing of where the terminal is
+        sample = Counter(normalize(f"{m.name} {m.department}") for m in self._entries[:HOME_SAMPLE])
+        return home_in(self.lexicon, sample, least=2)
 
     def _text_of(self, idx: int) -> str:
         """A matter's texts, normalized, as the blob already holds them."""
@@ -567,21 +588,28 @@ class SearchEngine:
     def tokens(self, query: str) -> list[Tok]:
         return self._tokens(query)[0]
 
-    def _tokens(self, query: str) -> tuple[list[Tok], set[int]]:
-        """The query's tokens, and the positions of those inside everyday function words."""
+    def _tokens(self, query: str) -> tuple[list[Tok], set[int], list[tuple[int, int, str]]]:
+        """The query's tokens, the positions of those inside everyday function words, and the
+        places named (token span, name)."""
         norm = normalize(query)
         if not _CJK.search(norm) and re.search(r"[a-z]", norm):
-            return self._letter_tokens(norm), set()
+            return self._letter_tokens(norm), set(), []
         s = "".join(_SPLIT.split(norm))
         stripped, kept = self._strip(s)
         toks = text_tokens(stripped, self._weak)
         if not toks:
-            return toks, set()
+            return toks, set(), []
         # function words are found in what was said, before the fillers go: 到底 is talk, and
         # so is its 底 when the filler 到 has been taken out
         in_talk = self._words_at(s, self.lexicon.talk, self._max_talk)
-        in_place = self._words_at(s, self.lexicon.places, self._max_place)
+        spans = self._words_at(s, self.lexicon.places, self._max_place)
+        in_place = {i for start, end in spans for i in range(start, end)}
         starts = [kept[m.start()] for m in _PIECE.finditer(stripped)]
+        places = []
+        for start, end in spans:
+            at = [i for i, pos in enumerate(starts) if start <= pos < end]
+            if at:
+                places.append((at[0], at[-1] + 1, s[start:end]))
         if in_place:  # 从达州搬过来, 在广州打工: where, not what
             toks = [
                 replace(t, weight=min(t.weight, PLACE_WEIGHT)) if at in in_place else t
@@ -590,8 +618,9 @@ class SearchEngine:
         # a filler kept because it joins a known word across its edge (了 of 走了, 的 of 的士)
         # is still the resident's filler where no matter uses that word: known talk too
         fillers = self.lexicon.fillers
-        known_talk = in_talk | in_place
-        return toks, {i for i, at in enumerate(starts) if at in known_talk or s[at] in fillers}
+        known_talk = {i for start, end in in_talk for i in range(start, end)} | in_place
+        talk = {i for i, at in enumerate(starts) if at in known_talk or s[at] in fillers}
+        return toks, talk, places
 
     def _letter_tokens(self, norm: str) -> list[Tok]:
         """Typed pinyin, word by word: a word that is a filler said in pinyin (wo, yixia, zenme)
@@ -625,21 +654,34 @@ class SearchEngine:
             pairs.append((words[n][-1], words[n + 1][0]))
         return any(k in self._lex_multi for a, b in pairs for k in _pair_keys(a, b))
 
-    def _words_at(self, s: str, words: set[str], longest: int) -> set[int]:
-        """Positions of ``s`` inside words of ``words`` (everyday function words, places),
+    def _words_at(self, s: str, words: set[str], longest: int) -> list[tuple[int, int]]:
+        """Spans of ``s`` that are words of ``words`` (everyday function words, places),
         except where a word's edge character forms a word the catalog or the lexicon knows
         (本 in 户口本)."""
-        out: set[int] = set()
-        i = 0
-        while i < len(s):
-            for size in range(min(longest, len(s) - i), 0, -1):
-                if s[i : i + size] in words and not self._protected(s, i, i + size):
-                    out.update(range(i, i + size))
-                    i += size
-                    break
+        return _word_spans(s, words, longest, self._protected)
+
+    def _place_alternatives(
+        self, places: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, list[Tok], float]]:
+        """A place the resident names, read against the terminal's home: another province is
+        跨省 (我是贵州人), another city of its own province 省内 (人在成都打工), and both 异地, as
+        the lexicon's 外省 / 外县 say how (intents.txt)."""
+        if self.home is None:
+            return []
+        province, city = self.home
+        found = []
+        for start, end, word in places:
+            where = self.lexicon.regions.get(word, set())
+            if not where:
+                continue
+            if all(p != province for p, _ in where):
+                said = ("跨省", "异地")
+            elif city and all(p == province and c and c != city for p, c in where):
+                said = ("省内", "异地")
             else:
-                i += 1
-        return out
+                continue
+            found += [(start, end, text_tokens(w), INTENT_FACTOR) for w in said]
+        return found
 
     def _alternatives(self, toks: list[Tok]) -> list[tuple[int, int, list[Tok], float]]:
         """Lexicon spans in the query: (start, end, tokens of an alternative, its factor)."""
@@ -691,7 +733,8 @@ class SearchEngine:
         phrases: list[_Phrase] = []
 
         def add(cover: Iterable[int], a: Tok, b: Tok, factor: float) -> None:
-            items.append(_Item(tuple(cover), a, b, factor, _pair_keys(a, b)))
+            written = bool(a.char and b.char) and a.char + b.char in self._written
+            items.append(_Item(tuple(cover), a, b, factor, _pair_keys(a, b), written))
 
         for i in range(len(toks) - 1):
             add((i, i + 1), toks[i], toks[i + 1], 1.0)
@@ -886,7 +929,7 @@ class SearchEngine:
         return SearchResult(query, matched, hits[:top], ms, note)
 
     def _search(self, query: str, letters: list[Tok] | None = None) -> tuple[list[Hit], bool]:
-        toks, talk = (letters, set()) if letters is not None else self._tokens(query)
+        toks, talk, places = (letters, set(), []) if letters is not None else self._tokens(query)
         if not toks:
             return [], False
         exact = self._exact.get(normalize(query).replace(" ", ""), [])
@@ -896,7 +939,7 @@ class SearchEngine:
         # what was said without the recognizer's spaces (银行 卡 is 银行卡), to look for words in
         norm = "".join(_SPLIT.split(normalize(query)))
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
-        alternatives = self._alternatives(toks)
+        alternatives = self._alternatives(toks) + self._place_alternatives(places)
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
@@ -1333,7 +1376,12 @@ def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None,
         starts = form.pairs[key]
         for it in query.items.get(key, ()):
             for j in starts:
-                s = _strength(it.a, it.b, form.toks[j], form.toks[j + 1]) * it.factor
+                s = _strength(it.a, it.b, form.toks[j], form.toks[j + 1])
+                if s == SOUND and it.written:
+                    # a pair the catalog writes as said (份证 of 身份证) is another word where it
+                    # is only heard (蜂证 of 养蜂证); a recognizer's slip rarely makes one
+                    s = SOUND_ONLY
+                s *= it.factor
                 if s <= 0:
                     continue
                 hit = True
@@ -1373,6 +1421,49 @@ def _head(alt: list[Tok]) -> str:
         if text.endswith(suffix) and len(alt) - len(suffix) >= PHRASE_HEAD:
             return _sounds(alt[: len(alt) - len(suffix)])
     return ""
+
+
+def home_in(lexicon: Lexicon, texts: Counter[str], least: int = 1) -> tuple[str, str] | None:
+    """The province and city ("" when unsure) the places in ``texts`` (text -> times) agree on:
+    at least ``least`` mentions, two thirds of them one province; None otherwise."""
+    longest = max((len(w) for w in lexicon.places), default=0)
+    provinces: Counter[str] = Counter()
+    cities: Counter[tuple[str, str]] = Counter()
+    for text, times in texts.items():
+        for start, end in _word_spans(text, lexicon.places, longest):
+            where = lexicon.regions.get(text[start:end], set())
+            if len({p for p, _ in where}) == 1:
+                provinces[next(iter(where))[0]] += times
+                if len(where) == 1 and next(iter(where))[1]:
+                    cities[next(iter(where))] += times
+    if not provinces:
+        return None
+    province, votes = provinces.most_common(1)[0]
+    if votes < least or votes * 3 < sum(provinces.values()) * 2:
+        return None
+    ours = [(c, n) for (p, c), n in cities.items() if p == province]
+    city, n = max(ours, key=lambda cn: cn[1], default=("", 0))
+    return province, city if n * 2 > sum(n for _, n in ours) else ""
+
+
+def _word_spans(
+    s: str,
+    words: set[str],
+    longest: int,
+    protected: Callable[[str, int, int], bool] | None = None,
+) -> list[tuple[int, int]]:
+    """Spans of ``s`` that are words of ``words``, longest first, left to right."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(s):
+        for size in range(min(longest, len(s) - i), 0, -1):
+            if s[i : i + size] in words and not (protected and protected(s, i, i + size)):
+                out.append((i, i + size))
+                i += size
+                break
+        else:
+            i += 1
+    return out
 
 
 def _positions(haystack: str, needle: str) -> list[int]:

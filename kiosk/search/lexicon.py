@@ -30,6 +30,9 @@ class Lexicon:
     # names of provinces, cities and counties (places.txt, generated): where the resident comes
     # from or works says where, not which service; counted lightly, never foreign content
     places: set[str] = field(default_factory=set)
+    # place name -> the (province, city) it lies in (regions.txt, generated; city "" for a
+    # province's own name): a place the resident names is 跨省 or 省内 from the terminal
+    regions: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def add_group(self, said: list[str], means: list[str]) -> None:
         # as queries are read: NFKC, lower case (开KTV is said as 开ktv)
@@ -85,6 +88,15 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     if places.exists():
         for line in _lines(places):
             lex.places.update(normalize_word(w) for w in line.split())
+    regions = directory / "regions.txt"
+    if regions.exists():
+        for line in _lines(regions):
+            where, _, words = line.partition(":")
+            province, city = where.split()
+            for w in words.split():
+                lex.regions.setdefault(normalize_word(w), set()).add(
+                    (province, "" if city == "-" else city)
+                )
     outside = directory / "outside.txt"
     if outside.exists():
         for line in _lines(outside):
