@@ -1073,3 +1073,13 @@ def test_where_the_terminal_stands_is_read_from_the_catalog():
         matters=[matter(1, "成都市养老服务"), matter(2, "贵阳市养老服务"), matter(3, "重庆市养老")],
     )
     assert SearchEngine(mixed).home is None
+
+
+def test_a_lexicon_word_is_found_as_written_not_across_a_names_words():
+    """贷款 => 按揭 is an official word the lexicon writes: it is 按揭 where a name has it, not
+    the 案接 heard across 档案|接收 (a loan is no file transfer)."""
+    county = SearchEngine(_real_catalog("county"))
+    names = [h.matter.name for h in county.search("想自己开个小店 听说有贷款", top=3).hits]
+    assert "档案接收" not in names and names[0] == "创业担保贷款申请"
+    # a name that writes the word another way by a character is still found (设保: 社保)
+    assert county.search("设保卡丢了", top=1).hits[0].matter.name.startswith("社会保障卡")

@@ -1399,6 +1399,10 @@ def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None,
                 size, factor = ph.head.count("|") - 1, ph.factor * HEAD_FACTOR
                 found = _positions(form.sounds, ph.head)
             for j in found:
+                # an official word the lexicon writes is found as written, give or take a
+                # character the name writes another way: 按揭 is not the 案接 of 档案接收
+                if not any(form.toks[j + k].char == ph.toks[k].char for k in range(size)):
+                    continue
                 hit = True
                 for i in ph.cover:
                     if qcov[i] < factor:
