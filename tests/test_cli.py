@@ -30,16 +30,16 @@ def test_search_json_single():
 
 
 def test_search_region_reads_a_named_place_as_another_province():
-    """--region says where the terminal stands: 我是贵州人 at a 广安 terminal asks for the
-    跨省 twin; the street list names no place, so without it the plain matter stays first."""
+    """--region says where the terminal stands: 户口在成都 at a 广安 terminal asks for the
+    省内 twin; the street list names no place, so without it the plain matter stays first."""
     street = str(EVAL.parent / "real" / "street_catalog.json")
-    q = "我是贵州人 身份证到期了 在这边换"
+    q = "户口在成都 想在这边办身份证"
     ids = []
     for extra in ((), ("--region", "四川省广安市广安区")):
         p = run("search", "--json", "--catalog", street, *extra, q)
         assert p.returncode == 0, p.stderr
         ids.append(json.loads(p.stdout)["results"][0]["name"])
-    assert ids == ["居民身份证办理（包括临时）", "居民身份证跨省异地办理"]
+    assert ids == ["居民身份证办理（包括临时）", "居民身份证省内异地办理"]
 
 
 def test_search_batch_one_line_per_input(tmp_path):

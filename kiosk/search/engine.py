@@ -665,14 +665,14 @@ class SearchEngine:
     ) -> list[tuple[int, int, list[Tok], float]]:
         """A place the resident names, read against the terminal's home: another province is
         跨省 (我是贵州人), another city of its own province 省内 (人在成都打工), and both 异地, as
-        the lexicon's 外省 / 外县 say how (intents.txt)."""
-        if self.home is None:
-            return []
-        province, city = self.home
+        the lexicon's 外省 / 外县 say how (intents.txt). Where the terminal stands unknown, a
+        province named is taken as another one: residents name their own city, not their
+        province (我是贵州人, 重庆户口)."""
+        province, city = self.home or ("", "")
         found = []
         for start, end, word in places:
             where = self.lexicon.regions.get(word, set())
-            if not where:
+            if not where or (not province and any(c for _, c in where)):
                 continue
             if all(p != province for p, _ in where):
                 said = ("跨省", "异地")
