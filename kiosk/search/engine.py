@@ -667,14 +667,17 @@ class SearchEngine:
         跨省 (我是贵州人), another city of its own province 省内 (人在成都打工), and both 异地, as
         the lexicon's 外省 / 外县 say how (intents.txt). Where the terminal stands unknown, a
         province named is taken as another one: residents name their own city, not their
-        province (我是贵州人, 重庆户口)."""
+        province (我是贵州人, 重庆户口); a city is somewhere else, 异地, but which kind is not
+        known (户口在成都)."""
         province, city = self.home or ("", "")
         found = []
         for start, end, word in places:
             where = self.lexicon.regions.get(word, set())
-            if not where or (not province and any(c for _, c in where)):
+            if not where:
                 continue
-            if all(p != province for p, _ in where):
+            if not province and any(c for _, c in where):
+                said: tuple[str, ...] = ("异地",)
+            elif all(p != province for p, _ in where):
                 said = ("跨省", "异地")
             elif city and all(p == province and c and c != city for p, c in where):
                 said = ("省内", "异地")
@@ -993,6 +996,11 @@ class SearchEngine:
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
         matched = matched and not _asks_the_way(norm)
+        # a near-twin close behind that reads the place the resident named (户口在成都: 异地)
+        # where the best hit does not: suggest both, do not guess
+        place_mask = sum(1 << i for start, end, _ in places for i in range(start, end))
+        if matched and second is not None and second.score > top.score - CLEAR_MARGIN:
+            matched = not (second.covered & place_mask & ~top.covered)
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
             if not matched:
