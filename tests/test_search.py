@@ -1088,3 +1088,11 @@ def test_a_lexicon_word_is_found_as_written_not_across_a_names_words():
     assert "档案接收" not in names and names[0] == "创业担保贷款申请"
     # a name that writes the word another way by a character is still found (设保: 社保)
     assert county.search("设保卡丢了", top=1).hits[0].matter.name.startswith("社会保障卡")
+
+
+def test_an_action_said_of_a_thing_is_its_state_not_the_request():
+    """挂失的社保卡要解冻: the card was reported lost; what is asked is 解挂. An action word before
+    的 and a thing describes the thing; at the end (社保卡 我是来挂失的) it is the request."""
+    street = SearchEngine(_real_catalog("street"))
+    assert street.search("挂失的社保卡要解冻", top=1).hits[0].matter.name == "社会保障卡解挂"
+    assert street.search("社保卡 我是来挂失的", top=1).hits[0].matter.name == "社会保障卡挂失"

@@ -401,6 +401,7 @@ class SearchEngine:
         self._max_filler = max((len(f) for f in self._fillers), default=1)
         self._max_talk = max((len(w) for w in self.lexicon.talk), default=0)
         self._max_place = max((len(w) for w in self.lexicon.places), default=0)
+        self._max_action = max((len(w) for w in self.lexicon.actions), default=0)
         # fillers and weak words as typed in pinyin, a word of them at a time (see _letter_tokens)
         self._filler_sounds = _sounds_of(self.lexicon.fillers)
         self._weak_sounds = _sounds_of(self.lexicon.weak) - self._filler_sounds
@@ -615,12 +616,29 @@ class SearchEngine:
                 replace(t, weight=min(t.weight, PLACE_WEIGHT)) if at in in_place else t
                 for t, at in zip(toks, starts, strict=True)
             ]
+        described = self._described_actions(s)
+        if described:  # 挂失的社保卡要解冻: the card's state, not the request
+            toks = [
+                replace(t, weight=min(t.weight, WEAK_WEIGHT)) if at in described else t
+                for t, at in zip(toks, starts, strict=True)
+            ]
         # a filler kept because it joins a known word across its edge (了 of 走了, 的 of 的士)
         # is still the resident's filler where no matter uses that word: known talk too
         fillers = self.lexicon.fillers
         known_talk = {i for start, end in in_talk for i in range(start, end)} | in_place
         talk = {i for i, at in enumerate(starts) if at in known_talk or s[at] in fillers}
         return toks, talk, places
+
+    def _described_actions(self, s: str) -> set[int]:
+        """Positions of an action word said of a thing, before 的 and the thing (挂失的社保卡,
+        注销了的户口): how the thing stands, not what the resident asks for now."""
+        out: set[int] = set()
+        for start, end in _word_spans(s, self.lexicon.actions, self._max_action):
+            rest = s[end:]
+            rest = rest[1:] if rest.startswith("了") else rest
+            if rest.startswith("的") and len(rest) >= 3:
+                out.update(range(start, end))
+        return out
 
     def _letter_tokens(self, norm: str) -> list[Tok]:
         """Typed pinyin, word by word: a word that is a filler said in pinyin (wo, yixia, zenme)
