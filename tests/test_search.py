@@ -1096,3 +1096,13 @@ def test_an_action_said_of_a_thing_is_its_state_not_the_request():
     street = SearchEngine(_real_catalog("street"))
     assert street.search("挂失的社保卡要解冻", top=1).hits[0].matter.name == "社会保障卡解挂"
     assert street.search("社保卡 我是来挂失的", top=1).hits[0].matter.name == "社会保障卡挂失"
+
+
+def test_a_lexicon_term_said_with_a_particle_inside_is_that_term():
+    """退伍钱 is a lexicon term; residents say 退伍的钱, and the 的 stays (的钱 is in other terms):
+    the term is still found, the particle explained with it."""
+    street = SearchEngine(_real_catalog("street"))
+    toks = street.tokens("当兵回来 退伍的钱在哪领")
+    assert "的" in [t.char for t in toks]
+    top = street.search("当兵回来 退伍的钱在哪领", top=1).hits[0].matter.name
+    assert top == "退役士兵自主就业一次性经济补助金的给付"

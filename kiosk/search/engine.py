@@ -32,7 +32,13 @@ import numpy as np
 
 from kiosk.catalog import Catalog, Kind, Matter
 from kiosk.gcpause import gc_paused
-from kiosk.search.lexicon import Lexicon, inner_particles, load_lexicon, without_particles
+from kiosk.search.lexicon import (
+    DROPPED_PARTICLES,
+    Lexicon,
+    inner_particles,
+    load_lexicon,
+    without_particles,
+)
 from kiosk.search.pinyin import char_syllables, fold, parse_letters
 
 # Scoring weights and confidence thresholds, chosen on the dev set and checked on the demo set.
@@ -76,6 +82,7 @@ MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shor
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
 HOME_SAMPLE = 2000  # matters whose names and departments say where the terminal is
+MAX_TERM = 8  # characters of the longest lexicon term looked for with a particle inside
 SPLIT_GAP = 2  # light tokens a two-character lexicon word may be said apart by (see _split_word)
 # A lexicon alternative also explains its span, at HEAD_FACTOR of its factor, where it stands in
 # a name without its document word, if this many tokens are left (see _head)
@@ -727,6 +734,30 @@ class SearchEngine:
                         word = "".join(t.char or "" for t in term)
                         found.append((i, end, _alt_tokens(word), factor))
             found += self._split_word(toks, i)
+            found += self._particle_inside(toks, i)
+        return found
+
+    def _particle_inside(self, toks: list[Tok], i: int) -> list[tuple[int, int, list[Tok], float]]:
+        """A lexicon term of three or more characters said with a particle inside (退伍的钱:
+        退伍钱, 交了医保: 交医保), where the particle stayed because it joins a known word: as
+        written only, the particle explained with it."""
+        found: list[tuple[int, int, list[Tok], float]] = []
+        for k in range(i + 1, min(i + MAX_TERM, len(toks) - 1)):
+            if toks[k].char not in DROPPED_PARTICLES:
+                continue
+            said = toks[i:k] + toks[k + 1 : i + MAX_TERM + 1]
+            if len(said) < 2 or not (said[0].syls and said[1].syls):
+                continue
+            for key in _pair_keys(said[0], said[1]):
+                for term, alts, factor in self._lex_multi.get(key, ()):
+                    size = len(term)
+                    if (
+                        size >= 3
+                        and k - i < size <= len(said)
+                        and all(q.char == t.char for q, t in zip(said, term, strict=False))
+                    ):
+                        found += [(i, i + size + 1, _alt_tokens(a), factor) for a in alts]
+            break  # one particle: 我的的钱 is no word
         return found
 
     def _split_word(self, toks: list[Tok], i: int) -> list[tuple[int, int, list[Tok], float]]:
