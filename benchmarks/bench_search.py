@@ -47,6 +47,8 @@ NEVER_SEEN = (
     "plain_holdout5",
     "county_holdout8",
     "street_holdout9",
+    "street_holdout10",
+    "county_holdout11",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -238,13 +240,15 @@ def main() -> int:
                 "street_dev8",
                 "street_dev9",
                 "street_holdout9",
+                "street_holdout10",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
                 continue
             out[f"{holdout}_on_{name}"] = quality(engine, rows(REAL / f"{holdout}.jsonl"))
         if name == "county":  # short queries for every department of the county list
-            for extra in ("county_dev9", "county_dev10", "county_dev11", "county_holdout8"):
+            extras = ("county_dev9", "county_dev10", "county_dev11", "county_holdout8")
+            for extra in (*extras, "county_holdout11"):
                 if not (args.dev and extra in NEVER_SEEN):
                     out[f"{extra}_on_county"] = quality(engine, rows(REAL / f"{extra}.jsonl"))
         out[f"crosswoz_on_real_{name}"] = quality(
