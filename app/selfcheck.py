@@ -96,12 +96,17 @@ def _check_region(region: str) -> Check:
     """terminal.region: places residents name are read as 跨省 / 省内 from it (see README)."""
     from collections import Counter
 
-    from kiosk.search.engine import home_in
+    from kiosk.search.engine import home_in, normalize
     from kiosk.search.lexicon import load_lexicon
 
     if not region:
-        return Check("region", "ok", "not set: read from the places the catalog names, if any")
-    home = home_in(load_lexicon(), Counter([region]))
+        return Check(
+            "region",
+            "warn",
+            "terminal.region not set: set it (四川省广安市广安区) so that a place a resident names "
+            "reads as 跨省 or 省内; meanwhile the catalog's own place names are used, if any",
+        )
+    home = home_in(load_lexicon(), Counter([normalize(region)]))
     if home is None:
         return Check(
             "region",

@@ -7,6 +7,8 @@ Why: near-twins differ by where the resident stands against the terminal (居民
 knowing the terminal's province and city, the search engine reads the place as one or the other
 (kiosk/search/engine.py, ``_place_alternatives``).
 
+Provinces and cities are listed by their short and full names, counties by their full names only.
+
 Format: ``province city: words``, the city ``-`` for the province's own names. A word may stand
 in several lines (朝阳 is a city and many districts); the engine uses it only when they agree.
 Only words of places.txt are listed, so run tools/build_places_lexicon.py first.
@@ -52,8 +54,9 @@ def build(pca_path: Path) -> list[str]:
                 city_name, names = province, []  # a municipality's districts lie in itself
             else:
                 city_name, names = city, [short(city), city]
-            for county in county_list:
-                names += [county, short(county)]
+            # a county by its full name only: short forms are also townships' and everyday
+            # words (城关, 太平, 长寿, 安宁), which would read as 跨省 wherever they are said
+            names += county_list
             words = [w for w in dict.fromkeys(names) if w in places]
             if words:
                 lines.append(f"{province} {city_name}: {' '.join(words)}")

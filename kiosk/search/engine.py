@@ -32,13 +32,7 @@ import numpy as np
 
 from kiosk.catalog import Catalog, Kind, Matter
 from kiosk.gcpause import gc_paused
-from kiosk.search.lexicon import (
-    DROPPED_PARTICLES,
-    Lexicon,
-    inner_particles,
-    load_lexicon,
-    without_particles,
-)
+from kiosk.search.lexicon import Lexicon, inner_particles, load_lexicon, without_particles
 from kiosk.search.pinyin import char_syllables, fold, parse_letters
 
 # Scoring weights and confidence thresholds, chosen on the dev set and checked on the demo set.
@@ -82,6 +76,7 @@ MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shor
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
 HOME_SAMPLE = 2000  # matters whose names and departments say where the terminal is
+INSIDE_PARTICLES = frozenset("的个")  # 了 inside changes the sense: 交了医保 is paid already
 MAX_TERM = 8  # characters of the longest lexicon term looked for with a particle inside
 SPLIT_GAP = 2  # light tokens a two-character lexicon word may be said apart by (see _split_word)
 # A lexicon alternative also explains its span, at HEAD_FACTOR of its factor, where it stands in
@@ -690,17 +685,18 @@ class SearchEngine:
     ) -> list[tuple[int, int, list[Tok], float]]:
         """A place the resident names, read against the terminal's home: another province is
         跨省 (我是贵州人), another city of its own province 省内 (人在成都打工), and both 异地, as
-        the lexicon's 外省 / 外县 say how (intents.txt). Where the terminal stands unknown, a
-        province named is taken as another one: residents name their own city, not their
-        province (我是贵州人, 重庆户口); a city is somewhere else, 异地, but which kind is not
-        known (户口在成都)."""
+        the lexicon's 外省 / 外县 say how (intents.txt). Where the terminal stands unknown, any
+        place is only 异地: which kind is not known, and the home itself may be the place named
+        (在广安办身份证, 我是四川人), so the twins tie and are suggested, not guessed."""
         province, city = self.home or ("", "")
         found = []
+        seen: set[tuple[int, str]] = set()
         for start, end, word in places:
             where = self.lexicon.regions.get(word, set())
-            if not where:
+            if not where or (start, word) in seen:
                 continue
-            if not province and any(c for _, c in where):
+            seen.add((start, word))
+            if not province:
                 said: tuple[str, ...] = ("异地",)
             elif all(p != province for p, _ in where):
                 said = ("跨省", "异地")
@@ -739,11 +735,11 @@ class SearchEngine:
 
     def _particle_inside(self, toks: list[Tok], i: int) -> list[tuple[int, int, list[Tok], float]]:
         """A lexicon term of three or more characters said with a particle inside (退伍的钱:
-        退伍钱, 交了医保: 交医保), where the particle stayed because it joins a known word: as
+        退伍钱), where the particle stayed because it joins a known word: as
         written only, the particle explained with it."""
         found: list[tuple[int, int, list[Tok], float]] = []
         for k in range(i + 1, min(i + MAX_TERM, len(toks) - 1)):
-            if toks[k].char not in DROPPED_PARTICLES:
+            if toks[k].char not in INSIDE_PARTICLES:
                 continue
             said = toks[i:k] + toks[k + 1 : i + MAX_TERM + 1]
             if len(said) < 2 or not (said[0].syls and said[1].syls):
@@ -785,7 +781,7 @@ class SearchEngine:
         phrases: list[_Phrase] = []
 
         def add(cover: Iterable[int], a: Tok, b: Tok, factor: float) -> None:
-            written = bool(a.char and b.char) and a.char + b.char in self._written
+            written = a.char is not None and b.char is not None and a.char + b.char in self._written
             items.append(_Item(tuple(cover), a, b, factor, _pair_keys(a, b), written))
 
         for i in range(len(toks) - 1):
@@ -991,11 +987,13 @@ class SearchEngine:
         # what was said without the recognizer's spaces (银行 卡 is 银行卡), to look for words in
         norm = "".join(_SPLIT.split(normalize(query)))
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
-        alternatives = self._alternatives(toks) + self._place_alternatives(places)
+        said_as = self._alternatives(toks)
+        alternatives = said_as + self._place_alternatives(places)
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
-        query.known = {i for start, end, *_ in alternatives for i in range(start, end)}
+        # the resident's own known words; a place read as 跨省 / 省内 is no more known than before
+        query.known = {i for start, end, *_ in said_as for i in range(start, end)}
         # everyday function words (talk.txt): never foreign content, but not counted lighter
         # either (that matched CrossWOZ talk: 太好了 它家电话你知道吗)
         query.talk = talk
@@ -1046,10 +1044,20 @@ class SearchEngine:
         ) and not (top is not None and self._outside(norm, top.matter, complained))
         matched = matched and not _asks_the_way(norm)
         # a near-twin close behind that reads the place the resident named (户口在成都: 异地)
-        # where the best hit does not: suggest both, do not guess
+        # and explains all the best hit does
+        # (or a twin as close that reads it as well): both are suggested. A best hit that
+        # explains more (身份证在深圳丢了: 挂失) still stands.
         place_mask = sum(1 << i for start, end, _ in places for i in range(start, end))
-        if matched and second is not None and second.score > top.score - CLEAR_MARGIN:
-            matched = not (second.covered & place_mask & ~top.covered)
+        if (
+            matched
+            and top is not None
+            and second is not None
+            and second.score > top.score - CLEAR_MARGIN
+            # with the home known the twins read the place apart (跨省 / 省内); unknown, alike
+            and second.covered & place_mask & (place_mask if self.home is None else ~top.covered)
+            and not top.covered & ~second.covered
+        ):
+            matched = False
         if initials_only:  # keypad initials: every letter, in one run
             matched = matched and top is not None and top.q_cov >= 1.0
             if not matched:

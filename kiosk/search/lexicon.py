@@ -91,9 +91,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     regions = directory / "regions.txt"
     if regions.exists():
         for line in _lines(regions):
-            where, _, words = line.partition(":")
+            where, _, names = line.partition(":")
             province, city = where.split()
-            for w in words.split():
+            for w in names.split():
                 lex.regions.setdefault(normalize_word(w), set()).add(
                     (province, "" if city == "-" else city)
                 )
