@@ -613,17 +613,10 @@ class SearchEngine:
             at = [i for i, pos in enumerate(starts) if start <= pos < end]
             if at:
                 places.append((at[0], at[-1] + 1, s[start:end]))
-        if in_place:  # 从达州搬过来, 在广州打工: where, not what
-            toks = [
-                replace(t, weight=min(t.weight, PLACE_WEIGHT)) if at in in_place else t
-                for t, at in zip(toks, starts, strict=True)
-            ]
-        described = self._described_actions(s)
-        if described:  # 挂失的社保卡要解冻: the card's state, not the request
-            toks = [
-                replace(t, weight=min(t.weight, WEAK_WEIGHT)) if at in described else t
-                for t, at in zip(toks, starts, strict=True)
-            ]
+        # 从达州搬过来, 在广州打工: where, not what;
+        # 挂失的社保卡要解冻: the card's state, not the request
+        toks = _lighter(toks, starts, in_place, PLACE_WEIGHT)
+        toks = _lighter(toks, starts, self._described_actions(s), WEAK_WEIGHT)
         # a filler kept because it joins a known word across its edge (了 of 走了, 的 of 的士)
         # is still the resident's filler where no matter uses that word: known talk too
         fillers = self.lexicon.fillers
@@ -734,9 +727,9 @@ class SearchEngine:
         return found
 
     def _particle_inside(self, toks: list[Tok], i: int) -> list[tuple[int, int, list[Tok], float]]:
-        """A lexicon term of three or more characters said with a particle inside (退伍的钱:
-        退伍钱), where the particle stayed because it joins a known word: as
-        written only, the particle explained with it."""
+        """A lexicon term of three or more characters said with 的 or 个 inside (退伍的钱: 退伍钱),
+        where the particle stayed because it joins a known word: as written only, the particle
+        explained with it."""
         found: list[tuple[int, int, list[Tok], float]] = []
         for k in range(i + 1, min(i + MAX_TERM, len(toks) - 1)):
             if toks[k].char not in INSIDE_PARTICLES:
@@ -1043,9 +1036,8 @@ class SearchEngine:
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
         matched = matched and not _asks_the_way(norm)
-        # a near-twin close behind that reads the place the resident named (户口在成都: 异地)
-        # and explains all the best hit does
-        # (or a twin as close that reads it as well): both are suggested. A best hit that
+        # a near-twin close behind that reads the place the resident named (户口在成都: 异地) and
+        # explains all the best hit does: both are suggested, not guessed. A best hit that
         # explains more (身份证在深圳丢了: 挂失) still stands.
         place_mask = sum(1 << i for start, end, _ in places for i in range(start, end))
         if (
@@ -1490,6 +1482,17 @@ def _head(alt: list[Tok]) -> str:
         if text.endswith(suffix) and len(alt) - len(suffix) >= PHRASE_HEAD:
             return _sounds(alt[: len(alt) - len(suffix)])
     return ""
+
+
+def _lighter(toks: list[Tok], starts: list[int], at: set[int], weight: float) -> list[Tok]:
+    """``toks`` with those said at positions ``at`` (``starts``: each token's) weighing at most
+    ``weight``."""
+    if not at:
+        return toks
+    return [
+        replace(t, weight=min(t.weight, weight)) if pos in at else t
+        for t, pos in zip(toks, starts, strict=True)
+    ]
 
 
 def home_in(lexicon: Lexicon, texts: Counter[str], least: int = 1) -> tuple[str, str] | None:
