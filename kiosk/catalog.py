@@ -251,18 +251,38 @@ def _text_problems(raw: Any, where: str, path: str = "") -> list[Problem]:
 
 
 # The same characters as JSON escapes, line breaks, and strings of whitespace only: a file's text
-# without any of these needs no walk through its fields (a C-speed scan for a 100,000-matter file).
-_SUSPECT_TEXT = re.compile(
-    _BAD_CHARS.pattern
-    + r"|\\u(?:00[01]|007[fF]|00[89]|200[b-fB-F]|202[8-eE]|206|[fF][eE][fF][fF]|[fF]{3}[9abAB]"
-    + r"|[dD][89a-fA-F])"
-    + r'|\\[tnr]|"(?:\\[tnr]|\\u3000|\\u00a0|[ \u3000\u00a0])+"'
+# without any of these needs no walk through its fields (C-speed scans for a 100,000-matter file:
+# three cheap searches, rather than one alternation tried at every position of 60 MB).
+_SUSPECT_ESCAPE = re.compile(
+    r"\\u(?:00[01]|007[fF]|00[89]|200[b-fB-F]|202[8-eE]|206|[fF][eE][fF][fF]|[fF]{3}[9abAB]"
+    r"|[dD][89a-fA-F])|\\[tnr]"
 )
+_BLANK_START = re.compile('"[ \u3000\u00a0\\\\]')  # a string that may be blank: look closer
+_BLANK_TEXT = re.compile(r'"(?:\\[tnr]|\\u3000|\\u00a0|[ \u3000\u00a0])+"')
 
 
 def text_is_clean(text: str) -> bool:
     """True when a catalog file's text cannot hold a character or blank-field problem."""
-    return _SUSPECT_TEXT.search(text) is None
+    if _BAD_CHARS.search(text):
+        return False
+    if "\\" in text and _SUSPECT_ESCAPE.search(text):
+        return False
+    return not (_BLANK_START.search(text) and _BLANK_TEXT.search(text))
+
+
+def _known_fields(raw: dict) -> bool:
+    """The common case of ``_unknown_fields`` in one cheap look: every key is the format's."""
+    if raw.keys() - _FIELDS[Matter]:
+        return False
+    guide = raw.get("guide")
+    if not isinstance(guide, dict):
+        return True
+    if guide.keys() - _FIELDS[Guide]:
+        return False
+    materials = guide.get("materials")
+    return not isinstance(materials, list) or not any(
+        isinstance(item, dict) and item.keys() - _FIELDS[Material] for item in materials
+    )
 
 
 def _validate_fast(raw_matters: list, version: str, clean: bool) -> Catalog | None:
@@ -275,7 +295,7 @@ def _validate_fast(raw_matters: list, version: str, clean: bool) -> Catalog | No
         return None
     if len({m.id for m in matters}) != len(matters):
         return None
-    if any(_unknown_fields(raw, Matter) for raw in raw_matters):
+    if any(not _known_fields(raw) and _unknown_fields(raw, Matter) for raw in raw_matters):
         return None
     return Catalog(version=version, matters=matters)
 

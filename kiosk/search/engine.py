@@ -67,6 +67,8 @@ INTENT_FACTOR = 0.7
 KNOWN_UNUSED, KNOWN_EXPLAINED = 0.5, 3.0
 UNSAID_ACTION = 0.08  # score off a near-twin whose action (注销, 补领 ...) the resident did not say
 TWIN_PREFIX = 4  # near-twins share the start of their names (取水许可证新办 / 取水许可证延续)
+# How far behind the best suggestion a matter may be to come before a near-twin (see _varied)
+VARIED_SPAN = 0.2
 CANDIDATES = 32
 # ... and the matters that write a pair of query characters found in few of them (at most
 # RARE_PAIR, or IDF_RARE of the matters, never more than RARE_MAX), rarest first, at most
@@ -277,6 +279,10 @@ class _Form:
     total: float  # sum of weights
     pairs: dict[str, list[int]]  # "syl syl" and "ii" keys -> start positions
     sounds: str  # "|gong|ji|jin|": main readings, for finding whole phrases with str.find
+    # the same without what stands in brackets, and where each of its tokens is in ``toks``:
+    # 食品经营 is said whole of 食品(含保健食品)经营许可核发 ("" and () for names without)
+    bare_sounds: str = ""
+    bare: tuple[int, ...] = ()
 
 
 def _sounds(toks: Sequence[Tok]) -> str:
@@ -296,7 +302,21 @@ def _form(text: str, weak: Iterable[str]) -> _Form:
         a, b = toks[j], toks[j + 1]
         for key in [*_pair_keys(a, b), a.init + b.init]:
             pairs.setdefault(key, []).append(j)
-    return _Form(toks, sum(t.weight for t in toks) or 1.0, pairs, _sounds(toks))
+    form = _Form(toks, sum(t.weight for t in toks) or 1.0, pairs, _sounds(toks))
+    norm = normalize(text)
+    if "(" in norm or "[" in norm:
+        form.bare = tuple(i for i, inside in enumerate(_bracketed(norm)) if not inside)
+        form.bare_sounds = _sounds([toks[i] for i in form.bare])
+    return form
+
+
+def _phrase_spans(form: _Form, sounds: str, size: int) -> list[range | list[int]]:
+    """Token positions of each place a phrase (its ``sounds``, ``size`` tokens) stands whole in
+    a name: as written, or else with what the name holds in brackets left out."""
+    spans: list[range | list[int]] = [range(j, j + size) for j in _positions(form.sounds, sounds)]
+    if not spans and form.bare:
+        spans = [list(form.bare[j : j + size]) for j in _positions(form.bare_sounds, sounds)]
+    return spans
 
 
 @dataclass(slots=True)
@@ -337,6 +357,7 @@ class _Query:
     known: set[int] = field(default_factory=set)  # positions inside lexicon words
     things: list[tuple[int, int]] = field(default_factory=list)  # spans of lexicon thing-words
     talk: set[int] = field(default_factory=set)  # positions inside everyday function words
+    lookup: set[str] = field(default_factory=set)  # keys to find candidates by
 
     @classmethod
     def of(cls, items: list[_Item], phrases: list[_Phrase]) -> _Query:
@@ -357,7 +378,15 @@ class _Query:
             seen.add(sig)
             # one key is enough to file it: the form's sounds are searched whole
             by_phrase.setdefault(ph.keys[0], []).append(ph)
-        return cls(by_item, by_phrase, set(by_item) | set(by_phrase), {})
+        query = cls(by_item, by_phrase, set(by_item) | set(by_phrase), {})
+        # candidates are looked up by every pair of a phrase: a matter that writes 食品经营 whole
+        # is likelier than one that shares only 食品 (see _candidates)
+        query.lookup = set(query.keys)
+        for ph in by_phrase.values():
+            for p in ph:
+                for a, b in pairwise(p.toks[1:]):
+                    query.lookup.update(_pair_keys(a, b))
+        return query
 
 
 def _strength(a: Tok, b: Tok, fa: Tok, fb: Tok) -> float:
@@ -393,9 +422,10 @@ class SearchEngine:
         # matter wins nor the cost depends on how many districts there are; the first in the
         # catalog stands for them (``variants`` gives the others).
         groups: dict[tuple, list[Matter]] = {}
-        for m in self.matters:
-            key = (m.name, tuple(m.aliases), tuple(m.keywords), m.category, m.kind)
-            groups.setdefault(key, []).append(m)
+        with gc_paused():  # 100,000 small lists and tuples, no cycles
+            for m in self.matters:
+                key = (m.name, tuple(m.aliases), tuple(m.keywords), m.category, m.kind)
+                groups.setdefault(key, []).append(m)
         self._entries: list[Matter] = [g[0] for g in groups.values()]
         self._variants = {id(g[0]): g for g in groups.values() if len(g) > 1}
         self._weak = sorted(self.lexicon.weak, key=len, reverse=True)
@@ -410,7 +440,7 @@ class SearchEngine:
         with gc_paused():
             self._build_index()
             self._build_lexicon_index()
-        self.home = self._find_home(region)
+            self.home = self._find_home(region)
         self._form_cache: dict[str, _Form] = {}
         self._forms = lru_cache(maxsize=8192)(self._matter_forms)
         self._chars = lru_cache(maxsize=8192)(self._chars)
@@ -429,7 +459,7 @@ class SearchEngine:
         known: set[str] = set()
         name_index: dict[str, list[int]] = {}
         flat_keys: list[int] = []
-        flat_matters: list[int] = []
+        flat_matters: list[int] = []  # how many keys each matter has, in order
 
         @lru_cache(maxsize=500_000)
         def pair_ids(a: str, b: str) -> tuple[int, ...]:
@@ -445,16 +475,18 @@ class SearchEngine:
 
         blob: list[str] = []
         init_blob: list[str] = []
-        char_df: dict[str, int] = {}
+        matter_chars: list[set[str]] = []
         domain: dict[str, set[str]] = {}  # category -> the characters of its matters' texts
         for idx, m in enumerate(self._entries):
-            norms = [normalize(t) for t in self._texts(m)]
-            chars = set("".join(norms))
-            for ch in chars:
-                char_df[ch] = char_df.get(ch, 0) + 1
+            # one normalization per matter: names, aliases and keywords hold no line break
+            joined = normalize("\n".join(self._texts(m)))
+            norms = joined.split("\n")
+            chars = set(joined)
+            chars.discard("\n")
+            matter_chars.append(chars)
             domain_chars = domain.get(m.category)
             if domain_chars is None:
-                domain[m.category] = chars
+                domain[m.category] = set(chars)
             else:
                 domain_chars |= chars
             for norm in norms:
@@ -462,9 +494,10 @@ class SearchEngine:
             per_text = list(map(text_keys, norms))
             keys = frozenset().union(*(k for k, _ in per_text))
             flat_keys.extend(keys)
-            flat_matters.extend([idx] * len(keys))
-            blob.append("\n".join(norms) + "\n")
+            flat_matters.append(len(keys))
+            blob.append(joined + "\n")
             init_blob.append("\n".join(i for _, i in per_text) + "\n")
+        char_df = dict(Counter(chain.from_iterable(matter_chars)))
         # Every matter's texts (and their initials) in one string each: one-character queries and
         # keypad initials are found with str.find, which runs in C.
         self._blob = _Blob(blob)
@@ -472,7 +505,7 @@ class SearchEngine:
 
         # postings by sorting (key, matter) pairs once, instead of a Python append per pair
         kid = np.asarray(flat_keys, dtype=np.int32)
-        mat = np.asarray(flat_matters, dtype=np.int32)
+        mat = np.repeat(np.arange(len(flat_matters), dtype=np.int32), flat_matters)
         order = np.argsort(kid, kind="stable")
         kid, mat = kid[order], mat[order]
         bounds = np.flatnonzero(np.diff(kid)) + 1
@@ -825,6 +858,18 @@ class SearchEngine:
         hit = np.flatnonzero(acc)
         if len(hit) > CANDIDATES:
             hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
+        # ... and those that write more of a lexicon phrase than its first pair (开小吃店 =>
+        # 食品经营: 食品(含保健食品)经营许可核发), a few more, never instead of the above
+        more = query.lookup - query.keys
+        if more:
+            for key in more:
+                post = self._postings.get(key)
+                if post is not None:
+                    acc[post] += self._idf[key]
+            ahead = np.flatnonzero(acc)
+            if len(ahead) > RARE_EXTRA:
+                ahead = ahead[np.argpartition(-acc[ahead], RARE_EXTRA)[:RARE_EXTRA]]
+            hit = np.asarray(sorted({*hit.tolist(), *ahead.tolist()}), dtype=hit.dtype)
         # a rare word the resident said (卖猪 开 检疫 证明: 检疫) is looked at however much common
         # words and lexicon alternatives (证明, 开 => 开具) add up to in other matters
         few = min(max(RARE_PAIR, int(IDF_RARE * n)), RARE_MAX)
@@ -966,6 +1011,8 @@ class SearchEngine:
             again, ok = self._search(letters, initials)
             if ok:
                 hits, matched = again, ok
+        if not matched:
+            hits = _varied(hits)
         ms = (time.perf_counter() - started) * 1000
         return SearchResult(query, matched, hits[:top], ms, note)
 
@@ -1317,6 +1364,24 @@ def _plain_twin(top: Hit, hits: list[Hit], intent_mask: int = 0) -> bool:
     return _clear_winner(top, rival, intent_mask)
 
 
+def _varied(hits: list[Hit]) -> list[Hit]:
+    """Suggestions, when nothing is sure: a near-twin of one already suggested that carries an
+    action the resident did not say (个体工商户注销登记 after 个体工商户设立登记) waits behind
+    other matters close enough to be meant (想自己开个小店 听说有贷款: 创业担保贷款申请)."""
+    if len(hits) <= 2:
+        return hits
+    floor = hits[0].score - VARIED_SPAN
+    first: list[Hit] = []
+    later: list[Hit] = []
+    for h in hits:
+        twin = h.unsaid and any(
+            _common_prefix(h.matter.name, f.matter.name) >= TWIN_PREFIX for f in first
+        )
+        (later if twin else first).append(h)
+    near = [h for h in first if h.score >= floor]
+    return near + later + [h for h in first if h.score < floor]
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -1450,21 +1515,21 @@ def _match_form(form: _Form, query: _Query, n: int) -> tuple[list[float] | None,
                 if s > fcov[j + 1]:
                     fcov[j + 1] = s
         for ph in query.phrases.get(key, ()):
-            size, factor = len(ph.toks), ph.factor
-            found = _positions(form.sounds, ph.sounds)
+            factor = ph.factor
+            found = _phrase_spans(form, ph.sounds, len(ph.toks))
             if not found and ph.head:
-                size, factor = ph.head.count("|") - 1, ph.factor * HEAD_FACTOR
-                found = _positions(form.sounds, ph.head)
-            for j in found:
+                factor = ph.factor * HEAD_FACTOR
+                found = _phrase_spans(form, ph.head, ph.head.count("|") - 1)
+            for span in found:
                 # an official word the lexicon writes is found as written, give or take a
                 # character the name writes another way: 按揭 is not the 案接 of 档案接收
-                if not any(form.toks[j + k].char == ph.toks[k].char for k in range(size)):
+                if not any(form.toks[j].char == ph.toks[k].char for k, j in enumerate(span)):
                     continue
                 hit = True
                 for i in ph.cover:
                     if qcov[i] < factor:
                         qcov[i] = factor
-                for k in range(j, j + size):
+                for k in span:
                     if fcov[k] < factor:
                         fcov[k] = factor
     if not hit:
