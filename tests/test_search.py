@@ -931,6 +931,13 @@ def test_a_filler_that_ends_a_known_word_after_fillers_taken_out_stays():
     assert [t.char for t in engine.tokens("要去报个到")][-2:] == ["报", "到"]
 
 
+def test_fillers_are_taken_out_so_that_the_most_of_them_goes():
+    """要啥子材料: 要|啥子 are both fillers; taking the longest first (要啥) would leave 子 behind
+    as if the resident had said it."""
+    engine = _street_engine()
+    assert [t.char for t in engine.tokens("咋个报 要啥子材料")] == ["报", "材", "料"]
+
+
 def test_a_two_character_word_said_apart_by_light_words_is_found():
     """当了两年兵 is 当兵 said apart by a time word: the lexicon word is found across it."""
     engine = _street_engine()

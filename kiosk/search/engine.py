@@ -605,16 +605,23 @@ class SearchEngine:
         while i < len(s):
             # a filler that ends a known word begun before fillers taken out (报个到: 报到)
             joins = bool(kept) and kept[-1] < i - 1 and out[-1] + s[i] in self._known_bigrams
-            for size in range(min(self._max_filler, len(s) - i), 0, -1):
-                word = s[i : i + size]
-                if word in self.lexicon.fillers and not (joins or self._protected(s, i, i + size)):
-                    i += size
-                    break
+            sizes = [] if joins else self._filler_sizes(s, i)
+            if sizes:
+                # the filler after which the most is filler too: 要|啥子, not 要啥|子
+                i += max(sizes, key=lambda k: k + max(self._filler_sizes(s, i + k), default=0))
             else:
                 out.append(s[i])
                 kept.append(i)
                 i += 1
         return "".join(out), kept
+
+    def _filler_sizes(self, s: str, i: int) -> list[int]:
+        """Lengths of the filler words that may be taken out at ``s[i]``, longest first."""
+        return [
+            size
+            for size in range(min(self._max_filler, len(s) - i), 0, -1)
+            if s[i : i + size] in self.lexicon.fillers and not self._protected(s, i, i + size)
+        ]
 
     def _protected(self, s: str, start: int, end: int) -> bool:
         """True when a filler joins a known word across its edge (去 in 去世, 个 in 个人)."""
