@@ -1121,3 +1121,30 @@ def test_a_lexicon_term_said_with_a_particle_inside_is_that_term():
     assert "的" in [t.char for t in toks]
     top = street.search("当兵回来 退伍的钱在哪领", top=1).hits[0].matter.name
     assert top == "退役士兵自主就业一次性经济补助金的给付"
+
+
+def test_a_lexicon_phrase_is_found_across_a_names_bracketed_qualifier():
+    """开小吃店 => 食品经营: the county list writes 食品(含保健食品)经营许可核发, the phrase
+    broken by a qualifier in brackets that no resident says; it is still found whole, and the
+    matter is looked up though 食品 alone is in dozens of names."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("开个小吃店")
+    assert r.matched and r.hits[0].matter.name == "食品(含保健食品)经营许可核发"
+
+
+def test_a_filler_word_is_kept_only_for_a_term_said_across_its_end():
+    """啥子证: 子证 is a pair of the lexicon's 种子证, but no term stands there, so 啥子 goes whole
+    (卖烟 is tobacco, not seeds); 还有好多钱 keeps its 有 for the term 还有好多."""
+    county = SearchEngine(_real_catalog("county"))
+    assert [t.char for t in county.tokens("卖 烟 要 办 啥子 证")] == ["卖", "烟", "办", "证"]
+    assert county.search("卖 烟 要 办 啥子 证").hits[0].matter.name.startswith("烟草专卖零售许可")
+    assert "有" in [t.char for t in county.tokens("医保卡里头还有好多钱")]
+
+
+def test_a_business_named_in_everyday_words_and_the_way_to_one():
+    """开网吧 is the internet café's licence (网吧 is a known word: its 吧 is no filler); asking
+    where one is (网吧在哪里) is no service."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("开网吧")
+    assert r.matched and "互联网上网服务营业场所" in r.hits[0].matter.name
+    assert not county.search("网吧在哪里").matched

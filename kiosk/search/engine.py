@@ -118,7 +118,7 @@ _COMPLAIN = ("投诉", "举报", "告状")
 # the way to a place (加油站在哪, 人民医院在哪里) is no service unless something is to be done
 # there (派出所在哪办身份证), said with one of _DOING; 身份证丢哪里了 names no place
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方")
-_PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处]")
+_PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处吧]")
 _DOING = frozenset("办弄整搞交缴领补换查开认申打登报注销迁转拿取续签考评鉴挂解")
 
 
@@ -533,6 +533,7 @@ class SearchEngine:
         self._lex_multi: dict[str, list[tuple[list[Tok], list[str], float]]] = {}
         # lexicon words by their initials (mxb: 慢性病), for keypad input no name holds
         self._lex_initials: dict[str, list[str]] = {}
+        self._max_term = max((len(t) for t in self.lexicon.alternatives), default=0)
         for term, alts in self.lexicon.alternatives.items():
             ordered = sorted(alts)[:MAX_ALTERNATIVES]
             # an action word (丢了 => 挂失) says how, not what: it explains less of the query
@@ -626,7 +627,23 @@ class SearchEngine:
     def _protected(self, s: str, start: int, end: int) -> bool:
         """True when a filler joins a known word across its edge (去 in 去世, 个 in 个人)."""
         known = self._known_bigrams
-        return (start > 0 and s[start - 1 : start + 1] in known) or s[end - 1 : end + 1] in known
+        if start > 0 and s[start - 1 : start + 1] in known:
+            return True
+        after = s[end - 1 : end + 1]
+        if end - start == 1:
+            return after in known
+        # a filler word of two or more characters (啥子) is kept for a lexicon term said across
+        # its end (还有好多), not for a term the pair is only part of (啥子证: 种子证)
+        return after in self._written or (after in known and self._term_across(s, end))
+
+    def _term_across(self, s: str, at: int) -> bool:
+        """Does a lexicon term stand in ``s`` over both ``s[at - 1]`` and ``s[at]``?"""
+        terms, longest = self.lexicon.alternatives, self._max_term
+        for a in range(max(0, at - longest + 1), at):
+            for b in range(at + 1, min(len(s), a + longest) + 1):
+                if s[a:b] in terms:
+                    return True
+        return False
 
     def tokens(self, query: str) -> list[Tok]:
         return self._tokens(query)[0]
