@@ -884,13 +884,11 @@ class SearchEngine:
             hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
         # ... and those that write more of a lexicon phrase than its first pair (开小吃店 =>
         # 食品经营: 食品(含保健食品)经营许可核发), a few more, never instead of the above
-        more = query.lookup - query.keys
+        more = [(k, p) for k in query.lookup - query.keys if (p := self._postings.get(k)) is not None]
         if more:
-            for key in more:
-                post = self._postings.get(key)
-                if post is not None:
-                    acc[post] += self._idf[key]
-            ahead = np.flatnonzero(acc)
+            for key, post in more:
+                acc[post] += self._idf[key]
+            ahead = np.unique(np.concatenate([post for _, post in more]))
             if len(ahead) > RARE_EXTRA:
                 ahead = ahead[np.argpartition(-acc[ahead], RARE_EXTRA)[:RARE_EXTRA]]
             hit = np.asarray(sorted({*hit.tolist(), *ahead.tolist()}), dtype=hit.dtype)
