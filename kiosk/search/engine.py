@@ -884,7 +884,9 @@ class SearchEngine:
             hit = hit[np.argpartition(-acc[hit], CANDIDATES)[:CANDIDATES]]
         # ... and those that write more of a lexicon phrase than its first pair (开小吃店 =>
         # 食品经营: 食品(含保健食品)经营许可核发), a few more, never instead of the above
-        more = [(k, p) for k in query.lookup - query.keys if (p := self._postings.get(k)) is not None]
+        more = [
+            (k, p) for k in query.lookup - query.keys if (p := self._postings.get(k)) is not None
+        ]
         if more:
             for key, post in more:
                 acc[post] += self._idf[key]
