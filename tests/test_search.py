@@ -1148,3 +1148,12 @@ def test_a_business_named_in_everyday_words_and_the_way_to_one():
     r = county.search("开网吧")
     assert r.matched and "互联网上网服务营业场所" in r.hits[0].matter.name
     assert not county.search("网吧在哪里").matched
+
+
+def test_opening_a_business_said_before_de_names_its_owner_not_a_licence():
+    """附近有没有开补胎店的 / 开早餐店的那家包子好吃: the one who runs the shop, not the licence to
+    run one; 新开的火锅店在哪里 asks the way."""
+    county = SearchEngine(_real_catalog("county"))
+    for q in ("附近 有没有 开补胎店 的", "开早餐店 的 那家 包子 好吃", "新开的火锅店在哪里"):
+        assert not county.search(q).matched, q
+    assert county.search("开个小吃店").matched

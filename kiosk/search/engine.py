@@ -117,8 +117,8 @@ _INTENT: dict[Kind, tuple[str, ...]] = {
 _COMPLAIN = ("投诉", "举报", "告状")
 # the way to a place (加油站在哪, 人民医院在哪里) is no service unless something is to be done
 # there (派出所在哪办身份证), said with one of _DOING; 身份证丢哪里了 names no place
-_WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方")
-_PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处吧]")
+_WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方|啥子地方|啥地方")
+_PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处吧部]")
 _DOING = frozenset("办弄整搞交缴领补换查开认申打登报注销迁转拿取续签考评鉴挂解")
 
 
@@ -534,6 +534,8 @@ class SearchEngine:
         # lexicon words by their initials (mxb: 慢性病), for keypad input no name holds
         self._lex_initials: dict[str, list[str]] = {}
         self._max_term = max((len(t) for t in self.lexicon.alternatives), default=0)
+        # terms for opening a business (开网吧, 开小吃店): said before 的 they name its owner
+        self._opening = {t for t in self.lexicon.alternatives if t.startswith("开") and len(t) > 2}
         for term, alts in self.lexicon.alternatives.items():
             ordered = sorted(alts)[:MAX_ALTERNATIVES]
             # an action word (丢了 => 挂失) says how, not what: it explains less of the query
@@ -690,6 +692,10 @@ class SearchEngine:
             rest = rest[1:] if rest.startswith("了") else rest
             if rest.startswith("的") and len(rest) >= 3:
                 out.update(range(start, end))
+        # 开早餐店的 (那家包子好吃), 有没有开补胎店的: the one who runs it, not a licence asked for
+        for start, end in _word_spans(s, self._opening, self._max_term):
+            if s[end : end + 1] == "的":
+                out.update(range(start, end))
         return out
 
     def _letter_tokens(self, norm: str) -> list[Tok]:
@@ -791,6 +797,8 @@ class SearchEngine:
         for k in range(i + 1, min(i + MAX_TERM, len(toks) - 1)):
             if toks[k].char not in INSIDE_PARTICLES:
                 continue
+            if toks[k].char == "的" and k - i < 2:
+                break  # 开的奶茶店 is a shop someone opened (新开的), not 开奶茶店 asked for
             said = toks[i:k] + toks[k + 1 : i + MAX_TERM + 1]
             if len(said) < 2 or not (said[0].syls and said[1].syls):
                 continue
@@ -1266,8 +1274,9 @@ def _confident(top: Hit, complaint: bool) -> bool:
 
 def _asks_the_way(norm: str) -> bool:
     """A question where a place is, with nothing to be done there (加油站在哪)."""
+    # 开 of 新开的 describes the place (新开的火锅店在哪里): nothing to be done there
     return bool(_WHERE.search(norm) and _PLACE.search(norm)) and not _DOING & set(
-        _WHERE.sub("", norm)
+        _WHERE.sub("", norm).replace("开的", "")
     )
 
 
