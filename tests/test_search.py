@@ -1020,6 +1020,8 @@ def test_a_name_said_whole_comes_before_the_same_name_for_someone_unsaid():
     county = SearchEngine(_real_catalog("county"))
     r = county.search("家里困难 想办低保")
     assert r.hits[0].matter.name == "最低生活保障"
+    # the longer twin it was named ahead of is no rival: nothing else comes close
+    assert r.matched
     r = county.search("娃儿 家里 困难 吃 低保")
     assert r.hits[0].matter.name == "家庭经济困难儿童提供最低生活保障"
 

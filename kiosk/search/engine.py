@@ -1096,11 +1096,21 @@ class SearchEngine:
             said = "|".join([norm, *alts])
             hits = [self._unsaid_action(h, said) for h in hits]
         hits.sort(key=lambda h: (-h.score, -h.m_cov, h.matter.id))
+        longer = hits[0] if hits else None
         hits = self._named_plain_first(hits)
+        plain = hits[0] if hits and hits[0] is not longer else None
         if complained:
             hits = _complaint_first(hits)
         top = hits[0] if hits else None
-        second = hits[1] if len(hits) > 1 else None
+        # the longer twin the plain service was named ahead of (家庭经济困难儿童提供最低生活保障
+        # for 低保) is no rival, and a plain service named whole needs a situation's lead only
+        rivals = [h for h in hits[1:] if h is not longer or top is longer]
+        second = rivals[0] if rivals else None
+        plain_named = (
+            top is not None
+            and top is plain
+            and _unalien_lead(top, second, intent_mask, SITUATION_MARGIN)
+        )
         matched = bool(
             top
             and (
@@ -1112,6 +1122,7 @@ class SearchEngine:
                 or _named_far_ahead(top, second, intent_mask)
                 or _all_said(top, second, intent_mask)
                 or _plain_twin(top, hits, intent_mask)
+                or plain_named
             )
         ) and not (top is not None and self._outside(norm, top.matter, complained))
         matched = matched and not _asks_the_way(norm)
