@@ -839,6 +839,15 @@ def test_a_short_request_all_explained_with_a_lead_is_matched():
     assert not engine.search("狗粮").matched
 
 
+def test_a_short_request_with_only_a_twin_close_behind_is_matched():
+    """转学: 义务教育阶段学生学籍异动办理 explains all of it; its twin 学籍异动政策咨询 is close
+    behind only for the 咨询 the resident did not say, and nothing else comes near."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("转学")
+    assert r.matched and r.hits[0].matter.name == "义务教育阶段学生学籍异动办理", r.hits[:2]
+    assert r.hits[1].matter.name == "义务教育阶段学生学籍异动政策咨询"
+
+
 def test_a_lexicon_phrase_written_another_way_in_a_name_explains_by_its_head():
     """房本 stands for 不动产权证 (and 不动产证 ...), which no name here writes whole; the name
     writes 不动产权属: the phrase without its document word (证) explains 房本, at a lower

@@ -1405,7 +1405,7 @@ def _plain_twin(top: Hit, hits: list[Hit], intent_mask: int = 0) -> bool:
     )
     if rival is hits[1]:
         return False  # the runner-up is a rival: the other rules have decided
-    return _clear_winner(top, rival, intent_mask)
+    return _clear_winner(top, rival, intent_mask) or _all_said(top, rival, intent_mask)
 
 
 def _varied(hits: list[Hit]) -> list[Hit]:
