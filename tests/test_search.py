@@ -1005,6 +1005,16 @@ def test_a_particle_inside_a_lexicon_term_protects_no_filler():
     assert "个" in [t.char for t in engine.tokens("个人 信息")]
 
 
+def test_no_lexicon_term_holds_the_adverbs_residents_put_anywhere():
+    """A term with 都 or 也 inside (爸妈都不管) makes 妈都 a known pair and keeps the filler 都 in
+    every query that says it (娃儿爹妈都死了: 爹妈死 is then not found): write the term without."""
+    from kiosk.search.lexicon import load_lexicon
+
+    assert [t for t in load_lexicon().alternatives if "都" in t or "也" in t] == []
+    engine = _street_engine()
+    assert "都" not in [t.char for t in engine.tokens("娃儿 爹妈 都 死 了")]
+
+
 def test_a_pair_heard_with_neither_character_as_written_counts_little():
     """亲戚 sounds like 请启 (申请|启动) but shares no character with it: such a pair explains
     little, while a recognizer's slip that keeps one character (设保) still counts."""
