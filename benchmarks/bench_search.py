@@ -251,7 +251,7 @@ def main() -> int:
                 continue
             out[f"{holdout}_on_{name}"] = quality(engine, rows(REAL / f"{holdout}.jsonl"))
         if name == "county":  # short queries for every department of the county list
-            extras = ("county_dev9", "county_dev10", "county_dev11", "county_dev12")
+            extras = ("county_dev9", "county_dev10", "county_dev11", "county_dev12", "county_dev13")
             never = ("county_holdout8", "county_holdout11", "county_holdout12", "county_holdout13")
             for extra in (*extras, *never):
                 if not (args.dev and extra in NEVER_SEEN):

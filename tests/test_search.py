@@ -839,6 +839,20 @@ def test_a_short_request_all_explained_with_a_lead_is_matched():
     assert not engine.search("狗粮").matched
 
 
+def test_a_business_said_bare_is_its_owners_licence_only_with_what_an_owner_does():
+    """面馆 is a customer's place (哪家面馆好吃) unless the query says what an owner does with it
+    (不开了, 备案, 开个): then it is 食品小经营店, as 开面馆 always is."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("面馆不开了 备案咋个注销")
+    assert r.matched and r.hits[0].matter.name == "食品小经营店备案注销", r.hits[:2]
+    r = county.search("卤菜店 第一次 办证")
+    assert "食品" in r.hits[0].matter.name, r.hits[:2]
+    r = county.search("哪家面馆好吃")  # 哪 家 面 馆 好 吃: 面馆 explains nothing
+    assert not r.matched and not any(h.covered & 0b1100 for h in r.hits), r.hits[:1]
+    for query in ("卤菜店几点关门", "附近有没有卤菜店", "新开的面馆 味道咋样"):
+        assert not county.search(query).matched, query
+
+
 def test_a_short_request_with_only_a_twin_close_behind_is_matched():
     """转学: 义务教育阶段学生学籍异动办理 explains all of it; its twin 学籍异动政策咨询 is close
     behind only for the 咨询 the resident did not say, and nothing else comes near."""

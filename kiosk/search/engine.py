@@ -119,6 +119,12 @@ _COMPLAIN = ("投诉", "举报", "告状")
 # there (派出所在哪办身份证), said with one of _DOING; 身份证丢哪里了 names no place
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方|啥子地方|啥地方")
 _PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处吧部]")
+# what an owner does with a business (see Lexicon.owned): a licence, a record, opening (not a
+# place newly opened: 新开的面馆), closing down (not 几点关门), renewing
+_OWNER_CUE = re.compile(
+    r"证|照|许可|备案|登记|注销|手续|办|批|开业|(?<!新)开[个了一家间张]|不开|停业|歇业|到期"
+    r"|续期|延续|年审"
+)
 _DOING = frozenset("办弄整搞交缴领补换查开认申打登报注销迁转拿取续签考评鉴挂解")
 
 
@@ -533,6 +539,7 @@ class SearchEngine:
         self._lex_multi: dict[str, list[tuple[list[Tok], list[str], float]]] = {}
         # lexicon words by their initials (mxb: 慢性病), for keypad input no name holds
         self._lex_initials: dict[str, list[str]] = {}
+        self._owned: set[int] = set()  # id() of the tokens of terms in Lexicon.owned
         self._max_term = max((len(t) for t in self.lexicon.alternatives), default=0)
         # terms for opening a business (开网吧, 开小吃店): said before 的 they name its owner
         self._opening = {t for t in self.lexicon.alternatives if t.startswith("开") and len(t) > 2}
@@ -541,6 +548,8 @@ class SearchEngine:
             # an action word (丢了 => 挂失) says how, not what: it explains less of the query
             factor = INTENT_FACTOR if term in self.lexicon.intents else ALT_FACTOR
             toks = text_tokens(term)
+            if term in self.lexicon.owned:
+                self._owned.add(id(toks))
             if len(toks) == 1:
                 self._lex_single[toks[0].char or term] = (ordered, factor)
             elif len(toks) > 1:
@@ -763,8 +772,12 @@ class SearchEngine:
             found += [(start, end, text_tokens(w), INTENT_FACTOR) for w in said]
         return found
 
-    def _alternatives(self, toks: list[Tok]) -> list[tuple[int, int, list[Tok], float]]:
-        """Lexicon spans in the query: (start, end, tokens of an alternative, its factor)."""
+    def _alternatives(
+        self, toks: list[Tok], owner: bool = True
+    ) -> list[tuple[int, int, list[Tok], float]]:
+        """Lexicon spans in the query: (start, end, tokens of an alternative, its factor); a
+        business said bare (Lexicon.owned) only if ``owner``."""
+        skip = set() if owner else self._owned
         found: list[tuple[int, int, list[Tok], float]] = []
         for i, t in enumerate(toks):
             if t.char and t.char in self._lex_single:
@@ -775,7 +788,7 @@ class SearchEngine:
             seen: set[int] = set()
             for key in _pair_keys(t, toks[i + 1]):
                 for term, alts, factor in self._lex_multi.get(key, ()):
-                    if id(term) in seen or not _sounds_like(toks, i, term):
+                    if id(term) in seen or id(term) in skip or not _sounds_like(toks, i, term):
                         continue
                     seen.add(id(term))
                     end = i + len(term)
@@ -785,11 +798,13 @@ class SearchEngine:
                         # said too, so a name with it is no twin whose action went unsaid
                         word = "".join(t.char or "" for t in term)
                         found.append((i, end, _alt_tokens(word), factor))
-            found += self._split_word(toks, i)
-            found += self._particle_inside(toks, i)
+            found += self._split_word(toks, i, skip)
+            found += self._particle_inside(toks, i, skip)
         return found
 
-    def _particle_inside(self, toks: list[Tok], i: int) -> list[tuple[int, int, list[Tok], float]]:
+    def _particle_inside(
+        self, toks: list[Tok], i: int, skip: frozenset[int] | set[int] = frozenset()
+    ) -> list[tuple[int, int, list[Tok], float]]:
         """A lexicon term of three or more characters said with 的 or 个 inside (退伍的钱: 退伍钱),
         where the particle stayed because it joins a known word: as written only, the particle
         explained with it."""
@@ -806,7 +821,8 @@ class SearchEngine:
                 for term, alts, factor in self._lex_multi.get(key, ()):
                     size = len(term)
                     if (
-                        size >= 3
+                        id(term) not in skip
+                        and size >= 3
                         and k - i < size <= len(said)
                         and all(q.char == t.char for q, t in zip(said, term, strict=False))
                     ):
@@ -814,7 +830,9 @@ class SearchEngine:
             break  # one particle: 我的的钱 is no word
         return found
 
-    def _split_word(self, toks: list[Tok], i: int) -> list[tuple[int, int, list[Tok], float]]:
+    def _split_word(
+        self, toks: list[Tok], i: int, skip: frozenset[int] | set[int] = frozenset()
+    ) -> list[tuple[int, int, list[Tok], float]]:
         """A two-character lexicon word said apart, with light words between (住半个月院: 住院,
         当两年兵: 当兵, 砍自家的树: 砍树): as written only, the light words explained with it."""
         found: list[tuple[int, int, list[Tok], float]] = []
@@ -828,7 +846,12 @@ class SearchEngine:
                 continue
             for key in _pair_keys(t, b):
                 for term, alts, factor in self._lex_multi.get(key, ()):
-                    if len(term) == 2 and term[0].char == t.char and term[1].char == b.char:
+                    if (
+                        len(term) == 2
+                        and id(term) not in skip
+                        and term[0].char == t.char
+                        and term[1].char == b.char
+                    ):
                         found += [(i, j + 1, _alt_tokens(a), factor) for a in alts]
         return found
 
@@ -1059,7 +1082,7 @@ class SearchEngine:
         # what was said without the recognizer's spaces (银行 卡 is 银行卡), to look for words in
         norm = "".join(_SPLIT.split(normalize(query)))
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
-        said_as = self._alternatives(toks)
+        said_as = self._alternatives(toks, owner=bool(_OWNER_CUE.search(norm)))
         alternatives = said_as + self._place_alternatives(places)
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)

@@ -33,6 +33,9 @@ class Lexicon:
     # place name -> the (province, city) it lies in (regions.txt, generated; city "" for a
     # province's own name): a place the resident names is 跨省 or 省内 from the terminal
     regions: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # a business said bare (面馆, 作坊, 水果摊): its owner's licence only where the query also
+    # says what an owner does (证, 备案, 不开了, 开个 …); otherwise a customer's place
+    owned: set[str] = field(default_factory=set)
 
     def add_group(self, said: list[str], means: list[str]) -> None:
         # as queries are read: NFKC, lower case (开KTV is said as 开ktv)
@@ -57,6 +60,9 @@ def _lines(path: Path) -> list[str]:
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     lex = Lexicon()
     for line in _lines(directory / "synonyms.txt"):
+        if line.startswith(OWNER):
+            line = line.removeprefix(OWNER)
+            lex.owned.update(normalize_word(w) for w in line.partition("=>")[0].split())
         if "=>" in line:
             left, right = line.split("=>", 1)
             said, means = left.split(), right.split()
@@ -104,6 +110,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     _add_said_without_fillers(lex)
     return lex
 
+
+OWNER = "owner:"
 
 # particles a resident or a recognizer leaves out inside a phrase (住院的发票: 住院发票); other
 # one-character fillers are parts of words too (地 of 土地, 得 of 所得税) and stay
