@@ -119,11 +119,12 @@ _COMPLAIN = ("投诉", "举报", "告状")
 # there (派出所在哪办身份证), said with one of _DOING; 身份证丢哪里了 names no place
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方|啥子地方|啥地方")
 _PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处吧部]")
-# what an owner does with a business (see Lexicon.owned): a licence, a record, opening (not a
-# place newly opened: 新开的面馆), closing down (not 几点关门), renewing
+# what an owner does with a business (see Lexicon.owned): a licence, a record, 办啥 (not 办卡:
+# a customer's card), opening (not a place newly opened: 新开的面馆), closing down (not 几点关门),
+# renewing
 _OWNER_CUE = re.compile(
-    r"证|照|许可|备案|登记|注销|手续|办|批|开业|(?<!新)开[个了一家间张]|不开|停业|歇业|到期"
-    r"|续期|延续|年审"
+    r"证|照|许可|备案|登记|注销|手续|办[啥什哪]|批|开业|(?<!新)开[个了一家间张]|不开|停业|歇业"
+    r"|到期|续期|延续|年审"
 )
 _DOING = frozenset("办弄整搞交缴领补换查开认申打登报注销迁转拿取续签考评鉴挂解")
 
