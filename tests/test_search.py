@@ -198,6 +198,8 @@ def test_same_name_in_many_districts_is_one_entry():
         ("我的社保卡要挂失", "ga-0577"),
         ("人去世了 户口注销", "ga-0066"),
         ("退休了去外地住 医保备案", "ga-0742"),
+        # ruined is replaced like lost where no 换领 twin is published
+        ("结婚证被老鼠咬烂了", "ga-0467"),
     ],
 )
 def test_intent_words_pick_the_near_twin(query, expected):
