@@ -216,6 +216,15 @@ def test_out_of_service_things_are_not_matched(demo_engine):
     assert not r.matched
 
 
+def test_an_outside_word_inside_a_lexicon_term_the_matter_means_is_no_outside_word():
+    """网约车 is outside (打个网约车去医院), but 跑网约车 means 网络预约出租汽车, which the
+    运输证's name says in its own words."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("想跑网约车 车子要办运输证")
+    assert r.matched and r.hits[0].matter.name == "网络预约出租汽车运输证发放（新增）", r.hits[:2]
+    assert not county.search("打个网约车去医院").matched
+
+
 GENERAL_NAMES = [
     "不动产权证书补发",
     "不动产登记资料查询",
