@@ -216,6 +216,16 @@ def test_out_of_service_things_are_not_matched(demo_engine):
     assert not r.matched
 
 
+def test_seedlings_carried_to_another_province_need_the_inter_province_certificate():
+    """重庆 is another province than 广安's Sichuan: 省际 (between provinces) as well as 跨省; and
+    seedlings are plants, not the animals of 动物及动物产品检疫合格证."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("运一车苗木到重庆去卖 要开检疫证")
+    assert r.hits[0].matter.name == "省际间调运林草植物检疫证书新办核发", r.hits[:2]
+    r = county.search("树苗运到成都 检疫证")
+    assert r.hits[0].matter.name.startswith("省内调运林草植物检疫证书"), r.hits[:2]
+
+
 def test_an_outside_word_inside_a_lexicon_term_the_matter_means_is_no_outside_word():
     """网约车 is outside (打个网约车去医院), but 跑网约车 means 网络预约出租汽车, which the
     运输证's name says in its own words."""

@@ -770,7 +770,7 @@ class SearchEngine:
             if not province:
                 said: tuple[str, ...] = ("异地",)
             elif all(p != province for p, _ in where):
-                said = ("跨省", "异地")
+                said = ("跨省", "省际", "异地")  # 省际: between provinces (调运检疫)
             elif city and all(p == province and c and c != city for p, c in where):
                 said = ("省内", "异地")
             else:
