@@ -123,8 +123,17 @@ _PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|�
 # a customer's card), opening (not a place newly opened: 新开的面馆), closing down (not 几点关门),
 # renewing
 _OWNER_CUE = re.compile(
-    r"证|照|许可|备案|登记|注销|手续|办[啥什哪]|批|开业|(?<!新)开[个了一家间张]|不开|停业|歇业"
-    r"|到期|续期|延续|年审"
+    r"(?<!身份|行驶|驾驶|资格|健康|合格|检疫|行医|借书)证(?![明据书])|执照|许可|备案|登记|注销"
+    r"|手续(?!费)|办[啥什哪](?!子?卡)|审批|报批|批[准下]|要批(?!发)|批[不吗没]|开业|(?<!新)开[个一家间]"
+    r"|(?<!开)不开(?!门)|停业|歇业|到期|续期|延续|年审"
+)
+# ... unless what is said is a customer's, a patient's, a parent's or a neighbour's (买, 入住,
+# 看病, 会员卡, 打折, 今天开不开, 隔壁开了个网吧): the owner's cue words are theirs too
+_CUSTOMER = re.compile(
+    r"买|订|预约|入住|住一|上网|上辅导班|上补习班|下馆子|报名|看病|修车|发货|找车|钓|包间|包厢"
+    r"|发票|收据|小票|单子|会员|办卡|办的卡|[啥么]子?卡|卡里|退钱|退费|咋退|不给退|打折|活动|送"
+    r"|酬宾|大吉|划算|优惠|开了没|开张了没|开了不|今天|几点|疗程|开药|开了药|开个药|开了几|中药"
+    r"|房间|钟点房|拉肚子|吃出|去哪|照顾|楼下开|楼上开|隔壁开|对门开|邻居|机子|请假|整顿"
 )
 _DOING = frozenset("办弄整搞交缴领补换查开认申打登报注销迁转拿取续签考评鉴挂解")
 
@@ -779,10 +788,11 @@ class SearchEngine:
         return found
 
     def _alternatives(
-        self, toks: list[Tok], owner: bool = True
+        self, toks: list[Tok], owner: bool = True, owned_at: set[int] | None = None
     ) -> list[tuple[int, int, list[Tok], float]]:
         """Lexicon spans in the query: (start, end, tokens of an alternative, its factor); a
-        business said bare (Lexicon.owned) only if ``owner``."""
+        business said bare (Lexicon.owned) only if ``owner``, its positions added to
+        ``owned_at``."""
         skip = set() if owner else self._owned
         found: list[tuple[int, int, list[Tok], float]] = []
         for i, t in enumerate(toks):
@@ -799,6 +809,8 @@ class SearchEngine:
                     seen.add(id(term))
                     end = i + len(term)
                     found += [(i, end, _alt_tokens(a), factor) for a in alts]
+                    if owned_at is not None and id(term) in self._owned:
+                        owned_at.update(range(i, end))
                     if any(q.char != t.char for q, t in zip(toks[i:end], term, strict=True)):
                         # heard by sound or typed in pinyin (签出, qianchu): the word itself was
                         # said too, so a name with it is no twin whose action went unsaid
@@ -1088,13 +1100,17 @@ class SearchEngine:
         # what was said without the recognizer's spaces (银行 卡 is 银行卡), to look for words in
         norm = "".join(_SPLIT.split(normalize(query)))
         intents = {k for k, words in _INTENT.items() if any(w in norm for w in words)}
-        said_as = self._alternatives(toks, owner=bool(_OWNER_CUE.search(norm)))
+        owner = bool(_OWNER_CUE.search(norm)) and not _CUSTOMER.search(norm)
+        owned_at: set[int] = set()
+        said_as = self._alternatives(toks, owner, owned_at)
         alternatives = said_as + self._place_alternatives(places)
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
         # the resident's own known words; a place read as 跨省 / 省内 is no more known than before
-        query.known = {i for start, end, *_ in said_as for i in range(start, end)}
+        # ... but a business said bare is known only to its licences (网吧 要 登记 身份证 吗 is
+        # no 居民身份证 request): elsewhere it is the resident's own content
+        query.known = {i for start, end, *_ in said_as for i in range(start, end)} - owned_at
         # everyday function words (talk.txt): never foreign content, but not counted lighter
         # either (that matched CrossWOZ talk: 太好了 它家电话你知道吗)
         query.talk = talk
