@@ -999,6 +999,14 @@ def test_a_two_character_word_said_apart_by_light_words_is_found():
     assert spans and spans[0] == (0, len(toks))
     r = engine.search("当了两年兵刚回来 要去报个到")
     assert r.matched and r.hits[0].matter.name == "退役报到"
+    # ... and across a count, however many characters it takes (砍几根树, 养了两百多头猪)
+    county = SearchEngine(_real_catalog("county"))
+    toks = county.tokens("养了两百多头猪")
+    assert (0, len(toks)) in [(s, e) for s, e, *_ in county._split_word(toks, 0)]
+    r = county.search("自家山上 砍几根树卖 采伐正")
+    assert r.matched and r.hits[0].matter.name == "林木采伐许可证核发（县级权限）", r.hits[:2]
+    toks = county.tokens("养了狗和猫")  # not a count: no 养猫
+    assert not county._split_word(toks, 0)
 
 
 def test_near_twins_behind_only_by_an_unsaid_action_are_no_rivals():

@@ -81,6 +81,9 @@ HOME_SAMPLE = 2000  # matters whose names and departments say where the terminal
 INSIDE_PARTICLES = frozenset("的个")  # 了 inside changes the sense: 交了医保 is paid already
 MAX_TERM = 8  # characters of the longest lexicon term looked for with a particle inside
 SPLIT_GAP = 2  # light tokens a two-character lexicon word may be said apart by (see _split_word)
+# ... and the characters of a count between them (养了两百多头猪, 挖了十几年煤)
+MAX_COUNT = 4
+_COUNT = frozenset("一二两三四五六七八九十百千万几多头只条根棵亩年月天斤块车")
 # A lexicon alternative also explains its span, at HEAD_FACTOR of its factor, where it stands in
 # a name without its document word, if this many tokens are left (see _head)
 PHRASE_HEAD, HEAD_FACTOR = 3, 0.8
@@ -855,9 +858,17 @@ class SearchEngine:
         当两年兵: 当兵, 砍自家的树: 砍树): as written only, the light words explained with it."""
         found: list[tuple[int, int, list[Tok], float]] = []
         t = toks[i]
-        for j in range(i + 2, min(i + 2 + SPLIT_GAP, len(toks))):
+        gap = 0  # light words, not counting a count (两百多头, 十几年: 养猪, 挖煤)
+        for j in range(i + 2, min(i + 2 + SPLIT_GAP + MAX_COUNT, len(toks))):
             light = toks[j - 1]
-            if light.weight >= 1.0 and light.char not in self.lexicon.fillers:
+            if light.char in _COUNT:
+                if j - i - 1 - gap > MAX_COUNT:
+                    break
+            elif light.weight < 1.0 or light.char in self.lexicon.fillers:
+                gap += 1
+                if gap > SPLIT_GAP:
+                    break
+            else:
                 break
             b = toks[j]
             if not (t.char and b.char and t.syls and b.syls):
