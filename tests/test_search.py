@@ -883,6 +883,15 @@ def test_a_business_said_bare_is_its_owners_licence_only_with_what_an_owner_does
         assert not county.search(query).matched, query
 
 
+def test_insurance_that_lapsed_is_paid_up_and_a_snapped_card_replaced():
+    """社保断了几个月 is 断缴: paid up (补缴), not 社会保障卡补领; 卡断了 is the card's."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("社保断了几个月 咋个补")
+    assert "补缴" in r.hits[0].matter.name, r.hits[:2]
+    r = county.search("社保卡断成两半了")
+    assert r.hits[0].matter.name == "社会保障卡补领、换领、换发", r.hits[:2]
+
+
 def test_a_short_request_with_only_a_twin_close_behind_is_matched():
     """转学: 义务教育阶段学生学籍异动办理 explains all of it; its twin 学籍异动政策咨询 is close
     behind only for the 咨询 the resident did not say, and nothing else comes near."""
