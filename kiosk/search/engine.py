@@ -553,11 +553,9 @@ class SearchEngine:
         # lexicon words by their initials (mxb: 慢性病), for keypad input no name holds
         self._lex_initials: dict[str, list[str]] = {}
         self._owned: set[int] = set()  # id() of the tokens of terms in Lexicon.owned
-        # outside words inside lexicon terms (网约车 in 跑网约车): see _named_through
-        self._outside_terms: dict[str, list[tuple[str, set[str]]]] = {
-            word: [(t, a) for t, a in self.lexicon.alternatives.items() if word in t]
-            for word in self.lexicon.outside
-        }
+        # outside words inside lexicon terms (网约车 in 跑网约车), looked up when first said: see
+        # _named_through
+        self._outside_terms: dict[str, list[tuple[str, set[str]]]] = {}
         self._max_term = max((len(t) for t in self.lexicon.alternatives), default=0)
         # terms for opening a business (开网吧, 开小吃店): said before 的 they name its owner
         self._opening = {t for t in self.lexicon.alternatives if t.startswith("开") and len(t) > 2}
@@ -1313,10 +1311,11 @@ class SearchEngine:
         """The resident's ``word`` (网约车, 餐馆) is part of a lexicon term said (跑网约车, 开餐馆)
         that means what the matter's texts say (网络预约出租汽车, 食品经营): the matter names it
         in its own words."""
-        return any(
-            term in norm and any(alt in texts for alt in alts)
-            for term, alts in self._outside_terms.get(word, ())
-        )
+        terms = self._outside_terms.get(word)
+        if terms is None:
+            alternatives = self.lexicon.alternatives.items()
+            terms = self._outside_terms[word] = [(t, a) for t, a in alternatives if word in t]
+        return any(term in norm and any(alt in texts for alt in alts) for term, alts in terms)
 
     def _lone_token(self, tok: Tok, exclude: set[int]) -> list[Hit]:
         """A one-character query: suggestions that contain it, never a confident match."""
