@@ -892,6 +892,15 @@ def test_insurance_that_lapsed_is_paid_up_and_a_snapped_card_replaced():
     assert r.hits[0].matter.name == "社会保障卡补领、换领、换发", r.hits[:2]
 
 
+def test_a_situation_far_ahead_needs_less_of_the_query_explained():
+    """捡了个娃想自己养 explains two tokens' worth (捡娃 => 收养), nothing said is alien and
+    nothing else comes near: matched. A trip to the hospital is no request, however far ahead."""
+    street = _street_engine()
+    r = street.search("捡了个娃想自己养")
+    assert r.matched and r.hits[0].matter.name == "中国公民收养子女登记", r.hits[:2]
+    assert not SearchEngine(_real_catalog("county")).search("打个车去医院").matched
+
+
 def test_a_short_request_with_only_a_twin_close_behind_is_matched():
     """转学: 义务教育阶段学生学籍异动办理 explains all of it; its twin 学籍异动政策咨询 is close
     behind only for the 咨询 the resident did not say, and nothing else comes near."""

@@ -1411,10 +1411,13 @@ def _situation_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> boo
     alien to the matter's domain (the words its category's matters use), the lexicon or everyday
     talk, it explains more than a word of the query and a fair part of its name, and nothing else
     comes close (a wider lead than a clear winner's, as less of the query is explained)."""
-    return (
-        _unalien_lead(top, second, intent_mask, SITUATION_MARGIN)
-        and top.explained >= CLEAR_EXPLAINED
-        and top.m_cov >= MIN_MCOV
+    if top.m_cov < MIN_MCOV:
+        return False
+    # far ahead (捡了个娃想自己养: 收养), two tokens' worth explained is enough
+    if top.explained >= SAID_EXPLAINED and _unalien_lead(top, second, intent_mask, FAR_MARGIN):
+        return True
+    return top.explained >= CLEAR_EXPLAINED and _unalien_lead(
+        top, second, intent_mask, SITUATION_MARGIN
     )
 
 
