@@ -1413,8 +1413,14 @@ def _situation_winner(top: Hit, second: Hit | None, intent_mask: int = 0) -> boo
     comes close (a wider lead than a clear winner's, as less of the query is explained)."""
     if top.m_cov < MIN_MCOV:
         return False
-    # far ahead (捡了个娃想自己养: 收养), two tokens' worth explained is enough
-    if top.explained >= SAID_EXPLAINED and _unalien_lead(top, second, intent_mask, FAR_MARGIN):
+    # far ahead, two tokens' worth explained is enough where some of it is the resident's own
+    # words read through the lexicon (捡了个娃想自己养: 收养), not a catalog word said alone
+    # (附近的饭店, where 饭店 is a keyword of the food licence)
+    if (
+        top.explained >= SAID_EXPLAINED
+        and top.covered & ~top.literal
+        and _unalien_lead(top, second, intent_mask, FAR_MARGIN)
+    ):
         return True
     return top.explained >= CLEAR_EXPLAINED and _unalien_lead(
         top, second, intent_mask, SITUATION_MARGIN
