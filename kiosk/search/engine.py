@@ -1161,9 +1161,9 @@ class SearchEngine:
         rivals = [h for h in hits[1:] if h is not longer or top is longer]
         second = rivals[0] if rivals else None
         plain_named = (
-            top is not None
+            plain is not None
             and top is plain
-            and _unalien_lead(top, second, intent_mask, SITUATION_MARGIN)
+            and _unalien_lead(plain, second, intent_mask, SITUATION_MARGIN)
         )
         matched = bool(
             top

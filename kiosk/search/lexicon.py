@@ -9,6 +9,7 @@ from pathlib import Path
 from kiosk.paths import ASSETS
 
 LEXICON_DIR = ASSETS / "lexicon"
+OWNER = "owner:"  # synonyms.txt lines of businesses said bare (see Lexicon.owned)
 
 
 @dataclass
@@ -110,8 +111,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     _add_said_without_fillers(lex)
     return lex
 
-
-OWNER = "owner:"
 
 # particles a resident or a recognizer leaves out inside a phrase (住院的发票: 住院发票); other
 # one-character fillers are parts of words too (地 of 土地, 得 of 所得税) and stay
