@@ -810,19 +810,22 @@ class SearchEngine:
                     seen.add(id(term))
                     end = i + len(term)
                     found += [(i, end, _alt_tokens(a), factor) for a in alts]
-                    if owned_at is not None and id(term) in self._owned:
-                        owned_at.update(range(i, end))
+                    self._mark_owned(term, range(i, end), owned_at)
                     if any(q.char != t.char for q, t in zip(toks[i:end], term, strict=True)):
                         # heard by sound or typed in pinyin (签出, qianchu): the word itself was
                         # said too, so a name with it is no twin whose action went unsaid
                         word = "".join(t.char or "" for t in term)
                         found.append((i, end, _alt_tokens(word), factor))
-            found += self._split_word(toks, i, skip)
-            found += self._particle_inside(toks, i, skip)
+            found += self._split_word(toks, i, skip, owned_at)
+            found += self._particle_inside(toks, i, skip, owned_at)
         return found
 
     def _particle_inside(
-        self, toks: list[Tok], i: int, skip: frozenset[int] | set[int] = frozenset()
+        self,
+        toks: list[Tok],
+        i: int,
+        skip: frozenset[int] | set[int] = frozenset(),
+        owned_at: set[int] | None = None,
     ) -> list[tuple[int, int, list[Tok], float]]:
         """A lexicon term of three or more characters said with 的 or 个 inside (退伍的钱: 退伍钱),
         where the particle stayed because it joins a known word: as written only, the particle
@@ -846,11 +849,16 @@ class SearchEngine:
                         and all(q.char == t.char for q, t in zip(said, term, strict=False))
                     ):
                         found += [(i, i + size + 1, _alt_tokens(a), factor) for a in alts]
+                        self._mark_owned(term, range(i, i + size + 1), owned_at)
             break  # one particle: 我的的钱 is no word
         return found
 
     def _split_word(
-        self, toks: list[Tok], i: int, skip: frozenset[int] | set[int] = frozenset()
+        self,
+        toks: list[Tok],
+        i: int,
+        skip: frozenset[int] | set[int] = frozenset(),
+        owned_at: set[int] | None = None,
     ) -> list[tuple[int, int, list[Tok], float]]:
         """A two-character lexicon word said apart, with light words between (住半个月院: 住院,
         当两年兵: 当兵, 砍自家的树: 砍树): as written only, the light words explained with it."""
@@ -880,7 +888,13 @@ class SearchEngine:
                         and term[1].char == b.char
                     ):
                         found += [(i, j + 1, _alt_tokens(a), factor) for a in alts]
+                        self._mark_owned(term, range(i, j + 1), owned_at)
         return found
+
+    def _mark_owned(self, term: list[Tok], span: range, owned_at: set[int] | None) -> None:
+        """A business said bare (Lexicon.owned) is known talk only for its own licences."""
+        if owned_at is not None and id(term) in self._owned:
+            owned_at.update(span)
 
     def _items(
         self, toks: list[Tok], alternatives: list[tuple[int, int, list[Tok], float]]
