@@ -1248,3 +1248,24 @@ def test_opening_a_business_said_before_de_names_its_owner_not_a_licence():
     for q in ("附近 有没有 开补胎店 的", "开早餐店 的 那家 包子 好吃", "新开的火锅店在哪里"):
         assert not county.search(q).matched, q
     assert county.search("开个小吃店").matched
+
+
+def test_a_query_with_no_pair_in_any_name_still_gets_suggestions():
+    """挖河沙: no two characters of it stand together in any name, but 河 does (河道采砂许可);
+    jzz zenme ban: keypad initials with typed words. Never an empty screen, never a guess."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("挖河沙", top=10)
+    assert not r.matched and "河道采砂许可" in [h.matter.name for h in r.hits], r.hits[:3]
+    r = county.search("jzz zenme ban")
+    assert not r.matched and r.hits[0].matter.name == "居住证办理", r.hits[:3]
+
+
+def test_two_places_in_different_provinces_are_cross_province_without_a_home():
+    """The street list names no place, so 河南 alone is only 异地; said with 广安 (where the
+    resident works now) the two provinces differ: 跨省, whatever the terminal's home."""
+    street = _street_engine()
+    assert street.home is None
+    r = street.search("我户口在河南 在广安打工 身份证到期了 能在这边换不")
+    assert r.matched and r.hits[0].matter.name == "居民身份证跨省异地办理", r.hits[:2]
+    r = street.search("户口在河南 身份证到期了")
+    assert not r.matched, r.hits[:2]

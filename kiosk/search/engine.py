@@ -761,6 +761,18 @@ class SearchEngine:
         (本 in 户口本)."""
         return _word_spans(s, words, longest, self._protected)
 
+    def _places_apart(self, places: list[tuple[int, int, str]]) -> tuple[str, ...]:
+        """Two places named in different provinces (户口在河南 在广安打工) are 跨省 whatever the
+        terminal's home; in one province but different cities, 省内. () when not told apart."""
+        wheres = [w for _, _, word in places if (w := self.lexicon.regions.get(word))]
+        for i, a in enumerate(wheres):
+            for b in wheres[i + 1 :]:
+                if not {p for p, _ in a} & {p for p, _ in b}:
+                    return ("跨省", "省际", "异地")
+                if all(pa == pb and ca and cb and ca != cb for pa, ca in a for pb, cb in b):
+                    return ("省内", "异地")
+        return ()
+
     def _place_alternatives(
         self, places: list[tuple[int, int, str]]
     ) -> list[tuple[int, int, list[Tok], float]]:
@@ -770,6 +782,7 @@ class SearchEngine:
         place is only 异地: which kind is not known, and the home itself may be the place named
         (在广安办身份证, 我是四川人), so the twins tie and are suggested, not guessed."""
         province, city = self.home or ("", "")
+        apart = self._places_apart(places)
         found = []
         seen: set[tuple[int, str]] = set()
         for start, end, word in places:
@@ -777,8 +790,10 @@ class SearchEngine:
             if not where or (start, word) in seen:
                 continue
             seen.add((start, word))
-            if not province:
-                said: tuple[str, ...] = ("异地",)
+            if not province and apart:
+                said: tuple[str, ...] = apart
+            elif not province:
+                said = ("异地",)
             elif all(p != province for p, _ in where):
                 said = ("跨省", "省际", "异地")  # 省际: between provinces (调运检疫)
             elif city and all(p == province and c and c != city for p, c in where):
@@ -1107,6 +1122,10 @@ class SearchEngine:
             again, ok = self._search(letters, initials)
             if ok:
                 hits, matched = again, ok
+        if not hits:  # jzz zenme ban: a word said alone may still be found (suggested only)
+            for word in sorted(set(letters.split()) - {letters}, key=len, reverse=True):
+                if hits := self._search(word)[0]:
+                    break
         if not matched:
             hits = _varied(hits)
         ms = (time.perf_counter() - started) * 1000
@@ -1158,6 +1177,8 @@ class SearchEngine:
         complained = any(w in norm for w in _COMPLAIN)
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query, toks)
+        if not len(found) and not initials_only:
+            found = self._char_candidates(toks)
         hits = [self._score(int(i), toks, query, intents) for i in found]
         if self.lexicon.actions and not initials_only:
             alts = ("".join(t.char or "" for t in a[2]) for a in alternatives)
@@ -1204,7 +1225,9 @@ class SearchEngine:
             and second is not None
             and second.score > top.score - CLEAR_MARGIN
             # with the home known the twins read the place apart (跨省 / 省内); unknown, alike
-            and second.covered & place_mask & (place_mask if self.home is None else ~top.covered)
+            and second.covered
+            & place_mask
+            & (~top.covered if self.home or self._places_apart(places) else place_mask)
             and not top.covered & ~second.covered
         ):
             matched = False
@@ -1330,6 +1353,17 @@ class SearchEngine:
             alternatives = self.lexicon.alternatives.items()
             terms = self._outside_terms[word] = [(t, a) for t, a in alternatives if word in t]
         return any(term in norm and any(alt in texts for alt in alts) for term, alts in terms)
+
+    def _char_candidates(self, toks: list[Tok]) -> list[int]:
+        """No pair of the query is in any matter (挖河沙: 河道采砂): the matters that hold its
+        rarest characters, to suggest rather than show nothing."""
+        chars = {t.char for t in toks if t.char and t.weight >= 1.0 and t.char in self._char_df}
+        found: list[int] = []
+        for ch in sorted(chars, key=lambda c: (self._char_df[c], c)):
+            found += self._blob.matters(ch, CANDIDATES - len(found), exclude=set(found))
+            if len(found) >= CANDIDATES:
+                break
+        return found
 
     def _lone_token(self, tok: Tok, exclude: set[int]) -> list[Hit]:
         """A one-character query: suggestions that contain it, never a confident match."""
