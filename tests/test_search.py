@@ -1251,10 +1251,11 @@ def test_opening_a_business_said_before_de_names_its_owner_not_a_licence():
 
 
 def test_a_query_with_no_pair_in_any_name_still_gets_suggestions():
-    """挖河沙: no two characters of it stand together in any name, but 河 does (河道采砂许可);
-    jzz zenme ban: keypad initials with typed words. Never an empty screen, never a guess."""
+    """挖河泥: no two characters of it stand together in any name or lexicon term, but 河 does
+    (河道采砂许可); jzz zenme ban: keypad initials with typed words. Never an empty screen,
+    never a guess."""
     county = SearchEngine(_real_catalog("county"))
-    r = county.search("挖河沙", top=10)
+    r = county.search("挖河泥", top=10)
     assert not r.matched and "河道采砂许可" in [h.matter.name for h in r.hits], r.hits[:3]
     r = county.search("jzz zenme ban")
     assert not r.matched and r.hits[0].matter.name == "居住证办理", r.hits[:3]
