@@ -74,6 +74,7 @@ CANDIDATES = 32
 # RARE_PAIR, or IDF_RARE of the matters, never more than RARE_MAX), rarest first, at most
 # RARE_EXTRA more (see _candidates)
 RARE_PAIR, RARE_EXTRA, RARE_MAX = 12, 16, 64
+MATTER_MEMO = 8192  # matters whose parsed texts are kept between queries (then all dropped)
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
@@ -461,8 +462,11 @@ class SearchEngine:
             self._build_lexicon_index()
             self.home = self._find_home(region)
         self._form_cache: dict[str, _Form] = {}
-        self._forms = lru_cache(maxsize=8192)(self._matter_forms)
-        self._chars = lru_cache(maxsize=8192)(self._chars)
+        # per-matter memos in plain dicts: an lru_cache of a bound method would tie the engine
+        # to itself in a cycle, and a dropped engine (a new catalog) must go by reference count
+        # (see kiosk.gcpause: what is loaded is frozen out of the cyclic collector)
+        self._forms_memo: dict[int, list[_Form]] = {}
+        self._chars_memo: dict[int, frozenset[str | None]] = {}
 
     def variants(self, matter: Matter) -> list[Matter]:
         """Every enabled matter that shares ``matter``'s search entry (itself first)."""
@@ -602,14 +606,26 @@ class SearchEngine:
         return self._blob.text[self._blob.starts[idx] : self._blob.starts[idx + 1]]
 
     def _chars(self, idx: int) -> frozenset[str | None]:
-        return frozenset(t.char for f in self._forms(idx) for t in f.toks)
+        got = self._chars_memo.get(idx)
+        if got is None:
+            if len(self._chars_memo) >= MATTER_MEMO:
+                self._chars_memo.clear()
+            got = self._chars_memo[idx] = frozenset(
+                t.char for f in self._forms(idx) for t in f.toks
+            )
+        return got
 
-    def _matter_forms(self, idx: int) -> list[_Form]:
+    def _forms(self, idx: int) -> list[_Form]:
         """Name, aliases, keywords, then the category. Keywords and the category explain the
         resident's words but are no name: how much of a matter was named (``m_cov``) is measured
         on the name and aliases only (a keyword said, 记分, is not 驾驶证记分查询 named)."""
-        m = self._entries[idx]
-        return [self._form_of(t) for t in [*self._texts(m), m.category]]
+        got = self._forms_memo.get(idx)
+        if got is None:
+            if len(self._forms_memo) >= MATTER_MEMO:
+                self._forms_memo.clear()
+            m = self._entries[idx]
+            got = self._forms_memo[idx] = [self._form_of(t) for t in [*self._texts(m), m.category]]
+        return got
 
     def _form_of(self, text: str) -> _Form:
         """One _Form per distinct text: counties publish the same aliases many times over."""
