@@ -54,6 +54,8 @@ NEVER_SEEN = (
     "county_holdout13",
     "street_holdout12",
     "county_holdout14",
+    "street_holdout13",
+    "county_holdout15",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -248,19 +250,29 @@ def main() -> int:
                 "street_holdout10",
                 "street_holdout11",
                 "street_holdout12",
+                "street_dev10",
+                "street_holdout13",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
                 continue
             out[f"{holdout}_on_{name}"] = quality(engine, rows(REAL / f"{holdout}.jsonl"))
         if name == "county":  # short queries for every department of the county list
-            extras = ("county_dev9", "county_dev10", "county_dev11", "county_dev12", "county_dev13")
+            extras = (
+                "county_dev9",
+                "county_dev10",
+                "county_dev11",
+                "county_dev12",
+                "county_dev13",
+                "county_dev14",
+            )
             never = (
                 "county_holdout8",
                 "county_holdout11",
                 "county_holdout12",
                 "county_holdout13",
                 "county_holdout14",
+                "county_holdout15",
             )
             for extra in (*extras, *never):
                 if not (args.dev and extra in NEVER_SEEN):

@@ -297,7 +297,7 @@ def letter_tokens(text: str) -> list[Tok]:
 class _Form:
     toks: list[Tok]
     total: float  # sum of weights
-    pairs: dict[str, list[int]]  # "syl syl" and "ii" keys -> start positions
+    pairs: dict[str, tuple[int, ...]]  # "syl syl" and "ii" keys -> start positions
     sounds: str  # "|gong|ji|jin|": main readings, for finding whole phrases with str.find
     # the same without what stands in brackets, and where each of its tokens is in ``toks``:
     # 食品经营 is said whole of 食品(含保健食品)经营许可核发 ("" and () for names without)
@@ -317,11 +317,15 @@ def _pair_keys(a: Tok, b: Tok) -> list[str]:
 
 def _form(text: str, weak: Iterable[str]) -> _Form:
     toks = text_tokens(text, weak, brackets=True)
-    pairs: dict[str, list[int]] = {}
+    starts: dict[str, list[int]] = {}
     for j in range(len(toks) - 1):
         a, b = toks[j], toks[j + 1]
         for key in [*_pair_keys(a, b), a.init + b.init]:
-            pairs.setdefault(key, []).append(j)
+            starts.setdefault(key, []).append(j)
+    # tuples of ints, which the cyclic collector stops tracking: forms made while residents
+    # search are not frozen with the catalog (kiosk.gcpause), and lists of them made each full
+    # collection walk some 200,000 objects (100 ms) on a 100,000-matter catalog
+    pairs = {key: tuple(at) for key, at in starts.items()}
     form = _Form(toks, sum(t.weight for t in toks) or 1.0, pairs, _sounds(toks))
     norm = normalize(text)
     if "(" in norm or "[" in norm:
@@ -461,6 +465,9 @@ class SearchEngine:
             self._build_index()
             self._build_lexicon_index()
             self.home = self._find_home(region)
+        # numpy imports what np.unique needs on its first use (40 ms): at load, not on the first
+        # resident's query that takes that path (see _candidates)
+        np.unique(np.zeros(1, dtype=np.int32))
         self._form_cache: dict[str, _Form] = {}
         # per-matter memos in plain dicts: an lru_cache of a bound method would tie the engine
         # to itself in a cycle, and a dropped engine (a new catalog) must go by reference count
