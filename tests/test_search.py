@@ -1270,3 +1270,6 @@ def test_two_places_in_different_provinces_are_cross_province_without_a_home():
     assert r.matched and r.hits[0].matter.name == "居民身份证跨省异地办理", r.hits[:2]
     r = street.search("户口在河南 身份证到期了")
     assert not r.matched, r.hits[:2]
+    # two places of a move are no 户口 and a resident apart: the 户口's own matter stands
+    r = street.search("户口从重庆迁到广安")
+    assert r.matched and r.hits[0].matter.name == "户口迁移审批", r.hits[:2]

@@ -121,6 +121,7 @@ _INTENT: dict[Kind, tuple[str, ...]] = {
 _COMPLAIN = ("投诉", "举报", "告状")
 # the way to a place (加油站在哪, 人民医院在哪里) is no service unless something is to be done
 # there (派出所在哪办身份证), said with one of _DOING; 身份证丢哪里了 names no place
+_REGISTERED_AT = re.compile(r"(户口|户籍)(本|簿)?(在|是|落在|还在)")
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方|啥子地方|啥地方")
 _PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|[局所站馆店场园厅处吧部]")
 # what an owner does with a business (see Lexicon.owned): a licence, a record, 办啥 (not 办卡:
@@ -785,8 +786,10 @@ class SearchEngine:
         return _word_spans(s, words, longest, self._protected)
 
     def _places_apart(self, places: list[tuple[int, int, str]]) -> tuple[str, ...]:
-        """Two places named in different provinces (户口在河南 在广安打工) are 跨省 whatever the
-        terminal's home; in one province but different cities, 省内. () when not told apart."""
+        """Where the 户口 is and where the resident is, said in one query in different provinces
+        (户口在河南 在广安打工), are 跨省 whatever the terminal's home; in one province but
+        different cities, 省内. () when not told apart. Only for a query that says where the
+        户口 is (_REGISTERED_AT): two places of a move (户口从重庆迁到广安) or a trip are not."""
         wheres = [w for _, _, word in places if (w := self.lexicon.regions.get(word))]
         for i, a in enumerate(wheres):
             for b in wheres[i + 1 :]:
@@ -797,7 +800,7 @@ class SearchEngine:
         return ()
 
     def _place_alternatives(
-        self, places: list[tuple[int, int, str]]
+        self, places: list[tuple[int, int, str]], apart: tuple[str, ...] = ()
     ) -> list[tuple[int, int, list[Tok], float]]:
         """A place the resident names, read against the terminal's home: another province is
         跨省 (我是贵州人), another city of its own province 省内 (人在成都打工), and both 异地, as
@@ -805,7 +808,6 @@ class SearchEngine:
         place is only 异地: which kind is not known, and the home itself may be the place named
         (在广安办身份证, 我是四川人), so the twins tie and are suggested, not guessed."""
         province, city = self.home or ("", "")
-        apart = self._places_apart(places)
         found = []
         seen: set[tuple[int, str]] = set()
         for start, end, word in places:
@@ -1168,7 +1170,8 @@ class SearchEngine:
         owner = bool(_OWNER_CUE.search(norm)) and not _CUSTOMER.search(norm)
         owned_at: set[int] = set()
         said_as = self._alternatives(toks, owner, owned_at)
-        alternatives = said_as + self._place_alternatives(places)
+        apart = self._places_apart(places) if _REGISTERED_AT.search(norm) else ()
+        alternatives = said_as + self._place_alternatives(places, apart)
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
         query.weights = self._informative(toks)
@@ -1248,9 +1251,7 @@ class SearchEngine:
             and second is not None
             and second.score > top.score - CLEAR_MARGIN
             # with the home known the twins read the place apart (跨省 / 省内); unknown, alike
-            and second.covered
-            & place_mask
-            & (~top.covered if self.home or self._places_apart(places) else place_mask)
+            and second.covered & place_mask & (~top.covered if self.home or apart else place_mask)
             and not top.covered & ~second.covered
         ):
             matched = False
