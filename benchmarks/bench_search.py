@@ -56,6 +56,7 @@ NEVER_SEEN = (
     "county_holdout14",
     "street_holdout13",
     "county_holdout15",
+    "county_holdout16",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -265,6 +266,7 @@ def main() -> int:
                 "county_dev12",
                 "county_dev13",
                 "county_dev14",
+                "county_dev15",
             )
             never = (
                 "county_holdout8",
@@ -273,6 +275,7 @@ def main() -> int:
                 "county_holdout13",
                 "county_holdout14",
                 "county_holdout15",
+                "county_holdout16",
             )
             for extra in (*extras, *never):
                 if not (args.dev and extra in NEVER_SEEN):
