@@ -1147,8 +1147,9 @@ class SearchEngine:
             again, ok = self._search(letters, initials)
             if ok:
                 hits, matched = again, ok
-        if not hits:  # jzz zenme ban: a word said alone may still be found (suggested only)
-            for word in sorted(set(letters.split()) - {letters}, key=len, reverse=True):
+        if not hits:  # jzz zenme ban: a typed word alone may still be found (suggested only)
+            typed = {w for w in letters.split() if w.isascii() and w.isalpha()} - {letters}
+            for word in sorted(typed, key=len, reverse=True):
                 if hits := self._search(word)[0]:
                     break
         if not matched:
@@ -1203,8 +1204,6 @@ class SearchEngine:
         complained = any(w in norm for w in _COMPLAIN)
         initials_only = all(not t.syls for t in toks)
         found = self._initials_candidates(toks) if initials_only else self._candidates(query, toks)
-        if not len(found) and not initials_only:
-            found = self._char_candidates(toks)
         hits = [self._score(int(i), toks, query, intents) for i in found]
         if self.lexicon.actions and not initials_only:
             alts = ("".join(t.char or "" for t in a[2]) for a in alternatives)
@@ -1377,17 +1376,6 @@ class SearchEngine:
             alternatives = self.lexicon.alternatives.items()
             terms = self._outside_terms[word] = [(t, a) for t, a in alternatives if word in t]
         return any(term in norm and any(alt in texts for alt in alts) for term, alts in terms)
-
-    def _char_candidates(self, toks: list[Tok]) -> list[int]:
-        """No pair of the query is in any matter (挖河沙: 河道采砂): the matters that hold its
-        rarest characters, to suggest rather than show nothing."""
-        chars = {t.char for t in toks if t.char and t.weight >= 1.0 and t.char in self._char_df}
-        found: list[int] = []
-        for ch in sorted(chars, key=lambda c: (self._char_df[c], c)):
-            found += self._blob.matters(ch, CANDIDATES - len(found), exclude=set(found))
-            if len(found) >= CANDIDATES:
-                break
-        return found
 
     def _lone_token(self, tok: Tok, exclude: set[int]) -> list[Hit]:
         """A one-character query: suggestions that contain it, never a confident match."""
