@@ -9,15 +9,25 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from kiosk.catalog import CatalogStore
 from kiosk.config import Config
+from kiosk.gcpause import sweep
 from kiosk.session import IdlePolicy, Revoker, Session
 from kiosk.usage import UsageCounter
 
 log = logging.getLogger(__name__)
+SWEEP_EVERY_S = 3600.0  # idle sweeps of the collector (kiosk.gcpause.sweep): at most hourly
+
+
+def _done(value) -> Future:
+    """A future that holds ``value`` already."""
+    done: Future = Future()
+    done.set_result(value)
+    return done
 
 
 class Services:
@@ -59,6 +69,7 @@ class Services:
         self._topup: Future = self._pool.submit(self._start_topup)
         self._search_override = None
         self._client_override = None
+        self._swept = time.monotonic()
         self.printer = self._make_printer()
         self.session.observe(self._session_changed)  # an outbox forgets a resident who left
         self._generation = 0
@@ -150,6 +161,7 @@ class Services:
         self.search = search
         if voice is not None:
             self.voice = voice
+            self._voice = _done(voice)  # nor the start-up voice engine, which holds the old one
 
     def apply_pending_catalog(self) -> bool:
         """A received catalog, if one waits: swapped in; True when the screens must follow."""
@@ -166,6 +178,14 @@ class Services:
         if self.catalog_sync:
             return self.catalog_sync.status()
         return {"catalog_version": self.catalog.catalog.version, "catalog_refused": ""}
+
+    def idle_sweep(self) -> None:
+        """The attract screen is up: collect reference cycles that died since the catalog was
+        frozen out of the collector's sight (kiosk.gcpause), at most once per SWEEP_EVERY_S."""
+        now = time.monotonic()
+        if now - self._swept >= SWEEP_EVERY_S:
+            self._swept = now
+            sweep()
 
     def _build_search(self):
         from kiosk.search import SearchEngine
@@ -258,6 +278,7 @@ class Services:
     @search.setter
     def search(self, engine) -> None:
         self._search_override = engine
+        self._search = _done(engine)  # the start-up engine is not kept beside the new one
 
     @property
     def search_ready(self) -> bool:

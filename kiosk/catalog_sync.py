@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from kiosk.catalog import Catalog, CatalogError, CatalogStore, validate_catalog
+from kiosk.gcpause import gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def check_catalog(key: str, body: bytes, signature: str | None, version_hint: st
     if not signature_ok(key, version, body, signature):
         raise Refused(version, "signature does not match (tampered or not from our backend)")
     try:
-        return validate_catalog(data, f"catalog {version}")
+        with gc_paused():  # as load_catalog does: a province's list is millions of objects
+            return validate_catalog(data, f"catalog {version}")
     except CatalogError as exc:
         raise Refused(version, exc.summary) from None
 

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -407,9 +408,11 @@ def test_publish_pull_apply_between_residents_rollback_restart(backend, admin, t
     win._catalog_tick()
     assert services.catalog.catalog.version == "2026.11.1"
     assert "lx-001" not in {h.matter.id for h in services.search.search("老年优待证办理1").hits}
+    startup_engine = weakref.ref(services.search)
     # the resident leaves: swapped in at once, search and home with it
     win.home()
     qtbot.waitUntil(lambda: services.catalog.catalog.version == "2026.12.1", timeout=10_000)
+    assert startup_engine() is None  # not kept beside the new one (a province's list is large)
     assert services.search.search("老年优待证办理1").hits[0].matter.id == "lx-001"
     assert "老龄" in services.catalog.catalog.categories()
     qtbot.waitUntil(lambda: "老龄" in tiles(win))  # home redrawn with the new tile

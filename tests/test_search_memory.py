@@ -9,6 +9,8 @@ import gc
 import json
 import subprocess
 import sys
+import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,52 @@ def test_a_failed_load_freezes_nothing(tmp_path):
     with pytest.raises(ValueError), gc_paused():
         raise ValueError("refused")
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_garbage_pending_at_a_load_is_collected_not_frozen():
+    """gc.freeze keeps everything alive from the collector: a cycle already dead when a load
+    begins is collected first, and one that dies after it waits for the idle sweep."""
+    from kiosk.gcpause import sweep
+
+    dead = _Cycle()
+    gone = weakref.ref(dead)
+    del dead
+    with gc_paused():
+        pass
+    assert gone() is None
+    alive = _Cycle()
+    later = weakref.ref(alive)
+    with gc_paused():
+        pass  # freezes ``alive`` with the rest
+    del alive
+    gc.collect()
+    assert later() is not None  # frozen: no collection sees it
+    sweep()
+    assert later() is None
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_end_once_the_last_one_ends():
+    """The catalog sync thread and the UI's reload may load at once: the collector stays off
+    until both are done, and is on afterwards whatever the order."""
+    first_in, second_out = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with gc_paused():
+            first_in.set()
+            second_out.wait(5)
+
+    worker = threading.Thread(target=other)
+    worker.start()
+    assert first_in.wait(5)
+    with gc_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other load is still under way
+    second_out.set()
+    worker.join(5)
+    assert gc.isenabled()

@@ -576,6 +576,7 @@ class KioskWindow(QMainWindow):
     def _idle_timeout(self) -> None:
         if self.current == "home" and not self.session.identified:
             self.go("attract", record=False)
+            self.services.idle_sweep()  # nobody is served: cycles that died since a load
             return
         rule = self.session.idle_rule()
         if rule.seconds is None:
