@@ -1258,6 +1258,8 @@ def test_typed_words_that_find_nothing_together_are_searched_alone():
     r = county.search("jzz zenme ban")
     assert not r.matched and r.hits[0].matter.name == "居住证办理", r.hits[:3]
     assert county.search("明天 下 不 下 雨").hits == []
+    # only what is searched at all (the first MAX_QUERY characters) is retried
+    assert county.search("q" * 70 + " jzz").hits == []
 
 
 def test_two_places_in_different_provinces_are_cross_province_without_a_home():
@@ -1270,5 +1272,12 @@ def test_two_places_in_different_provinces_are_cross_province_without_a_home():
     r = street.search("户口在河南 身份证到期了")
     assert not r.matched, r.hits[:2]
     # two places of a move are no 户口 and a resident apart: the 户口's own matter stands
-    r = street.search("户口从重庆迁到广安")
-    assert r.matched and r.hits[0].matter.name == "户口迁移审批", r.hits[:2]
+    for query in ("户口从重庆迁到广安", "户口在重庆 想迁到广安"):
+        r = street.search(query)
+        assert r.matched and r.hits[0].matter.name == "户口迁移审批", (query, r.hits[:2])
+    # the place where the resident is reads as the home would: not at all (the county list's
+    # home is known, 广安); so both lists put the lost card first
+    county = SearchEngine(_real_catalog("county"))
+    for engine in (street, county):
+        r = engine.search("户口在广安 人在成都 身份证丢了")
+        assert r.hits[0].matter.name == "居民身份证挂失申报、丢失招领", r.hits[:2]

@@ -78,6 +78,7 @@ MATTER_MEMO = 8192  # matters whose parsed texts are kept between queries (then 
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
+MAX_RETRIED = 3  # typed words searched alone when a query finds nothing (longest first)
 HOME_SAMPLE = 2000  # matters whose names and departments say where the terminal is
 INSIDE_PARTICLES = frozenset("的个")  # 了 inside changes the sense: 交了医保 is paid already
 MAX_TERM = 8  # characters of the longest lexicon term looked for with a particle inside
@@ -785,22 +786,33 @@ class SearchEngine:
         (本 in 户口本)."""
         return _word_spans(s, words, longest, self._protected)
 
-    def _places_apart(self, places: list[tuple[int, int, str]]) -> tuple[str, ...]:
-        """Where the 户口 is and where the resident is, said in one query in different provinces
-        (户口在河南 在广安打工), are 跨省 whatever the terminal's home; in one province but
-        different cities, 省内. () when not told apart. Only for a query that says where the
-        户口 is (_REGISTERED_AT): two places of a move (户口从重庆迁到广安) or a trip are not."""
-        wheres = [w for _, _, word in places if (w := self.lexicon.regions.get(word))]
-        for i, a in enumerate(wheres):
-            for b in wheres[i + 1 :]:
+    def _places_apart(
+        self, places: list[tuple[int, int, str]], norm: str
+    ) -> tuple[tuple[str, ...], set[str]]:
+        """Where the 户口 is (户口在河南: _REGISTERED_AT) and another place the resident names (在
+        广安打工), in different provinces, make the 户口's place 跨省 whatever the terminal's home;
+        in one province but different cities, 省内. The other place is read as the home would be:
+        not at all. Returns what the 户口's place reads as and those places; ((), set()) when the
+        query does not say where the 户口 is, or names no other place apart from it: two places of
+        a move (户口从重庆迁到广安) or a trip are no such pair."""
+        ends = [m.end() for m in _REGISTERED_AT.finditer(norm)]
+        registered = {word for _, _, word in places if any(norm.startswith(word, e) for e in ends)}
+        where = {word: w for _, _, word in places if (w := self.lexicon.regions.get(word))}
+        for word in registered & where.keys():
+            a = where[word]
+            for other, b in where.items():
+                if other in registered:
+                    continue
                 if not {p for p, _ in a} & {p for p, _ in b}:
-                    return ("跨省", "省际", "异地")
+                    return ("跨省", "省际", "异地"), registered
                 if all(pa == pb and ca and cb and ca != cb for pa, ca in a for pb, cb in b):
-                    return ("省内", "异地")
-        return ()
+                    return ("省内", "异地"), registered
+        return (), set()
 
     def _place_alternatives(
-        self, places: list[tuple[int, int, str]], apart: tuple[str, ...] = ()
+        self,
+        places: list[tuple[int, int, str]],
+        apart: tuple[tuple[str, ...], set[str]] = ((), set()),
     ) -> list[tuple[int, int, list[Tok], float]]:
         """A place the resident names, read against the terminal's home: another province is
         跨省 (我是贵州人), another city of its own province 省内 (人在成都打工), and both 异地, as
@@ -815,8 +827,10 @@ class SearchEngine:
             if not where or (start, word) in seen:
                 continue
             seen.add((start, word))
-            if not province and apart:
-                said: tuple[str, ...] = apart
+            if not province and apart[0]:
+                if word not in apart[1]:
+                    continue  # where the resident is: as the home would be, not read
+                said: tuple[str, ...] = apart[0]
             elif not province:
                 said = ("异地",)
             elif all(p != province for p, _ in where):
@@ -1148,8 +1162,11 @@ class SearchEngine:
             if ok:
                 hits, matched = again, ok
         if not hits:  # jzz zenme ban: a typed word alone may still be found (suggested only)
-            typed = {w for w in letters.split() if w.isascii() and w.isalpha()} - {letters}
-            for word in sorted(typed, key=len, reverse=True):
+            said = normalize(query[:MAX_QUERY]).split()
+            typed = [w for w in dict.fromkeys(said) if w.isascii() and w.isalpha()]
+            for word in (
+                sorted(typed, key=len, reverse=True)[:MAX_RETRIED] if len(typed) > 1 else ()
+            ):
                 if hits := self._search(word)[0]:
                     break
         if not matched:
@@ -1171,7 +1188,7 @@ class SearchEngine:
         owner = bool(_OWNER_CUE.search(norm)) and not _CUSTOMER.search(norm)
         owned_at: set[int] = set()
         said_as = self._alternatives(toks, owner, owned_at)
-        apart = self._places_apart(places) if _REGISTERED_AT.search(norm) else ()
+        apart = self._places_apart(places, norm)
         alternatives = said_as + self._place_alternatives(places, apart)
         items, phrases = self._items(toks, alternatives)
         query = _Query.of(items, phrases)
@@ -1250,7 +1267,9 @@ class SearchEngine:
             and second is not None
             and second.score > top.score - CLEAR_MARGIN
             # with the home known the twins read the place apart (跨省 / 省内); unknown, alike
-            and second.covered & place_mask & (~top.covered if self.home or apart else place_mask)
+            and second.covered
+            & place_mask
+            & (~top.covered if self.home or apart[0] else place_mask)
             and not top.covered & ~second.covered
         ):
             matched = False
