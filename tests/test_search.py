@@ -1281,3 +1281,17 @@ def test_two_places_in_different_provinces_are_cross_province_without_a_home():
     for engine in (street, county):
         r = engine.search("户口在广安 人在成都 身份证丢了")
         assert r.hits[0].matter.name == "居民身份证挂失申报、丢失招领", r.hits[:2]
+
+
+def test_words_residents_say_of_other_things_reach_no_service():
+    """Session 12's review: a lexicon term is a service's only where residents mean that service
+    by it. A temple is asked the way to like a hospital; a car just bought is no tractor's
+    registration; medical insurance paid through a factory is moved as medical insurance; a rest
+    (歇一阵), watering flowers at night and a driving school's licence are no business matters."""
+    county = SearchEngine(_real_catalog("county"))
+    for query in ("寺庙在哪里", "庙子在哪点", "新买的车要上牌", "晚上浇花", "驾校执照", "我想歇一阵"):
+        assert not county.search(query).matched, query
+    r = county.search("在厂头交的医保 咋个转")
+    assert r.hits[0].matter.name == "基本医疗保险关系转移接续", r.hits[:2]
+    r = county.search("寺庙 收 国外 捐款")
+    assert r.matched and "接受境外" in r.hits[0].matter.name, r.hits[:2]
