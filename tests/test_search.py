@@ -1289,7 +1289,8 @@ def test_words_residents_say_of_other_things_reach_no_service():
     registration; medical insurance paid through a factory is moved as medical insurance; a rest
     (歇一阵), watering flowers at night and a driving school's licence are no business matters."""
     county = SearchEngine(_real_catalog("county"))
-    for query in ("寺庙在哪里", "庙子在哪点", "新买的车要上牌", "晚上浇花", "驾校执照", "我想歇一阵"):
+    said_of_other_things = ("寺庙在哪里", "庙子在哪点", "新买的车要上牌", "晚上浇花", "驾校执照")
+    for query in (*said_of_other_things, "我想歇一阵"):
         assert not county.search(query).matched, query
     r = county.search("在厂头交的医保 咋个转")
     assert r.hits[0].matter.name == "基本医疗保险关系转移接续", r.hits[:2]

@@ -124,7 +124,9 @@ _COMPLAIN = ("投诉", "举报", "告状")
 # there (派出所在哪办身份证), said with one of _DOING; 身份证丢哪里了 names no place
 _REGISTERED_AT = re.compile(r"(户口|户籍)(本|簿)?(在|是|落在|还在)")
 _WHERE = re.compile(r"在哪|哪里|哪儿|哪点|怎么走|咋个走|怎么去|什么地方|啥子地方|啥地方")
-_PLACE = re.compile(r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|教堂|[局所站馆店场园厅处吧部寺庙]")
+_PLACE = re.compile(
+    r"医院|诊所|药店|药房|银行|学校|超市|市场|公园|厕所|教堂|[局所站馆店场园厅处吧部寺庙]"
+)
 # what an owner does with a business (see Lexicon.owned): a licence, a record, 办啥 (not 办卡:
 # a customer's card), opening (not a place newly opened: 新开的面馆), closing down (not 几点关门),
 # renewing
