@@ -106,6 +106,9 @@ class Services:
             log.warning("voice model %s not loaded: %s", self.config.voice_model, exc)
             self.voice_state, self.voice_reason = "off", "语音模型无法载入"
             return None
+        current = self.search
+        if engine.search is not current:  # a catalog was swapped in while the model loaded
+            engine = VoiceEngine(engine.model_dir, current, model=engine.model)  # model shared
         from voice.audio import microphone_status
 
         reason = "" if self.audio_source else microphone_status()

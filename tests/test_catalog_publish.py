@@ -499,6 +499,41 @@ def test_voice_grammar_is_rebuilt_with_the_catalog(backend, admin, tmp_path, qtb
         stop_kiosk(services, win)
 
 
+def test_a_catalog_swapped_in_while_the_voice_model_loads_is_the_one_voice_hears(tmp_path):
+    """The catalog sync may swap a catalog in at start, before the speech model has loaded: the
+    recognizer's grammar and search must be the new catalog's, not the start-up one's (which
+    would also stay in memory beside it)."""
+    from concurrent.futures import Future
+
+    from app.services import Services
+    from kiosk.catalog import load_catalog
+    from kiosk.search import SearchEngine
+
+    config = Config(
+        catalog=DATA / "voice" / "ko_catalog.json",
+        voice_model=ko_model(),
+        data_dir=tmp_path / "kiosk",
+        demo=True,
+    )
+    services = Services(config)
+    try:
+        startup = services.wait_voice(120)
+        assert startup is not None
+        swapped = SearchEngine(load_catalog(DATA / "voice" / "ko_catalog.json"))
+
+        class SwappedWhileLoading(Future):
+            def result(self, timeout=None):  # the start-up engine, then the swap
+                services.search = swapped
+                return startup.search
+
+        services._search = SwappedWhileLoading()
+        voice = services._load_voice()
+        assert voice.search is swapped
+        assert services.voice is voice
+    finally:
+        services.close()
+
+
 # ----- no usable catalog at start -----
 
 
