@@ -67,7 +67,6 @@ class Services:
         self._client: Future = self._pool.submit(self._start_client)
         self._topup_stop = threading.Event()  # ends the periodic top-up reconciliation
         self._topup: Future = self._pool.submit(self._start_topup)
-        self._search_override = None
         self._client_override = None
         self._swept = time.monotonic()
         self.printer = self._make_printer()
@@ -276,17 +275,16 @@ class Services:
 
     @property
     def search(self):
-        return self._search_override or self._search.result()
+        return self._search.result()
 
     @search.setter
     def search(self, engine) -> None:
-        self._search_override = engine
         self._search = _done(engine)  # the start-up engine is not kept beside the new one
 
     @property
     def search_ready(self) -> bool:
         """True once the search index is built (a screen asks instead of waiting)."""
-        return self._search_override is not None or self._search.done()
+        return self._search.done()
 
     @property
     def topup_ready(self) -> bool:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, chain, pairwise
+from typing import TypeVar
 
 import numpy as np
 
@@ -75,6 +76,7 @@ CANDIDATES = 32
 # RARE_EXTRA more (see _candidates)
 RARE_PAIR, RARE_EXTRA, RARE_MAX = 12, 16, 64
 MATTER_MEMO = 8192  # matters whose parsed texts are kept between queries (then all dropped)
+FORM_MEMO = 50_000  # distinct texts parsed, kept likewise
 MAX_QUERY = 64  # characters searched; what residents say to a kiosk is far shorter
 MAX_INITIALS, MAX_INITIAL_SCANS = 24, 48  # keypad initials: letters looked at, blob scans
 MAX_ALTERNATIVES = 16
@@ -317,6 +319,21 @@ def _pair_keys(a: Tok, b: Tok) -> list[str]:
     if a.syls and b.syls:
         return [f"{x} {y}" for x in a.syls for y in b.syls]
     return [a.init + b.init]
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _memo(memo: dict[_K, _V], key: _K, size: int, make: Callable[[], _V]) -> _V:
+    """``memo[key]``, made when missing; a full memo is emptied first (what is in use comes back
+    at once, and no lru_cache of a bound method ties the engine to itself in a cycle)."""
+    got = memo.get(key)
+    if got is None:
+        if len(memo) >= size:
+            memo.clear()
+        got = memo[key] = make()
+    return got
 
 
 def _form(text: str, weak: Iterable[str]) -> _Form:
@@ -617,35 +634,26 @@ class SearchEngine:
         return self._blob.text[self._blob.starts[idx] : self._blob.starts[idx + 1]]
 
     def _chars(self, idx: int) -> frozenset[str | None]:
-        got = self._chars_memo.get(idx)
-        if got is None:
-            if len(self._chars_memo) >= MATTER_MEMO:
-                self._chars_memo.clear()
-            got = self._chars_memo[idx] = frozenset(
-                t.char for f in self._forms(idx) for t in f.toks
-            )
-        return got
+        return _memo(
+            self._chars_memo,
+            idx,
+            MATTER_MEMO,
+            lambda: frozenset(t.char for f in self._forms(idx) for t in f.toks),
+        )
 
     def _forms(self, idx: int) -> list[_Form]:
         """Name, aliases, keywords, then the category. Keywords and the category explain the
         resident's words but are no name: how much of a matter was named (``m_cov``) is measured
         on the name and aliases only (a keyword said, 记分, is not 驾驶证记分查询 named)."""
-        got = self._forms_memo.get(idx)
-        if got is None:
-            if len(self._forms_memo) >= MATTER_MEMO:
-                self._forms_memo.clear()
-            m = self._entries[idx]
-            got = self._forms_memo[idx] = [self._form_of(t) for t in [*self._texts(m), m.category]]
-        return got
+        return _memo(self._forms_memo, idx, MATTER_MEMO, lambda: self._matter_forms(idx))
+
+    def _matter_forms(self, idx: int) -> list[_Form]:
+        m = self._entries[idx]
+        return [self._form_of(t) for t in [*self._texts(m), m.category]]
 
     def _form_of(self, text: str) -> _Form:
         """One _Form per distinct text: counties publish the same aliases many times over."""
-        form = self._form_cache.get(text)
-        if form is None:
-            if len(self._form_cache) > 50_000:
-                self._form_cache.clear()
-            form = self._form_cache[text] = _form(text, self._weak)
-        return form
+        return _memo(self._form_cache, text, FORM_MEMO, lambda: _form(text, self._weak))
 
     # ----- query -----
 
