@@ -622,6 +622,12 @@ def test_a_runner_up_with_the_words_the_winner_lacks_keeps_it_a_suggestion():
     assert not _named_rest_known(top, rival)
     assert _named_rest_known(top, through_lexicon)
     assert _named_rest_known(top, None)
+    # the runner-up's own words the winner lacks are only how (到期, 换: intent words), not
+    # what: the thing the resident named (身份证) decides
+    assert _named_rest_known(top, rival, intent_mask=0b1000)
+    r = SearchEngine(_real_catalog("county")).search("身份证 到期 换")
+    assert r.hits[1].literal & ~r.hits[0].covered  # 巡游出租汽车经营许可证到期换证 says 到期换
+    assert r.matched and r.hits[0].matter.id == "ga-0043", [h.matter.name for h in r.hits[:3]]
     # the real query: since 外地住院 => 异地就医 (session 7) the lexicon explains it, and the
     # runner-up of old is now first
     r = SearchEngine(_real_catalog("national")).search("在外地住院报销要备案")

@@ -1259,7 +1259,7 @@ class SearchEngine:
                 or _complaint_named(top, second, complained)
                 or _situation_winner(top, second, intent_mask)
                 or _clear_winner(top, second, intent_mask)
-                or _named_rest_known(top, second)
+                or _named_rest_known(top, second, intent_mask)
                 or _named_far_ahead(top, second, intent_mask)
                 or _all_said(top, second, intent_mask)
                 or _plain_twin(top, hits, intent_mask)
@@ -1597,7 +1597,7 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _named_rest_known(top: Hit, second: Hit | None) -> bool:
+def _named_rest_known(top: Hit, second: Hit | None, intent_mask: int = 0) -> bool:
     """Most of one published name was said and the rest of what was said is the resident's own
     known talk (intent words 换 / 到期 / 第一次, family and time words 孩子 / 今年, weak words),
     not words foreign to the catalog: 身份证过期了要换 is 居民身份证办理 although its near-twins
@@ -1609,11 +1609,14 @@ def _named_rest_known(top: Hit, second: Hit | None) -> bool:
     - the runner-up has, in its own words, no word the winner leaves unexplained: if it has
       (在外地住院报销要备案: 备案 is in 异地就医备案), the query may be about the runner-up, so
       only suggest. A runner-up reached through the lexicon alone (到期 => 养蜂证换证, 娃 =>
-      被拐儿童) is no such rival: the resident did not say its words.
+      被拐儿童) is no such rival: the resident did not say its words; nor is one whose words the
+      winner lacks are only how, intent words (身份证 到期 换: 出租汽车经营许可证到期换证).
     """
     if top.explained < NAMED_EXPLAINED or top.m_cov < NAMED_MCOV or top.alien > NAMED_FOREIGN:
         return False
-    return second is None or (second.score < top.score and not second.literal & ~top.covered)
+    return second is None or (
+        second.score < top.score and not second.literal & ~top.covered & ~intent_mask
+    )
 
 
 class _Blob:
