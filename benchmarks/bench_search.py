@@ -57,6 +57,7 @@ NEVER_SEEN = (
     "street_holdout13",
     "county_holdout15",
     "county_holdout16",
+    "county_holdout17",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -253,6 +254,7 @@ def main() -> int:
                 "street_holdout12",
                 "street_dev10",
                 "street_holdout13",
+                "street_dev11",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
@@ -276,6 +278,7 @@ def main() -> int:
                 "county_holdout14",
                 "county_holdout15",
                 "county_holdout16",
+                "county_holdout17",
             )
             for extra in (*extras, *never):
                 if not (args.dev and extra in NEVER_SEEN):

@@ -1220,6 +1220,17 @@ def test_a_lexicon_term_said_with_a_particle_inside_is_that_term():
     assert top == "退役士兵自主就业一次性经济补助金的给付"
 
 
+def test_a_lexicon_term_said_with_sichuan_erhua_is_that_term():
+    """生娃住院 => 生育医疗费: Sichuan speech says 娃儿 (媳妇儿生娃儿的住院费咋个报), and the
+    term is found said so; without the variant the plain 住院费用报销 was matched."""
+    from kiosk.search.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert lex.alternatives["生娃儿住院"] == lex.alternatives["生娃住院"]
+    r = SearchEngine(_real_catalog("street")).search("媳妇儿生娃儿的住院费咋个报")
+    assert r.matched and r.hits[0].matter.name == "生育医疗费支付"
+
+
 def test_a_lexicon_phrase_is_found_across_a_names_bracketed_qualifier():
     """开小吃店 => 食品经营: the county list writes 食品(含保健食品)经营许可核发, the phrase
     broken by a qualifier in brackets that no resident says; it is still found whole, and the

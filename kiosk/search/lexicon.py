@@ -109,6 +109,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         for line in _lines(outside):
             lex.outside.update(normalize_word(w) for w in line.split())
     _add_said_without_fillers(lex)
+    _add_erhua(lex)
     return lex
 
 
@@ -137,6 +138,26 @@ def _add_said_without_fillers(lex: Lexicon) -> None:
         variant = without_particles(term)
         # two characters left are another word (不能用 is no 不用)
         if len(variant) >= 3 and variant != term and variant not in lex.alternatives:
+            lex.alternatives[variant] = set(lex.alternatives[term])
+            if term in lex.intents:
+                lex.intents.add(variant)
+
+
+# words Sichuan speech says with 儿 (娃儿, 老汉儿, 媳妇儿): a term written without it (生娃住院)
+# is also found said with it (生娃儿住院)
+ERHUA = ("娃", "老汉", "媳妇")
+
+
+def _add_erhua(lex: Lexicon) -> None:
+    for term in list(lex.alternatives):
+        variant = term
+        for word in ERHUA:
+            at = variant.find(word)
+            end = at + len(word)
+            # the word inside the term, not at its end (a term 娃 said 娃儿 is already found)
+            if at >= 0 and end < len(variant) and variant[end] not in "儿娃":
+                variant = variant[:end] + "儿" + variant[end:]
+        if variant != term and variant not in lex.alternatives:
             lex.alternatives[variant] = set(lex.alternatives[term])
             if term in lex.intents:
                 lex.intents.add(variant)
