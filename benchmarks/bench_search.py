@@ -269,6 +269,8 @@ def main() -> int:
                 "county_dev13",
                 "county_dev14",
                 "county_dev15",
+                "county_dev16",
+                "county_dev17",
             )
             never = (
                 "county_holdout8",
