@@ -1267,12 +1267,26 @@ def test_opening_a_business_said_before_de_names_its_owner_not_a_licence():
     assert county.search("开个小吃店").matched
 
 
+def test_a_word_typed_as_initials_among_other_words_is_read_as_a_lexicon_word():
+    """sfz 过期 换, sfz daoqi le: the initials are read as the likeliest lexicon word of this
+    catalog (身份证), in characters among characters and in pinyin among pinyin; a keypad run
+    of two letters is not (jz: 驾照 and 救助 alike)."""
+    county = SearchEngine(_real_catalog("county"))
+    for query in ("sfz 过期 换", "sfz daoqi le", "jzz zenme ban", "cjz 丢了"):
+        r = county.search(query)
+        assert r.matched and r.hits[0].matter.id in {"ga-0043", "ga-0029", "ga-0625"}, query
+    assert county._initials_read("sfz 过期 换") == "身份证 过期 换"
+    assert county._initials_read("sfz daoqi le") == "shenfenzheng daoqi le"
+    assert county._initials_read("jz 过期 换") == "jz 过期 换"
+    assert county._initials_read("sfz") == "sfz"  # alone: the keypad path reads it
+
+
 def test_typed_words_that_find_nothing_together_are_searched_alone():
-    """jzz zenme ban: keypad initials with typed words find nothing as one query; the typed
+    """jzzbl zenme ban: keypad initials with typed words find nothing as one query; the typed
     words alone may (居住证办理), as suggestions. Talk that no name holds a pair of (明天 下 不
     下 雨) still finds nothing: a random matter would be no help to the resident."""
     county = SearchEngine(_real_catalog("county"))
-    r = county.search("jzz zenme ban")
+    r = county.search("jzzbl zenme ban")
     assert not r.matched and r.hits[0].matter.name == "居住证办理", r.hits[:3]
     assert county.search("明天 下 不 下 雨").hits == []
     # only what is searched at all (the first MAX_QUERY characters) is retried

@@ -30,6 +30,7 @@ from itertools import accumulate, chain, pairwise
 from typing import TypeVar
 
 import numpy as np
+from pypinyin import lazy_pinyin
 
 from kiosk.catalog import Catalog, Kind, Matter
 from kiosk.gcpause import gc_paused
@@ -1157,7 +1158,7 @@ class SearchEngine:
         note = None
         if len(query) > MAX_QUERY:
             note = f"查询太长，只按前 {MAX_QUERY} 个字查找"
-        hits, matched = self._search(query[:MAX_QUERY])
+        hits, matched = self._search(self._initials_read(query[:MAX_QUERY]))
         letters = normalize(query).strip()
         # a keypad run read as syllables where it can (ydjyba: ... ba) may be initials only
         if (
@@ -1183,6 +1184,28 @@ class SearchEngine:
             hits = _varied(hits)
         ms = (time.perf_counter() - started) * 1000
         return SearchResult(query, matched, hits[:top], ms, note)
+
+    def _initials_read(self, query: str) -> str:
+        """A word typed as initials among other words (sfz 过期 换, sbk mima): each such word is
+        read as the likeliest lexicon word of those initials that leads to this catalog (sfz:
+        身份证), as a keypad run alone already is. At most MAX_RETRIED words, of 3 or 4 letters:
+        two are too often two words alike (jz: 驾照, 救助)."""
+        said = normalize(query).split()
+        if len(said) < 2:
+            return query
+        # among typed pinyin (sfz daoqi le) the word is put in pinyin too, so that the query is
+        # still read as typed pinyin
+        typed = not _CJK.search(query)
+        read = 0
+        for n, word in enumerate(said):
+            if read >= MAX_RETRIED or not (3 <= len(word) <= 4 and word.isascii()):
+                continue
+            if word.isalpha() and not any(t.syls for t in letter_tokens(word)):
+                rows = [r for r in self._keypad_words(word) if len(r) == 1]
+                if rows:
+                    said[n] = "".join(lazy_pinyin(rows[0][0])) if typed else rows[0][0]
+                    read += 1
+        return " ".join(said) if read else query
 
     def _search(self, query: str, letters: list[Tok] | None = None) -> tuple[list[Hit], bool]:
         toks, talk, places = (letters, set(), []) if letters is not None else self._tokens(query)
