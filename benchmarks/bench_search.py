@@ -58,6 +58,7 @@ NEVER_SEEN = (
     "county_holdout15",
     "county_holdout16",
     "county_holdout17",
+    "street_holdout14",
 )
 REGION_CHARS = "东西南北中安平和兴华新永宁长清河山阳城江海林泉丰德福宝金"
 
@@ -255,6 +256,7 @@ def main() -> int:
                 "street_dev10",
                 "street_holdout13",
                 "street_dev11",
+                "street_holdout14",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
