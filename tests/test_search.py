@@ -663,6 +663,17 @@ def test_known_talk_rule_matches_no_crosswoz_sentence_on_any_catalog():
                 assert not mod._named_rest_known(hits[0], second), (name, query)
 
 
+def test_an_amount_the_resident_tells_is_known_talk():
+    """花了三万多, 交了八年: an amount is the resident's own talk, not content foreign to the
+    catalog (which kept 在重庆住院花了三万多 回来报账 a suggestion); a bare 一 (一次性) is none."""
+    county = SearchEngine(_real_catalog("county"))
+    r = county.search("在重庆住院花了三万多，回来报账")
+    assert r.matched and r.hits[0].matter.name == "住院费用报销"
+    assert r.hits[0].foreign == 0.0
+    _, talk, _ = county._tokens("一次性补助")
+    assert not talk
+
+
 def test_everyday_function_words_from_a_general_dictionary_are_known_talk():
     """assets/lexicon/talk.txt (generated from jieba's dictionary, MIT): function words residents
     wrap a request in (其实, 究竟, 到底, 多久); never negation (无犯罪记录 / 不满15年 tell matters

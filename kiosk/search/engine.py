@@ -106,6 +106,10 @@ IDF_FLOOR, IDF_RARE = 0.5, 0.02
 
 _NOTHING: frozenset[str] = frozenset()
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# an amount the resident tells (花了三万多, 交了八年, 两千块, 十二年): their own talk, never
+# content foreign to the catalog; a magnitude (十百千万), a digit or a unit says it is an amount
+_AMOUNT = re.compile(r"[0-9零一二两三四五六七八九十百千万几]+[多余]?[块元年月天岁]?")
+_MAGNITUDE = frozenset("0123456789十百千万块元年月天岁")
 # Hangul syllables are pieces of their own (matched as written, no pinyin): the voice tests run a
 # Korean model, and the engine should not drop a script it does not know how to pronounce.
 _PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3]|[a-z0-9]+")
@@ -725,6 +729,7 @@ class SearchEngine:
         # function words are found in what was said, before the fillers go: 到底 is talk, and
         # so is its 底 when the filler 到 has been taken out
         in_talk = self._words_at(s, self.lexicon.talk, self._max_talk)
+        in_talk += [m.span() for m in _AMOUNT.finditer(s) if _MAGNITUDE & set(m.group())]
         spans = self._words_at(s, self.lexicon.places, self._max_place)
         in_place = {i for start, end in spans for i in range(start, end)}
         starts = [kept[m.start()] for m in _PIECE.finditer(stripped)]
