@@ -669,7 +669,7 @@ def test_an_amount_the_resident_tells_is_known_talk():
     county = SearchEngine(_real_catalog("county"))
     r = county.search("在重庆住院花了三万多，回来报账")
     assert r.matched and r.hits[0].matter.name == "住院费用报销"
-    assert r.hits[0].foreign == 0.0
+    assert r.hits[0].alien == 0.0  # 三万多 was alien (回来 still counts as foreign)
     _, talk, _ = county._tokens("一次性补助")
     assert not talk
 
