@@ -669,9 +669,14 @@ def test_an_amount_the_resident_tells_is_known_talk():
     county = SearchEngine(_real_catalog("county"))
     r = county.search("在重庆住院花了三万多，回来报账")
     assert r.matched and r.hits[0].matter.name == "住院费用报销"
-    assert r.hits[0].alien == 0.0  # 三万多 was alien (回来 still counts as foreign)
-    _, talk, _ = county._tokens("一次性补助")
-    assert not talk
+    toks, talk, _ = county._tokens("住院花了三万多")
+    assert {"三", "万"} <= {toks[i].char for i in talk}
+    from kiosk.search.engine import _AMOUNT, _MAGNITUDE
+
+    amounts = [
+        m.group() for m in _AMOUNT.finditer("一次性补助 交了十二年") if _MAGNITUDE & set(m.group())
+    ]
+    assert amounts == ["十二年"]
 
 
 def test_everyday_function_words_from_a_general_dictionary_are_known_talk():
