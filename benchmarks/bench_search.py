@@ -273,6 +273,8 @@ def main() -> int:
                 "county_dev15",
                 "county_dev16",
                 "county_dev17",
+                "county_dev18",
+                "county_dev19",
             )
             never = (
                 "county_holdout8",
