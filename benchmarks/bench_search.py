@@ -257,6 +257,7 @@ def main() -> int:
                 "street_holdout13",
                 "street_dev11",
                 "street_holdout14",
+                "street_dev12",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
