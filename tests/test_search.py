@@ -1285,12 +1285,15 @@ def test_opening_a_business_said_before_de_names_its_owner_not_a_licence():
 
 def test_a_word_typed_as_initials_among_other_words_is_read_as_a_lexicon_word():
     """sfz 过期 换, sfz daoqi le: the initials are read as the likeliest lexicon word of this
-    catalog (身份证), in characters among characters and in pinyin among pinyin; a keypad run
-    of two letters is not (jz: 驾照 and 救助 alike)."""
+    catalog (身份证), in characters among characters and in pinyin among pinyin, and what that
+    finds is suggested, never sure (a review read bgm as 被拐卖, dbq as 当兵钱); a keypad run
+    of two letters is not read (jz: 驾照 and 救助 alike)."""
     county = SearchEngine(_real_catalog("county"))
-    for query in ("sfz 过期 换", "sfz daoqi le", "jzz zenme ban", "cjz 丢了"):
+    for query in ("sfz 过期 换", "jzz zenme ban", "cjz 丢了"):
         r = county.search(query)
-        assert r.matched and r.hits[0].matter.id in {"ga-0043", "ga-0029", "ga-0625"}, query
+        assert r.hits[0].matter.id in {"ga-0043", "ga-0029", "ga-0625"}, query
+        assert not r.matched, query
+    assert not county.search("bgm 好听").matched
     assert county._initials_read("sfz 过期 换") == "身份证 过期 换"
     assert county._initials_read("sfz daoqi le") == "shenfenzheng daoqi le"
     assert county._initials_read("jz 过期 换") == "jz 过期 换"

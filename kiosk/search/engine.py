@@ -138,7 +138,7 @@ _PLACE = re.compile(
 # a customer's card), opening (not a place newly opened: 新开的面馆), closing down (not 几点关门),
 # renewing
 _OWNER_CUE = re.compile(
-    r"(?<!身份|行驶|驾驶|资格|健康|合格|检疫|行医|借书)证(?![明据书])|执照|许可|备案|登记|注销"
+    r"(?<!身份|行驶|驾驶|资格|健康|合格|检疫|行医|借书)证(?![明据书])|执照|许可|备个?案|登记|注销"
     r"|手续(?!费)|办[啥什哪](?!子?卡)|审批|报批|批[准下]|要批(?!发)|批[不吗没]|开业|(?<!新)开[个一家间]"
     r"|(?<!开)不开(?!门)|停业|歇业|到期|续期|延续|年审"
 )
@@ -1163,7 +1163,12 @@ class SearchEngine:
         note = None
         if len(query) > MAX_QUERY:
             note = f"查询太长，只按前 {MAX_QUERY} 个字查找"
-        hits, matched = self._search(self._initials_read(query[:MAX_QUERY]))
+        hits, matched = self._search(query[:MAX_QUERY])
+        # a word typed as initials among others (sfz 过期 换): what it likely stands for is
+        # suggested, never sure (bgm, zzz, dbq are read as some lexicon word too)
+        read = self._initials_read(query[:MAX_QUERY]) if not matched else query
+        if read != query[:MAX_QUERY] and (again := self._search(read)[0]):
+            hits = again
         letters = normalize(query).strip()
         # a keypad run read as syllables where it can (ydjyba: ... ba) may be initials only
         if (
@@ -1193,8 +1198,9 @@ class SearchEngine:
     def _initials_read(self, query: str) -> str:
         """A word typed as initials among other words (sfz 过期 换, sbk mima): each such word is
         read as the likeliest lexicon word of those initials that leads to this catalog (sfz:
-        身份证), as a keypad run alone already is. At most MAX_RETRIED words, of 3 or 4 letters:
-        two are too often two words alike (jz: 驾照, 救助)."""
+        身份证), as a keypad run alone already is; what that finds is only suggested. At most
+        MAX_RETRIED words, of 3 or 4 letters: two are too often two words alike (jz: 驾照,
+        救助)."""
         said = normalize(query).split()
         if len(said) < 2:
             return query
