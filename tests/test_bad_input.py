@@ -108,6 +108,22 @@ def test_long_query_is_cut_with_a_note_and_stays_fast(dev_engine):
     assert len(dev_engine.tokens("社" * 4000)) <= 4000
 
 
+def test_only_the_cut_query_is_ever_searched(dev_engine, monkeypatch):
+    """Every search pass (the query, its initials read as words, its typed words alone) sees
+    at most MAX_QUERY characters, matched or not (a retry once searched all 4,000)."""
+    seen: list[int] = []
+    search = dev_engine._search
+
+    def spy(query, *args):
+        seen.append(len(query))
+        return search(query, *args)
+
+    monkeypatch.setattr(dev_engine, "_search", spy)
+    for query in ("社保卡挂失" * 800, "sfz 过期 换 " * 400, "jzz zenme ban " * 400):
+        dev_engine.search(query)
+    assert seen and max(seen) <= MAX_QUERY
+
+
 def test_bad_batch_lines_get_an_error_object_and_the_rest_go_on(tmp_path):
     lines = [
         b'{"q": "\xe5\x85\xac\xe7\xa7\xaf\xe9\x87\x91\xe6\x9f\xa5\xe8\xaf\xa2"}',  # 公积金查询

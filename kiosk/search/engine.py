@@ -1163,12 +1163,12 @@ class SearchEngine:
         note = None
         if len(query) > MAX_QUERY:
             note = f"查询太长，只按前 {MAX_QUERY} 个字查找"
-        hits, matched = self._search(query[:MAX_QUERY])
+        cut = query[:MAX_QUERY]
+        hits, matched = self._search(cut)
         # a word typed as initials among others (sfz 过期 换): what it likely stands for is
         # suggested, never sure (bgm, zzz, dbq are read as some lexicon word too)
-        read = self._initials_read(query[:MAX_QUERY]) if not matched else query
-        if read != query[:MAX_QUERY] and (again := self._search(read)[0]):
-            hits = again
+        if not matched and (read := self._initials_read(cut)) != cut:
+            hits = self._search(read)[0] or hits
         letters = normalize(query).strip()
         # a keypad run read as syllables where it can (ydjyba: ... ba) may be initials only
         if (
