@@ -258,6 +258,7 @@ def main() -> int:
                 "street_dev11",
                 "street_holdout14",
                 "street_dev12",
+                "street_dev13",
             )
         ):
             if args.dev and holdout in NEVER_SEEN:
