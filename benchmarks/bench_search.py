@@ -277,6 +277,8 @@ def main() -> int:
                 "county_dev17",
                 "county_dev18",
                 "county_dev19",
+                "county_dev20",
+                "county_dev21",
             )
             never = (
                 "county_holdout8",
